@@ -1,0 +1,40 @@
+"""Domain errors. The library raises these; the CLI and UI turn them into messages."""
+
+from __future__ import annotations
+
+
+class MinutesRagError(Exception):
+    """Base class for every error the library raises on purpose."""
+
+
+class ParseError(MinutesRagError):
+    """A file could not be read as a minute. The message names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class UnsupportedFormat(ParseError):
+    pass
+
+
+class EmbedderError(MinutesRagError):
+    """The embedding model is missing, cannot load, or failed."""
+
+
+class StoreError(MinutesRagError):
+    """The index (Chroma or the lexical/state database) cannot be opened or written."""
+
+
+class NotFound(MinutesRagError):
+    """A minute, section or other object asked for by id is not in the index."""
+
+
+class ConfigError(MinutesRagError):
+    """A setting has a value that cannot work."""
+
+
+class AnswerError(MinutesRagError):
+    """The answerer (e.g. an LLM server) failed."""

@@ -1,0 +1,223 @@
+"""The data that flows through the pipeline: frozen dataclasses, no behaviour beyond views.
+
+parse -> Minute (text + MinuteMeta) -> split -> [Section] -> store -> retrieve -> [Hit]
+-> answer -> Answer([Citation]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Observer:
+    """One 列席 entry: the department (may be empty) and the person's name."""
+
+    org: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MinuteMeta:
+    """Metadata read from the text of a minute. A field the text does not give stays empty."""
+
+    lang: str = "zh"  # "zh" or "en": the minute's main language
+    body: str = ""  # issuing body: 苏州市人民政府 / City of Portland
+    title: str = ""  # 苏州市人民政府常务会议纪要 / Official Minutes ...
+    doc_number: str = ""  # normalised to 〔2020〕21号 form
+    meeting_number: int | None = None  # 第102次 -> 102
+    date: str = ""  # meeting date, YYYY-MM-DD
+    chair: str = ""  # 主持 / presiding officer
+    attendees: tuple[str, ...] = ()  # 出席 / members present
+    observers: tuple[Observer, ...] = ()  # 列席 (department + name)
+    recorder: str = ""  # 记录
+    issue_date: str = ""  # 印发 date, YYYY-MM-DD
+    item_numbers: tuple[str, ...] = ()  # council item numbers found ("38", "39", ...)
+
+    @property
+    def date_int(self) -> int | None:
+        """20200630 for Chroma range filters (Chroma compares numbers only)."""
+        return int(self.date.replace("-", "")) if self.date else None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["attendees"] = list(self.attendees)
+        d["observers"] = [{"org": o.org, "name": o.name} for o in self.observers]
+        d["item_numbers"] = list(self.item_numbers)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "MinuteMeta":
+        d = dict(d)
+        d["attendees"] = tuple(d.get("attendees") or ())
+        d["observers"] = tuple(Observer(**o) for o in d.get("observers") or ())
+        d["item_numbers"] = tuple(d.get("item_numbers") or ())
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """What a format parser returns: plain text, before normalisation and repair."""
+
+    path: str
+    text: str
+    encoding: str = ""  # for text formats: the detected encoding
+
+
+@dataclass(frozen=True)
+class Minute:
+    """One minute: its normalised, repaired text (offsets point into it) and metadata."""
+
+    minute_id: str
+    source: str  # resolved path of the file it came from
+    content_hash: str  # sha256 of the file's bytes
+    text: str
+    meta: MinuteMeta
+
+
+# Section kinds. "item" is an agenda item or sub-item; the others are the parts of a
+# minute around the agenda.
+SECTION_KINDS = ("preamble", "item", "closing", "attendance", "tail", "paragraph", "transcript")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A citable piece of a minute: an agenda item / sub-item, or a preamble, closing,
+    attendance block, ... ``start``/``end`` are character offsets into ``Minute.text``
+    so that ``minute.text[start:end]`` is this part's text."""
+
+    section_id: str
+    minute_id: str
+    label_path: tuple[str, ...]  # ("四", "（一）"); for non-items e.g. ("导语",)
+    kind: str
+    title: str  # the item's heading: 审议《苏州市政策性租赁住房试点工作方案》
+    text: str
+    start: int
+    end: int
+    part: int = 0  # a long item is cut into parts 0, 1, ... that share label and title
+    parts: int = 1
+
+    @property
+    def label(self) -> str:
+        """The label as people write it: 四（一）, 47, 导语."""
+        if not self.label_path:
+            return ""
+        if all(p.isascii() for p in self.label_path):
+            return ".".join(self.label_path)
+        return "".join(self.label_path)
+
+    @property
+    def text_hash(self) -> str:
+        from minutes_rag.ids import text_hash
+
+        return text_hash(self.text)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved section with its score and where it came from (dense, lexical, fused)."""
+
+    section: Section
+    score: float
+    meta: MinuteMeta
+    sources: dict[str, int] = field(default_factory=dict)  # {"dense": rank, "lexical": rank}
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    minute_id: str
+    doc_number: str
+    meeting_number: int | None
+    date: str
+    label: str
+    title: str
+    quote: str
+    start: int  # offsets of the quote in the minute's text
+    end: int
+    section_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "minute_id": self.minute_id,
+            "doc_number": self.doc_number,
+            "meeting_number": self.meeting_number,
+            "date": self.date,
+            "label": self.label,
+            "title": self.title,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    mode: str  # "extractive", "llm", "llm-fallback-extractive", ...
+    hits: tuple[Hit, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    found: bool = True  # False for the not-found answer
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class IngestReport:
+    """Counts for the ``ingest --json`` contract."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+    sections_added: int = 0
+    sections_removed: int = 0
+    embedded: int = 0  # texts that went through the model (cache misses)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "minutes": {
+                "added": self.added,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "removed": self.removed,
+                "failed": self.failed,
+            },
+            "sections": {"added": self.sections_added, "removed": self.sections_removed},
+            "errors": list(self.errors),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Retrieval filters; names follow the ``ask`` flags. Empty means no filter."""
+
+    date_from: str = ""  # YYYY-MM-DD, inclusive
+    date_to: str = ""  # YYYY-MM-DD, inclusive
+    year: int | None = None
+    meeting_number: int | None = None
+    doc_number: str = ""
+    minute_id: str = ""
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation, used to rewrite follow-up questions."""
+
+    question: str
+    answer: Answer
