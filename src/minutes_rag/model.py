@@ -124,9 +124,11 @@ class Hit:
     """A retrieved section with its score and where it came from (dense, lexical, fused)."""
 
     section: Section
-    score: float
+    score: float  # the fused (or reranked) score: higher is better, comparable within one query
     meta: MinuteMeta
-    sources: dict[str, int] = field(default_factory=dict)  # {"dense": rank, "lexical": rank}
+    sources: dict[str, int] = field(default_factory=dict)  # {"dense": rank, "lexical": rank}, 1-based
+    dense: float | None = None  # cosine similarity of query and section, when dense search found it
+    lexical: float | None = None  # BM25 score, when lexical search found it
 
 
 @dataclass(frozen=True)
