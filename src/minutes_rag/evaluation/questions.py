@@ -1,0 +1,169 @@
+"""Question sets: JSONL, one question a line.
+
+    {"id": str, "question": str, "evidence": [str], "answer_contains": [str],
+     "answerable": bool, "filters": {...}?, "lang": str?, "notes": str?}
+
+``filters`` use the names of the ``ask`` flags ("from", "to", "year", "meeting", "doc",
+"minute", "k"); :func:`filters_for` maps them onto :class:`minutes_rag.model.Filters`.
+Errors name the file and the line, so that a broken set is fixed in one look.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from minutes_rag.errors import MinutesRagError
+from minutes_rag.model import Filters
+
+
+class QuestionSetError(MinutesRagError):
+    """A question set cannot be read: the message names the file and line."""
+
+
+REQUIRED = {"id": str, "question": str, "evidence": list, "answer_contains": list, "answerable": bool}
+OPTIONAL = {"filters": dict, "lang": str, "notes": str}
+# the ask flags a question may carry, and the Filters field (or "k") each becomes
+FILTER_KEYS = {
+    "from": "date_from",
+    "to": "date_to",
+    "year": "year",
+    "meeting": "meeting_number",
+    "meeting_number": "meeting_number",
+    "doc": "doc_number",
+    "doc_number": "doc_number",
+    "minute": "minute_id",
+    "minute_id": "minute_id",
+    "k": "k",
+}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    evidence: tuple[str, ...]
+    answer_contains: tuple[str, ...]
+    answerable: bool
+    filters: dict[str, Any] = field(default_factory=dict)
+    lang: str = ""
+    notes: str = ""
+    source: str = ""  # "file:line" it was read from
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "question": self.question,
+            "evidence": list(self.evidence),
+            "answer_contains": list(self.answer_contains),
+            "answerable": self.answerable,
+        }
+        if self.filters:
+            d["filters"] = dict(self.filters)
+        if self.lang:
+            d["lang"] = self.lang
+        if self.notes:
+            d["notes"] = self.notes
+        return d
+
+
+def parse_question(obj: Any, where: str) -> Question:
+    """Validate one decoded JSON line; ``where`` ("file:line") goes into every message."""
+    if not isinstance(obj, dict):
+        raise QuestionSetError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    for key, kind in REQUIRED.items():
+        if key not in obj:
+            raise QuestionSetError(f"{where}: missing field {key!r}")
+        if not isinstance(obj[key], kind):
+            raise QuestionSetError(f"{where}: field {key!r} must be {kind.__name__}, got {type(obj[key]).__name__}")
+    for key, kind in OPTIONAL.items():
+        if key in obj and not isinstance(obj[key], kind):
+            raise QuestionSetError(f"{where}: field {key!r} must be {kind.__name__}, got {type(obj[key]).__name__}")
+    unknown = set(obj) - set(REQUIRED) - set(OPTIONAL)
+    if unknown:
+        raise QuestionSetError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    if not obj["id"].strip():
+        raise QuestionSetError(f"{where}: 'id' is empty")
+    if not obj["question"].strip():
+        raise QuestionSetError(f"{where}: 'question' is empty")
+    for key in ("evidence", "answer_contains"):
+        for item in obj[key]:
+            if not isinstance(item, str) or not "".join(item.split()):
+                raise QuestionSetError(f"{where}: {key!r} must hold non-empty strings, got {item!r}")
+    if obj["answerable"] and not obj["evidence"]:
+        raise QuestionSetError(f"{where}: an answerable question needs at least one evidence string")
+    if not obj["answerable"] and (obj["evidence"] or obj["answer_contains"]):
+        raise QuestionSetError(f"{where}: an unanswerable question has no evidence and no answer_contains")
+    filters = dict(obj.get("filters") or {})
+    for key, value in filters.items():
+        if key not in FILTER_KEYS:
+            raise QuestionSetError(f"{where}: unknown filter {key!r} (use {', '.join(sorted(FILTER_KEYS))})")
+        target = FILTER_KEYS[key]
+        if target in ("date_from", "date_to") and not (isinstance(value, str) and _DATE.match(value)):
+            raise QuestionSetError(f"{where}: filter {key!r} must be a date YYYY-MM-DD, got {value!r}")
+        if target in ("year", "meeting_number", "k") and not (isinstance(value, int) and not isinstance(value, bool)):
+            raise QuestionSetError(f"{where}: filter {key!r} must be an integer, got {value!r}")
+        if target in ("doc_number", "minute_id") and not isinstance(value, str):
+            raise QuestionSetError(f"{where}: filter {key!r} must be a string, got {value!r}")
+    return Question(
+        id=obj["id"],
+        question=obj["question"],
+        evidence=tuple(obj["evidence"]),
+        answer_contains=tuple(obj["answer_contains"]),
+        answerable=obj["answerable"],
+        filters=filters,
+        lang=obj.get("lang", ""),
+        notes=obj.get("notes", ""),
+        source=where,
+    )
+
+
+def load_questions(paths: Iterable[str | Path]) -> list[Question]:
+    """Read one or more JSONL files. Blank lines and lines starting with ``//`` are skipped.
+    Ids must be unique across all files."""
+    out: list[Question] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        path = Path(path)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError as exc:
+            raise QuestionSetError(f"{path}: no such file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QuestionSetError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+        for n, line in enumerate(lines, start=1):
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            where = f"{path}:{n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise QuestionSetError(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+            q = parse_question(obj, where)
+            if q.id in seen:
+                raise QuestionSetError(f"{where}: duplicate id {q.id!r} (first at {seen[q.id]})")
+            seen[q.id] = where
+            out.append(q)
+    return out
+
+
+def filters_for(q: Question) -> tuple[Filters, int | None]:
+    """The question's filters as :class:`Filters`, and its ``k`` (None: the run's k)."""
+    values: dict[str, Any] = {}
+    k = None
+    for key, value in q.filters.items():
+        target = FILTER_KEYS[key]
+        if target == "k":
+            k = int(value)
+        else:
+            values[target] = value
+    return Filters(**values), k
+
+
+def dump_questions(questions: Iterable[Question]) -> str:
+    """JSONL text for ``questions`` (non-ASCII kept readable)."""
+    return "".join(json.dumps(q.to_dict(), ensure_ascii=False) + "\n" for q in questions)
