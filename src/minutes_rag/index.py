@@ -1,0 +1,327 @@
+"""The state database (``state.sqlite`` in the data directory): files, minutes, sections, the
+lexical index (FTS5, BM25), the jieba user dictionary, the embedding cache and a journal.
+
+SQLite is the source of truth for what is ingested. A minute's rows, its lexical-index rows
+and its file record change in one transaction, which is the commit point of an ingest; Chroma
+is brought in line around it (see ``ingestion.py``), and a minute whose Chroma write was
+interrupted is listed in ``journal`` so the next open repairs it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from minutes_rag.errors import NotFound, StoreError
+from minutes_rag.lexical import tokenize
+from minutes_rag.model import Filters, Minute, MinuteMeta, Section
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, minute_id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+    content_hash TEXT, ingested_at REAL);
+CREATE TABLE IF NOT EXISTS minutes (
+    minute_id TEXT PRIMARY KEY, source TEXT, content_hash TEXT, text TEXT, meta TEXT,
+    doc_number TEXT, meeting_number INTEGER, date INTEGER, title TEXT, lang TEXT);
+CREATE TABLE IF NOT EXISTS sections (
+    rid INTEGER PRIMARY KEY AUTOINCREMENT, section_id TEXT UNIQUE NOT NULL,
+    minute_id TEXT NOT NULL, label_path TEXT, kind TEXT, title TEXT, text TEXT,
+    start INTEGER, "end" INTEGER, part INTEGER, parts INTEGER, ord INTEGER);
+CREATE INDEX IF NOT EXISTS sections_minute ON sections(minute_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS lexicon (word TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS embed_cache (model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash));
+CREATE TABLE IF NOT EXISTS embedded (collection TEXT, minute_id TEXT, content_hash TEXT, PRIMARY KEY (collection, minute_id));
+CREATE TABLE IF NOT EXISTS journal (minute_id TEXT PRIMARY KEY, started_at REAL);
+"""
+
+
+class StateIndex:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "state.sqlite"
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            # one connection shared by the UI's worker threads, serialised by a lock
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _q(self, sql: str, args: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # -- files ---------------------------------------------------------------------------
+    def file_record(self, path: str) -> tuple[str, int, int, str] | None:
+        rows = self._q("SELECT minute_id, size, mtime_ns, content_hash FROM files WHERE path=?", (path,))
+        return rows[0] if rows else None
+
+    def touch_file(self, path: str, size: int, mtime_ns: int) -> None:
+        with self._lock:
+            self._db.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))
+
+    def all_files(self) -> list[tuple[str, str]]:
+        return self._q("SELECT path, minute_id FROM files ORDER BY path")
+
+    # -- minutes and sections ------------------------------------------------------------
+    def write_minute(
+        self,
+        minute: Minute,
+        sections: Sequence[Section],
+        *,
+        size: int,
+        mtime_ns: int,
+        collection: str,
+        lexicon_words: Sequence[str],
+    ) -> tuple[set[str], set[str]]:
+        """Replace a minute's rows in one transaction. Returns (old ids, new ids)."""
+        new_ids = {s.section_id for s in sections}
+        token_rows = [" ".join(tokenize(s.title + "\n" + s.text)) for s in sections]
+        meta = minute.meta
+        with self.transaction() as db:
+            old = {r[0] for r in db.execute("SELECT section_id FROM sections WHERE minute_id=?", (minute.minute_id,))}
+            db.execute(
+                "DELETE FROM sections_fts WHERE rowid IN (SELECT rid FROM sections WHERE minute_id=?)",
+                (minute.minute_id,),
+            )
+            db.execute("DELETE FROM sections WHERE minute_id=?", (minute.minute_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO minutes VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    minute.minute_id, minute.source, minute.content_hash, minute.text,
+                    json.dumps(meta.to_dict(), ensure_ascii=False), meta.doc_number, meta.meeting_number,
+                    meta.date_int, meta.title, meta.lang,
+                ),
+            )
+            for order, (sec, toks) in enumerate(zip(sections, token_rows)):
+                cur = db.execute(
+                    'INSERT INTO sections (section_id, minute_id, label_path, kind, title, text, start, "end", part, parts, ord)'
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        sec.section_id, sec.minute_id, json.dumps(list(sec.label_path), ensure_ascii=False),
+                        sec.kind, sec.title, sec.text, sec.start, sec.end, sec.part, sec.parts, order,
+                    ),
+                )
+                db.execute("INSERT INTO sections_fts (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, toks))
+            db.execute(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+                (minute.source, minute.minute_id, size, mtime_ns, minute.content_hash, time.time()),
+            )
+            db.executemany("INSERT OR IGNORE INTO lexicon VALUES (?)", [(w,) for w in lexicon_words])
+            db.execute(
+                "INSERT OR REPLACE INTO embedded VALUES (?,?,?)", (collection, minute.minute_id, minute.content_hash)
+            )
+        return old, new_ids
+
+    def delete_minute(self, minute_id: str) -> int:
+        with self.transaction() as db:
+            n = db.execute("SELECT COUNT(*) FROM sections WHERE minute_id=?", (minute_id,)).fetchone()[0]
+            db.execute("DELETE FROM sections_fts WHERE rowid IN (SELECT rid FROM sections WHERE minute_id=?)", (minute_id,))
+            db.execute("DELETE FROM sections WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM minutes WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM files WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM embedded WHERE minute_id=?", (minute_id,))
+        return int(n)
+
+    def is_embedded(self, collection: str, minute_id: str, content_hash: str) -> bool:
+        rows = self._q("SELECT content_hash FROM embedded WHERE collection=? AND minute_id=?", (collection, minute_id))
+        return bool(rows) and rows[0][0] == content_hash
+
+    def section_ids(self, minute_id: str) -> set[str]:
+        return {r[0] for r in self._q("SELECT section_id FROM sections WHERE minute_id=?", (minute_id,))}
+
+    def minute_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) FROM minutes")[0][0])
+
+    def section_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) FROM sections")[0][0])
+
+    def _section(self, row: tuple) -> Section:
+        sid, mid, lp, kind, title, text, start, end, part, parts = row
+        return Section(sid, mid, tuple(json.loads(lp)), kind, title, text, start, end, part, parts)
+
+    _SEC_COLS = 'section_id, minute_id, label_path, kind, title, text, start, "end", part, parts'
+
+    def sections_of(self, minute_id: str) -> list[Section]:
+        rows = self._q(f"SELECT {self._SEC_COLS} FROM sections WHERE minute_id=? ORDER BY ord", (minute_id,))
+        return [self._section(r) for r in rows]
+
+    def sections_by_id(self, ids: Sequence[str]) -> dict[str, Section]:
+        out: dict[str, Section] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._q(f"SELECT {self._SEC_COLS} FROM sections WHERE section_id IN ({marks})", chunk):
+                out[r[0]] = self._section(r)
+        return out
+
+    def meta(self, minute_id: str) -> MinuteMeta:
+        rows = self._q("SELECT meta FROM minutes WHERE minute_id=?", (minute_id,))
+        if not rows:
+            raise NotFound(f"no minute {minute_id!r} in the index")
+        return MinuteMeta.from_dict(json.loads(rows[0][0]))
+
+    def metas(self, minute_ids: Sequence[str]) -> dict[str, MinuteMeta]:
+        ids = list(set(minute_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._q(f"SELECT minute_id, meta FROM minutes WHERE minute_id IN ({marks})", ids)
+        return {r[0]: MinuteMeta.from_dict(json.loads(r[1])) for r in rows}
+
+    def minute(self, minute_id: str) -> Minute:
+        rows = self._q("SELECT minute_id, source, content_hash, text, meta FROM minutes WHERE minute_id=?", (minute_id,))
+        if not rows:
+            raise NotFound(f"no minute {minute_id!r} in the index")
+        mid, source, chash, text, meta = rows[0]
+        return Minute(mid, source, chash, text, MinuteMeta.from_dict(json.loads(meta)))
+
+    def resolve_minute(self, ref: str) -> str:
+        """A minute id, a document number (〔2020〕21号 or 2020-21 style), or a source path."""
+        ref = ref.strip()
+        if self._q("SELECT 1 FROM minutes WHERE minute_id=?", (ref,)):
+            return ref
+        rows = self._q("SELECT minute_id FROM minutes WHERE doc_number=? ORDER BY date", (ref,))
+        if not rows:
+            rows = self._q("SELECT minute_id FROM minutes WHERE source=? OR source LIKE ?", (ref, "%/" + ref))
+        if not rows:
+            raise NotFound(f"no minute with id or document number {ref!r}")
+        return rows[0][0]
+
+    def list_minutes(self) -> list[dict]:
+        rows = self._q(
+            "SELECT m.minute_id, m.title, m.doc_number, m.meeting_number, m.meta, m.source,"
+            " (SELECT COUNT(*) FROM sections s WHERE s.minute_id=m.minute_id)"
+            " FROM minutes m ORDER BY m.date IS NULL, m.date, m.doc_number, m.source"
+        )
+        out = []
+        for mid, title, doc, meeting, meta, source, n in rows:
+            out.append(
+                {
+                    "minute_id": mid,
+                    "title": title,
+                    "doc_number": doc,
+                    "meeting_number": meeting,
+                    "date": json.loads(meta).get("date", ""),
+                    "source": source,
+                    "sections": n,
+                }
+            )
+        return out
+
+    def minute_ids_matching(self, filters: Filters) -> list[str] | None:
+        """Minute ids that pass the filters, or None when there is no filter."""
+        if filters.is_empty():
+            return None
+        sql, args = ["SELECT minute_id FROM minutes WHERE 1=1"], []
+        if filters.date_from:
+            sql.append("AND date >= ?")
+            args.append(int(filters.date_from.replace("-", "")))
+        if filters.date_to:
+            sql.append("AND date <= ?")
+            args.append(int(filters.date_to.replace("-", "")))
+        if filters.year is not None:
+            sql.append("AND date BETWEEN ? AND ?")
+            args += [filters.year * 10000, filters.year * 10000 + 9999]
+        if filters.meeting_number is not None:
+            sql.append("AND meeting_number = ?")
+            args.append(filters.meeting_number)
+        if filters.doc_number:
+            sql.append("AND doc_number = ?")
+            args.append(filters.doc_number)
+        if filters.minute_id:
+            sql.append("AND minute_id = ?")
+            args.append(filters.minute_id)
+        return [r[0] for r in self._q(" ".join(sql), args)]
+
+    # -- lexical search ------------------------------------------------------------------
+    def lexical_search(
+        self, query_tokens: Sequence[str], k: int, minute_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 over the FTS5 index: [(section_id, score)] best first (score higher = better)."""
+        terms = sorted({t for t in query_tokens if t})
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        sql = (
+            "SELECT s.section_id, -bm25(sections_fts) AS score FROM sections_fts"
+            " JOIN sections s ON s.rid = sections_fts.rowid WHERE sections_fts MATCH ?"
+        )
+        args: list = [match]
+        if minute_ids is not None:
+            if not minute_ids:
+                return []
+            sql += f" AND s.minute_id IN ({','.join('?' * len(minute_ids))})"
+            args += list(minute_ids)
+        sql += " ORDER BY bm25(sections_fts) LIMIT ?"
+        args.append(k)
+        try:
+            return [(r[0], float(r[1])) for r in self._q(sql, args)]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"lexical search failed: {exc}") from exc
+
+    def lexicon(self) -> list[str]:
+        return [r[0] for r in self._q("SELECT word FROM lexicon")]
+
+    # -- embedding cache -----------------------------------------------------------------
+    def cached_vectors(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        hashes = list(set(hashes))
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for h, blob in self._q(
+                f"SELECT text_hash, vector FROM embed_cache WHERE model=? AND text_hash IN ({marks})", [model, *chunk]
+            ):
+                out[h] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def cache_vectors(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO embed_cache VALUES (?,?,?)",
+                [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+            )
+
+    # -- journal -------------------------------------------------------------------------
+    def journal_begin(self, minute_id: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO journal VALUES (?, ?)", (minute_id, time.time()))
+
+    def journal_end(self, minute_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM journal WHERE minute_id=?", (minute_id,))
+
+    def journal_pending(self) -> list[str]:
+        return [r[0] for r in self._q("SELECT minute_id FROM journal")]

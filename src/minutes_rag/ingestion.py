@@ -1,0 +1,187 @@
+"""Ingest: files -> minutes -> sections -> vectors -> Chroma + the state database.
+
+Per file, nothing is written until the minute is parsed, split and embedded; then:
+  1. the minute is entered in the journal,
+  2. its new section vectors are upserted into Chroma (new ids only add: ids carry the
+     text hash, so the old version stays queryable meanwhile),
+  3. one SQLite transaction replaces its rows, lexical index and file record (commit point),
+  4. Chroma drops the minute's vectors that are no longer in SQLite,
+  5. the journal entry is removed.
+A crash anywhere leaves either the old or the new minute whole; ``recover`` (run on every
+open) finishes step 4 for journalled minutes. Retrieval also ignores Chroma ids that SQLite
+does not know, so a stray vector can never surface as a half minute.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from minutes_rag.embed import Embedder
+from minutes_rag.errors import MinutesRagError, ParseError
+from minutes_rag.ids import text_hash
+from minutes_rag.index import StateIndex
+from minutes_rag.lexical import add_user_words
+from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
+from minutes_rag.store import ChromaStore
+
+Progress = Callable[[int, int, str], None]
+
+
+def embedding_text(section: Section, meta: MinuteMeta) -> str:
+    """What the model sees: the item's heading as context for sub-items and later parts,
+    then the section's own text."""
+    if section.title and section.title not in section.text[: len(section.title) + 8]:
+        return f"{section.title}\n{section.text}"
+    return section.text
+
+
+def lexicon_words(meta: MinuteMeta) -> list[str]:
+    """Departments and bodies from the metadata, for the jieba user dictionary."""
+    words = [o.org for o in meta.observers if o.org]
+    if meta.body:
+        words.append(meta.body)
+    return [w for w in words if 2 <= len(w) <= 20]
+
+
+class Ingestor:
+    def __init__(
+        self,
+        index: StateIndex,
+        store: ChromaStore,
+        embedder: Embedder,
+        *,
+        max_file_bytes: int,
+        section_max_chars: int,
+    ) -> None:
+        self.index = index
+        self.store = store
+        self.embedder = embedder
+        self.max_file_bytes = max_file_bytes
+        self.section_max_chars = section_max_chars
+
+    # -- repair --------------------------------------------------------------------------
+    def recover(self) -> int:
+        """Finish interrupted writes: drop Chroma vectors SQLite does not hold."""
+        pending = self.index.journal_pending()
+        for minute_id in pending:
+            self.store.retain_minute(minute_id, self.index.section_ids(minute_id))
+            self.index.journal_end(minute_id)
+        return len(pending)
+
+    # -- embedding with cache ------------------------------------------------------------
+    def embed_sections(self, sections: Sequence[Section], meta: MinuteMeta, report: IngestReport) -> np.ndarray:
+        texts = [embedding_text(s, meta) for s in sections]
+        hashes = [text_hash(t) for t in texts]
+        cached = self.index.cached_vectors(self.embedder.name, hashes)
+        missing = [i for i, h in enumerate(hashes) if h not in cached]
+        if missing:
+            fresh = self.embedder.embed_documents([texts[i] for i in missing])
+            report.embedded += len(missing)
+            new = {hashes[i]: fresh[j] for j, i in enumerate(missing)}
+            self.index.cache_vectors(self.embedder.name, new)
+            cached.update(new)
+        return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 1), dtype=np.float32)
+
+    # -- one file ------------------------------------------------------------------------
+    def ingest_file(self, path: Path, report: IngestReport) -> None:
+        from minutes_rag.parse import load_minute
+        from minutes_rag.split import split_minute
+
+        source = str(path.resolve())
+        try:
+            st = path.stat()
+        except OSError as exc:
+            raise ParseError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+        record = self.index.file_record(source)
+        if record is not None:
+            minute_id, size, mtime_ns, chash = record
+            fast_same = size == st.st_size and mtime_ns == st.st_mtime_ns
+            if fast_same and self.index.is_embedded(self.store.collection_name, minute_id, chash):
+                report.unchanged += 1
+                return
+        minute: Minute = load_minute(path, max_bytes=self.max_file_bytes)
+        if record is not None and record[3] == minute.content_hash and self.index.is_embedded(
+            self.store.collection_name, minute.minute_id, minute.content_hash
+        ):
+            # touched but not changed (copied, checked out again): note the new mtime only
+            self.index.touch_file(source, st.st_size, st.st_mtime_ns)
+            report.unchanged += 1
+            return
+        words = lexicon_words(minute.meta)
+        add_user_words(words)
+        sections = split_minute(minute, max_chars=self.section_max_chars)
+        if not sections:
+            raise ParseError(str(path), "no text to index after splitting")
+        vectors = self.embed_sections(sections, minute.meta, report)
+
+        old_ids = self.index.section_ids(minute.minute_id)
+        new_ids = {s.section_id for s in sections}
+        self.index.journal_begin(minute.minute_id)
+        # vectors of unchanged sections may be missing from this collection (new embedder)
+        present = self.store.existing([s.section_id for s in sections])
+        to_add = [i for i, s in enumerate(sections) if s.section_id not in present]
+        self.store.upsert([sections[i] for i in to_add], [minute.meta] * len(to_add), vectors[to_add])
+        self.index.write_minute(
+            minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
+            collection=self.store.collection_name, lexicon_words=words,
+        )
+        self.store.retain_minute(minute.minute_id, new_ids)
+        self.index.journal_end(minute.minute_id)
+
+        report.sections_added += len(new_ids - old_ids)
+        report.sections_removed += len(old_ids - new_ids)
+        if old_ids:
+            if old_ids == new_ids and record is not None and record[3] == minute.content_hash:
+                report.unchanged += 1  # re-embedded into a new collection only
+            else:
+                report.updated += 1
+        else:
+            report.added += 1
+
+    # -- many files ----------------------------------------------------------------------
+    def run(self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None) -> IngestReport:
+        from minutes_rag.parse import iter_source_files
+
+        started = time.perf_counter()
+        report = IngestReport()
+        self.recover()
+        # teach jieba the departments already known, so query and index tokens agree
+        add_user_words(self.index.lexicon())
+        missing_roots = [p for p in paths if not p.exists()]
+        for root in missing_roots:
+            report.failed += 1
+            report.errors.append({"path": str(root), "error": "no such file or directory"})
+        files = iter_source_files([p for p in paths if p.exists()])
+        for n, path in enumerate(files):
+            try:
+                self.ingest_file(path, report)
+            except MinutesRagError as exc:
+                report.failed += 1
+                report.errors.append({"path": str(path), "error": getattr(exc, "problem", None) or str(exc)})
+            except OSError as exc:
+                report.failed += 1
+                report.errors.append({"path": str(path), "error": f"cannot read file: {exc.strerror or exc}"})
+            if progress is not None:
+                progress(n + 1, len(files), str(path))
+        if prune:
+            self._prune(paths, files, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _prune(self, roots: Sequence[Path], seen: Sequence[Path], report: IngestReport) -> None:
+        """Remove minutes whose file is gone from disk, or no longer found under a root that
+        was scanned (renamed to an unsupported type, for example)."""
+        seen_set = {str(p.resolve()) for p in seen}
+        root_dirs = [str(r.resolve()) + os.sep for r in roots if r.is_dir()]
+        for path, minute_id in self.index.all_files():
+            gone = not os.path.exists(path)
+            under_root = any(path.startswith(r) for r in root_dirs)
+            if gone or (under_root and path not in seen_set):
+                report.sections_removed += self.index.delete_minute(minute_id)
+                self.store.delete_minute_everywhere(minute_id)
+                report.removed += 1

@@ -1,0 +1,170 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over FTS5), fused by weighted reciprocal
+rank fusion, parts of one section merged, optional cross-encoder rerank, filters applied.
+
+References to a minute in the question (〔2020〕21号, 第102次, a date) narrow the search to the
+minutes they name; metadata questions (who chaired ...) add that minute's attendance and
+preamble sections as candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from minutes_rag.embed import Embedder
+from minutes_rag.index import StateIndex
+from minutes_rag.lexical import tokenize
+from minutes_rag.model import Filters, Hit, Section
+from minutes_rag.references import References, find_references
+from minutes_rag.store import ChromaStore
+
+
+def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 60) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: score(d) = sum_r w_r / (k + rank_r(d)), ranks from 1."""
+    scores: dict[str, float] = {}
+    for name, ids in rankings.items():
+        w = weights.get(name, 1.0)
+        for rank, doc in enumerate(ids, start=1):
+            scores[doc] = scores.get(doc, 0.0) + w / (k + rank)
+    return scores
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    k: int = 5
+    candidates: int = 30
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    metadata_weight: float = 1.0
+    rrf_k: int = 60
+
+
+class Retriever:
+    def __init__(
+        self,
+        index: StateIndex,
+        store: ChromaStore,
+        embedder: Embedder,
+        config: RetrievalConfig,
+        reranker: object | None = None,
+    ) -> None:
+        self.index = index
+        self.store = store
+        self.embedder = embedder
+        self.config = config
+        self.reranker = reranker  # a sentence_transformers.CrossEncoder, or None
+
+    # -- scope ----------------------------------------------------------------------------
+    def scope(self, question: str, filters: Filters, boost_minutes: Sequence[str] = ()) -> tuple[list[str] | None, References]:
+        """The minute ids the search may look in (None = all), from filters and references."""
+        refs = find_references(question)
+        allowed = self.index.minute_ids_matching(filters)
+        if refs.doc_numbers or refs.meeting_numbers:
+            named: set[str] = set()
+            for doc in refs.doc_numbers:
+                named |= set(self.index.minute_ids_matching(Filters(doc_number=doc)) or [])
+            for num in refs.meeting_numbers:
+                named |= set(self.index.minute_ids_matching(Filters(meeting_number=num)) or [])
+            # a named minute that is not in the archive must not be answered from another one
+            allowed = sorted(named if allowed is None else named & set(allowed))
+        elif refs.dates:
+            dated: set[str] = set()
+            for d in refs.dates:
+                dated |= set(self.index.minute_ids_matching(Filters(date_from=d, date_to=d)) or [])
+            if dated:  # a date may also be a date inside the text: narrow only when it names a minute
+                allowed = sorted(dated if allowed is None else dated & set(allowed)) or allowed
+        if allowed is None and boost_minutes:
+            return None, refs
+        return allowed, refs
+
+    # -- search ---------------------------------------------------------------------------
+    def retrieve(
+        self, question: str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = ()
+    ) -> list[Hit]:
+        cfg = self.config
+        k = k or cfg.k
+        allowed, refs = self.scope(question, filters, boost_minutes)
+        if allowed is not None and not allowed:
+            return []
+        where = None
+        if allowed is not None:
+            where = {"minute_id": allowed[0]} if len(allowed) == 1 else {"minute_id": {"$in": list(allowed)}}
+
+        dense = self.store.query(self.embedder.embed_query(question), cfg.candidates, where)
+        lexical = self.index.lexical_search(tokenize(question, for_query=True), cfg.candidates, allowed)
+        rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]}
+        weights = {"dense": cfg.dense_weight, "lexical": cfg.lexical_weight, "metadata": cfg.metadata_weight, "boost": 0.5}
+
+        if refs.intents:
+            rankings["metadata"] = self._metadata_candidates(refs, allowed, [i for i, _ in dense + lexical])
+        if boost_minutes:
+            rankings["boost"] = [i for i, _ in dense + lexical if i.split("-", 1)[0] in set(boost_minutes)]
+
+        fused = rrf(rankings, weights, cfg.rrf_k)
+        sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
+        dense_score = dict(dense)
+        lexical_score = dict(lexical)
+        ranks = {name: {doc: r for r, doc in enumerate(ids, start=1)} for name, ids in rankings.items()}
+        metas = self.index.metas([s.minute_id for s in sections.values()])
+
+        hits: list[Hit] = []
+        for sid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            sec = sections.get(sid)
+            if sec is None or sec.minute_id not in metas:
+                continue
+            hits.append(
+                Hit(
+                    section=sec,
+                    score=score,
+                    meta=metas[sec.minute_id],
+                    sources={n: r[sid] for n, r in ranks.items() if sid in r},
+                    dense=dense_score.get(sid),
+                    lexical=lexical_score.get(sid),
+                )
+            )
+        hits = self._merge_parts(hits)
+        if self.reranker is not None and hits:
+            hits = self._rerank(question, hits)
+        return hits[:k]
+
+    def _metadata_candidates(self, refs: References, allowed: list[str] | None, seen: list[str]) -> list[str]:
+        """Attendance and preamble sections of the minutes in scope (or of those the other
+        retrievers found), best first: metadata answers live there."""
+        minute_ids = allowed if allowed is not None else list(dict.fromkeys(i.split("-", 1)[0] for i in seen))[:5]
+        wanted = ("attendance", "tail") if set(refs.intents) & {"attendees", "observers", "recorder", "issue_date"} else ("preamble",)
+        out: list[str] = []
+        for mid in minute_ids[:20]:
+            for sec in self.index.sections_of(mid):
+                if sec.kind in wanted or (sec.kind == "preamble" and "chair" in refs.intents):
+                    out.append(sec.section_id)
+        return out
+
+    def _merge_parts(self, hits: list[Hit]) -> list[Hit]:
+        """Parts of one long item count once, as the whole item, at the best part's rank."""
+        merged: list[Hit] = []
+        seen: dict[tuple[str, tuple[str, ...]], int] = {}
+        for hit in hits:
+            sec = hit.section
+            if sec.parts <= 1:
+                merged.append(hit)
+                continue
+            key = (sec.minute_id, sec.label_path)
+            if key in seen:
+                continue
+            seen[key] = len(merged)
+            whole = self._whole_section(sec)
+            merged.append(replace(hit, section=whole))
+        return merged
+
+    def _whole_section(self, sec: Section) -> Section:
+        parts = [s for s in self.index.sections_of(sec.minute_id) if s.label_path == sec.label_path]
+        if len(parts) <= 1:
+            return sec
+        start, end = min(p.start for p in parts), max(p.end for p in parts)
+        text = self.index.minute(sec.minute_id).text[start:end]
+        return replace(sec, section_id=parts[0].section_id, text=text, start=start, end=end, part=0, parts=1)
+
+    def _rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
+        scores = self.reranker.predict([(question, h.section.text) for h in hits])  # type: ignore[attr-defined]
+        ranked = sorted(zip(hits, scores), key=lambda hs: -float(hs[1]))
+        return [replace(h, score=float(s), sources={**h.sources, "rerank": r}) for r, (h, s) in enumerate(ranked, 1)]
