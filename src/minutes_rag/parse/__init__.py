@@ -1,0 +1,179 @@
+"""Reading minutes from files: checks, format readers, normalisation and metadata.
+
+``load_minute(path)`` is the one entry point the ingest pipeline needs; every failure is a
+``ParseError`` (``UnsupportedFormat`` for a file type we do not read) whose ``problem`` is a
+sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Callable
+
+from minutes_rag import ids
+from minutes_rag.errors import ParseError, UnsupportedFormat
+from minutes_rag.model import Minute, ParsedDocument
+from minutes_rag.parse.metadata import extract_metadata
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "DEFAULT_MAX_BYTES",
+    "load_minute",
+    "parse_document",
+    "iter_source_files",
+    "extract_metadata",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+_MB = 1024 * 1024
+
+
+def _reader(ext: str) -> Callable[[bytes, str], ParsedDocument]:
+    # Readers are imported on demand so that importing the package stays cheap.
+    if ext == ".txt":
+        from minutes_rag.parse.text import read_text
+
+        return read_text
+    if ext == ".md":
+        from minutes_rag.parse.text import read_markdown
+
+        return read_markdown
+    if ext == ".docx":
+        from minutes_rag.parse.docx import read_docx
+
+        return read_docx
+    if ext == ".pdf":
+        from minutes_rag.parse.pdf import read_pdf
+
+        return read_pdf
+    if ext in (".html", ".htm"):
+        from minutes_rag.parse.html import read_html
+
+        return read_html
+    raise KeyError(ext)
+
+
+def _unsupported(path: Path) -> UnsupportedFormat:
+    ext = path.suffix.lower() or "(none)"
+    what = f"unsupported file type {ext}" if path.suffix else "unsupported file type (no extension)"
+    return UnsupportedFormat(str(path), f"{what} (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
+
+
+def _mb(n: float) -> str:
+    return f"{n / _MB:.1f} MB"
+
+
+def _read_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, after the checks that give the clearest message first."""
+    name = str(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ParseError(name, "broken symbolic link (its target does not exist)") from None
+        raise ParseError(name, "file not found") from None
+    except PermissionError:
+        raise ParseError(name, "permission denied") from None
+    except OSError as exc:
+        raise ParseError(name, f"cannot access file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ParseError(name, "is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ParseError(name, "not a regular file")
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        raise _unsupported(path)
+    limit = f"{max_bytes / _MB:g} MB"
+    if st.st_size > max_bytes:
+        raise ParseError(name, f"file is {_mb(st.st_size)}, over the {limit} limit (MINUTES_RAG_MAX_FILE_MB)")
+    if st.st_size == 0:
+        raise ParseError(name, "file is empty")
+    try:
+        with open(path, "rb") as fh:
+            # read one byte past the limit: a file that grew since stat() is still caught
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise ParseError(name, "permission denied") from None
+    except IsADirectoryError:
+        raise ParseError(name, "is a directory, not a file") from None
+    except OSError as exc:
+        raise ParseError(name, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ParseError(name, f"file is over the {limit} limit (MINUTES_RAG_MAX_FILE_MB)")
+    if not data:
+        raise ParseError(name, "file is empty")
+    return data
+
+
+def parse_document(path: Path, data: bytes) -> ParsedDocument:
+    """Run the format reader for ``path``'s extension over ``data`` (no normalisation)."""
+    try:
+        reader = _reader(path.suffix.lower())
+    except KeyError:
+        raise _unsupported(path) from None
+    return reader(data, str(path))
+
+
+def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
+    """Read one minute file into a ``Minute``: normalised text plus metadata.
+
+    Raises ``ParseError`` (``UnsupportedFormat`` for an extension we do not read) with a
+    human problem: missing, unreadable, empty, too large, binary, undecodable, no text.
+    """
+    from minutes_rag.parse.normalize import normalize_text
+
+    path = Path(path)
+    data = _read_checked(path, max_bytes)
+    doc = parse_document(path, data)
+    if not doc.text.strip():
+        raise ParseError(str(path), "document has no text")
+    text = normalize_text(doc.text)
+    if not text.strip():
+        raise ParseError(str(path), "document has no text")
+    return Minute(
+        minute_id=ids.minute_id_for(path),
+        source=str(path.resolve()),
+        content_hash=ids.bytes_hash(data),
+        text=text,
+        meta=extract_metadata(text),
+    )
+
+
+def _hidden(name: str) -> bool:
+    # dot-files, and the "~$name.docx" lock files Word leaves beside open documents
+    return name.startswith(".") or name.startswith("~$")
+
+
+def iter_source_files(paths: list[Path]) -> list[Path]:
+    """The files to ingest: folders are walked recursively (sorted, hidden files and
+    folders skipped, supported extensions only); a file named explicitly is returned as
+    given even if unsupported or missing, so that its error gets reported."""
+    out: list[Path] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        key = os.path.abspath(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    for given in paths:
+        given = Path(given)
+        if not given.is_dir():
+            add(given)
+            continue
+        found: list[Path] = []
+        # os.walk does not follow symlinked folders, so a link loop cannot trap us
+        for root, dirs, files in os.walk(given):
+            dirs[:] = [d for d in dirs if not _hidden(d)]
+            for f in files:
+                if _hidden(f) or Path(f).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                    continue
+                p = Path(root) / f
+                if p.is_file():
+                    found.append(p)
+        for p in sorted(found, key=lambda q: q.relative_to(given).parts):
+            add(p)
+    return out

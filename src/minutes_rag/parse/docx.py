@@ -1,0 +1,64 @@
+"""Word (.docx) files via python-docx: body paragraphs and table cells in document order."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from minutes_rag.errors import ParseError
+from minutes_rag.model import ParsedDocument
+
+
+def read_docx(data: bytes, path: str) -> ParsedDocument:
+    try:
+        import docx  # lazy: python-docx pulls in lxml
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise ParseError(path, "reading .docx needs python-docx (pip install python-docx)") from exc
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ParseError(path, f"not a valid .docx file ({exc.__class__.__name__})") from exc
+    except Exception as exc:  # python-docx/lxml raise many kinds on corrupt packages
+        raise ParseError(path, f"cannot read .docx file: {exc}") from exc
+
+    paragraphs = [p for p in _body_paragraphs(document) if p.strip()]
+    # One paragraph a line, a blank line between: the same layout as the .txt minutes, so
+    # the splitter and the page-break repair see one shape whatever the source format.
+    return ParsedDocument(path=path, text="\n\n".join(paragraphs), encoding="")
+
+
+def _body_paragraphs(document) -> list[str]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out: list[str] = []
+
+    def walk(parent, element) -> None:
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                out.append(_paragraph_text(Paragraph(child, parent)))
+            elif tag == "tbl":
+                table = Table(child, parent)
+                for row in table.rows:
+                    seen: set[int] = set()
+                    for cell in row.cells:
+                        # merged cells come back once per grid column: keep one copy
+                        if id(cell._tc) in seen:
+                            continue
+                        seen.add(id(cell._tc))
+                        walk(cell, cell._tc)
+            elif tag == "sdt":  # content controls wrap ordinary paragraphs
+                content = child.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sdtContent")
+                if content is not None:
+                    walk(parent, content)
+
+    walk(document, document.element.body)
+    return out
+
+
+def _paragraph_text(paragraph) -> str:
+    # python-docx renders <w:br/> as "\n" and <w:tab/> as "\t"
+    return "\n".join(line.rstrip() for line in paragraph.text.split("\n"))
