@@ -1,9 +1,264 @@
-"""Text normalisation and page-break repair (stub: owned by the splitter work)."""
+"""Text normalisation and page-break repair.
+
+Every format reader hands its plain text to :func:`normalize_text` once; the splitter's
+offsets point into the result, so nothing may change the text after this step.
+
+What it does, in order:
+
+1. unify line endings (``\\r\\n``, ``\\r``, U+2028/2029; a form feed is a page break and
+   becomes a blank line), drop BOM / zero-width characters / soft hyphens, turn no-break
+   spaces into spaces, strip each line at both ends;
+2. remove running page headers and footers: whole lines such as ``Page 3 of 18``,
+   ``3 of 18``, ``January 12, 2011  2 of 18``, ``- 3 -``, ``第 3 页 共 18 页``, and the same
+   ``<date> N of M`` / ``N of M`` markers glued to the start or end of a text line (PDF
+   extraction often runs the header into the first line of the page);
+3. collapse runs of blank lines into one blank line;
+4. repair page-break artefacts: a heading or sentence that a page break cut in two shows
+   up as two blocks separated by a blank line. The blocks are joined when the first one
+   clearly does not end there (see :func:`_should_join`): it ends without terminal
+   punctuation and either ends with a comma-type mark, or is a long body paragraph (or
+   its last hard-wrapped line is about as wide as the document's lines), or it is a
+   numbered heading followed by a short non-sentence fragment and then the next numbered
+   item. Short standalone lines (titles, document numbers, dates, ``记录：…``, ``（此件
+   公开发布）``) are never joined, and nothing is joined onto a block that starts with an
+   item marker or a label such as ``出席：``.
+
+CJK text is joined without a space, Latin text with one space; a hard-wrapped block (one
+that already has line breaks) is continued with a line break, which keeps its layout.
+"""
 
 from __future__ import annotations
 
+import re
+import statistics
+import unicodedata
+
+__all__ = ["normalize_text"]
+
+_DROP = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e\ufffe"), None)
+_SPACES = {ord(c): " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008"}
+
+# ---------------------------------------------------------------- running headers
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_PAGE_OF = r"(?:(?P<page>Page|PAGE|Pg\.?|p\.)\s*)?(?P<n>\d{1,4})\s+(?:of|OF)\s+(?P<m>\d{1,4})"
+# "<date>  2 of 18" / "Page 2 of 18" / "2 of 18" at the start of a line, followed by text
+_HEAD_RE = re.compile(rf"^(?P<date>{_DATE}\s+)?{_PAGE_OF}(?=\s|$)\s*")
+# the same at the end of a line
+_TAIL_RE = re.compile(rf"(?:^|\s+)(?P<date>{_DATE}\s+)?{_PAGE_OF}$")
+# lines that are nothing but a page marker
+_PAGE_LINE_RES = [
+    re.compile(rf"^(?:{_DATE}\s+)?(?:Page|PAGE|Pg\.?)\s*\d{{1,4}}(?:\s*(?:of|OF|/)\s*\d{{1,4}})?(?:\s+{_DATE})?$"),
+    re.compile(r"^\d{1,4}\s+(?:of|OF)\s+\d{1,4}$"),
+    re.compile(r"^[-－—–~～]\s*\d{1,4}\s*[-－—–~～]$"),
+    re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?$"),
+    re.compile(r"^(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页$"),
+]
+
+
+def _recurring_totals(lines: list[str]) -> set[str]:
+    """Totals M of "N of M" markers that occur at a line edge with at least two different N:
+    a running footer, not a phrase like "3 of 5 members"."""
+    seen: dict[str, set[str]] = {}
+    for line in lines:
+        for rx in (_HEAD_RE, _TAIL_RE):
+            m = rx.search(line)
+            if m and int(m.group("n")) <= int(m.group("m")):
+                seen.setdefault(m.group("m"), set()).add(m.group("n"))
+    return {total for total, ns in seen.items() if len(ns) >= 2}
+
+
+def _marker_ok(m: re.Match[str], totals: set[str]) -> bool:
+    if int(m.group("n")) > int(m.group("m")) or int(m.group("n")) == 0:
+        return False
+    return bool(m.group("date") or m.group("page") or m.group("m") in totals)
+
+
+def _remove_page_markers(lines: list[str]) -> list[str]:
+    totals = _recurring_totals(lines)
+    out: list[str] = []
+    for line in lines:
+        if any(rx.match(line) for rx in _PAGE_LINE_RES):
+            continue  # drop the whole line: it was only a page marker
+        m = _HEAD_RE.match(line)
+        if m and _marker_ok(m, totals):
+            line = line[m.end():].strip()
+            if not line:
+                continue
+        m = _TAIL_RE.search(line)
+        if m and _marker_ok(m, totals):
+            line = line[: m.start()].rstrip()
+            if not line:
+                continue
+        out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------- page-break repair
+
+_TERMINAL = set("。！？；：…”’」』）)】〕］]》〉>!?;:.．")
+_COMMA_END = set("，、,（(《“‘「『【〔［[—–-－·&/")
+_INNER_STOP = re.compile(r"[。！？；.!?;]")
+_INNER_PUNCT = re.compile(r"[，。；、,;]")
+
+# item markers and labels that start a new block (never a continuation)
+_MARKER_RE = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]{1,4}[、．.]"
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|[（(]\d{1,3}[）)]"
+    r"|\d{1,3}[.．、](?!\d)"
+    r"|[①-⑳]"
+    r"|第[一二三四五六七八九十百零〇\d]{1,4}[条章节部分项]"
+    r"|\*?(?:[A-Z]{1,2}-)?\d{1,4}[.)]?\s+[\"“(]?[A-Z]"
+    r"|(?:Item|ITEM)\s+(?:No\.?\s*)?\d"
+    r"|[a-z][.)]\s"
+    r")"
+)
+_LABEL_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,5}[：:]|[A-Z][A-Za-z]{1,20}(?:\s+[A-Za-z]+){0,3}:\s)")
+_STANDALONE_RES = [
+    re.compile(r"^[\u4e00-\u9fff]{0,12}[〔［\[]\s*\d{4}\s*[〕］\]]\s*\d{1,4}\s*号$"),  # 〔2020〕21号
+    re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?.{0,6}$"),  # 2020年7月9日(印发)
+    re.compile(r"^[（(]此件.{0,16}[）)]$"),
+    re.compile(r"^.{0,30}(?:整理|印发|制发)$"),
+    re.compile(r"^第\s*[一二三四五六七八九十百零〇\d]{1,6}\s*[次期号]$"),
+    re.compile(rf"^{_DATE}$"),
+]
+_EN_STOPWORDS = {
+    "the", "of", "and", "to", "a", "an", "in", "for", "with", "on", "by", "at", "from", "or",
+    "that", "is", "are", "was", "were", "be", "as", "this", "which", "who", "their", "its",
+}
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3040 <= o <= 0x30FF or 0x20000 <= o <= 0x2FFFF
+
+
+def _is_wide(ch: str) -> bool:
+    return _is_cjk(ch) or unicodedata.east_asian_width(ch) in "WF"
+
+
+def _width(s: str) -> float:
+    """Display width: a CJK or full-width character is 1, anything else 1/2 (so a line of
+    Chinese and a line of digits/Latin compare on the page's scale)."""
+    return sum(1.0 if _is_wide(c) else 0.5 for c in s)
+
+
+def _is_word_char(ch: str) -> bool:
+    return _is_cjk(ch) or ch.isalnum()
+
+
+def _is_standalone(block: str) -> bool:
+    return "\n" not in block and any(rx.match(block) for rx in _STANDALONE_RES)
+
+
+def _starts_new_block(line: str) -> bool:
+    return bool(_MARKER_RE.match(line) or _LABEL_RE.match(line))
+
+
+def _heading_like(block: str) -> bool:
+    """A single-line numbered heading: starts with a marker and holds no sentence."""
+    return (
+        "\n" not in block
+        and bool(_MARKER_RE.match(block))
+        and not _INNER_STOP.search(block[:-1])
+        and _width(block) <= 60
+    )
+
+
+def _typical_width(blocks: list[str]) -> float | None:
+    """Median width of hard-wrapped lines (all but the last line of multi-line blocks)."""
+    widths = [_width(line) for b in blocks if "\n" in b for line in b.split("\n")[:-1]]
+    return statistics.median(widths) if len(widths) >= 5 else None
+
+
+def _is_long(block: str, last: str, width: float | None) -> bool:
+    """Does the block's last line run to the edge of the page (so the text may go on)?"""
+    w = _width(last)
+    if "\n" in block:
+        return width is not None and w >= 0.8 * width
+    if _is_cjk(last[-1]) or _is_wide(last[-1]):
+        # an unwrapped paragraph: a long one, or a sentence-like one that filled a line
+        return w >= 40 or (w >= 20 and bool(_INNER_PUNCT.search(last)))
+    return len(last) >= 60
+
+
+def _should_join(a: str, b: str, after: str | None, width: float | None) -> bool:
+    a_last = a.rsplit("\n", 1)[-1]
+    b_first = b.split("\n", 1)[0]
+    if not a_last or not b_first:
+        return False
+    if _is_standalone(a) or _is_standalone(b) or _starts_new_block(b_first):
+        return False
+    end, start = a_last[-1], b_first[0]
+    if end in _TERMINAL:
+        return False
+    if end in _COMMA_END:
+        return True
+    cjk = _is_cjk(end) or _is_cjk(start)
+    if _heading_like(a):
+        # a heading cut at the page's end: the rest is a short fragment that is no
+        # sentence, and the next block is the next numbered item (or nothing)
+        return (
+            "\n" not in b
+            and _width(a) >= (16 if cjk else 30)
+            and _width(b) <= max(40.0, _width(a))
+            and not _INNER_STOP.search(b)
+            and (after is None or _starts_new_block(after.split("\n", 1)[0]))
+        )
+    if not (_is_word_char(end) and (_is_word_char(start) or start in "“‘「『《(（\"'")):
+        return False
+    if not _is_long(a, a_last, width):
+        return False
+    if cjk:
+        return True
+    # Latin: a lower-case continuation, or a line ending on a function word
+    last_word = re.findall(r"[A-Za-z']+$", a_last)
+    return start.islower() or bool(last_word and last_word[0].lower() in _EN_STOPWORDS)
+
+
+def _joiner(a: str, b: str) -> str:
+    if "\n" in a:
+        return "\n"  # hard-wrapped text: keep the wrap as a line break
+    end, start = a[-1], b[0]
+    if _is_wide(end) or _is_wide(start) or end == "-":
+        return ""
+    return " "
+
+
+def _repair_page_breaks(text: str) -> str:
+    blocks = [b for b in text.split("\n\n") if b]
+    width = _typical_width(blocks)
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        cur = blocks[i]
+        i += 1
+        while i < len(blocks):
+            after = blocks[i + 1] if i + 1 < len(blocks) else None
+            if not _should_join(cur, blocks[i], after, width):
+                break
+            cur = cur + _joiner(cur, blocks[i]) + blocks[i]
+            i += 1
+        out.append(cur)
+    return "\n\n".join(out)
+
 
 def normalize_text(text: str) -> str:
-    """Unify line endings, drop BOM and trailing spaces, repair page-break artefacts."""
-    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip() + "\n"
+    """Unify line endings, drop BOM/zero-width characters and trailing spaces, remove
+    running page headers/footers, collapse blank lines and repair page-break artefacts.
+
+    The result ends with one newline (or is empty); paragraphs are separated by exactly
+    one blank line."""
+    text = text.translate(_DROP).translate(_SPACES)
+    text = re.sub(r"\r\n?|[\u2028\u2029\x85\v]", "\n", text).replace("\f", "\n\n")
+    lines = [line.strip() for line in text.split("\n")]
+    lines = _remove_page_markers(lines)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    if not text:
+        return ""
+    return _repair_page_breaks(text) + "\n"
