@@ -41,6 +41,10 @@ def test_ties_are_broken_pessimistically():
     assert relevant_ranks(texts, ["ev"], scores) == [4, 5]
     # two relevant items tied with one irrelevant: ranks 1+1=2 and 3
     assert relevant_ranks(["ev", "no", "ev"], ["ev"], [1.0, 1.0, 1.0]) == [2, 3]
+    # list order decides between different scores, even when the list is not sorted by them
+    assert relevant_ranks(["no", "ev"], ["ev"], [0.1, 0.9]) == [2]
+    # a tie only joins neighbours: the 0.5 at the end is not tied with the first 0.5
+    assert relevant_ranks(["ev", "no", "no"], ["ev"], [0.5, 0.4, 0.5]) == [1]
     with pytest.raises(ValueError):
         relevant_ranks(["a"], ["a"], [1.0, 2.0])
 

@@ -4,9 +4,10 @@ Definitions (docs/evaluation.md states them with examples):
 
 * relevance: a text (section, chunk or citation) is relevant to a question when, with all
   whitespace removed from both, it contains any of the question's evidence strings;
-* ranks: 1-based positions of the relevant retrieved sections. Ties in score are broken
-  pessimistically: within a group of equal scores the irrelevant items count as ranked
-  first, so a system gains nothing from a lucky tie-break;
+* ranks: 1-based positions of the relevant retrieved sections in the order returned.
+  Ties (neighbours with equal scores) are broken pessimistically: inside a tie the
+  irrelevant items count as ranked first, so a system gains nothing from a lucky
+  tie-break;
 * hit@k: 1 when the best relevant rank is <= k; MRR@k: 1/best rank when <= k, else 0;
   both averaged over answerable questions;
 * citation precision: relevant citations / all citations, pooled over every question
@@ -43,10 +44,10 @@ def relevant_ranks(
 ) -> list[int]:
     """1-based ranks of the relevant items of a ranked list, ascending.
 
-    Without ``scores`` the list order is the ranking. With ``scores`` (higher is better,
-    parallel to ``texts``) an item's rank is 1 + the number of items scored strictly
-    higher + the irrelevant items that tie with it + the relevant items that tie with it
-    and come before it in the list.
+    The list order is the ranking. With ``scores`` (parallel to ``texts``), a run of
+    neighbours with equal scores is a tie: inside it the irrelevant items are counted
+    first, so an item's rank is the position where its tie starts + the irrelevant items of
+    the tie + the relevant items of the tie before it.
     """
     relevant = [is_relevant(t, evidence) for t in texts]
     if scores is None:
@@ -54,23 +55,24 @@ def relevant_ranks(
     if len(scores) != len(texts):
         raise ValueError("scores and texts differ in length")
     ranks: list[int] = []
-    for i, r in enumerate(relevant):
-        if not r:
-            continue
-        s = scores[i]
-        higher = sum(1 for x in scores if _gt(x, s))
-        tied_irrelevant = sum(1 for j, x in enumerate(scores) if _eq(x, s) and not relevant[j])
-        tied_relevant_before = sum(1 for j in range(i) if _eq(scores[j], s) and relevant[j])
-        ranks.append(1 + higher + tied_irrelevant + tied_relevant_before)
-    return sorted(ranks)
+    i = 0
+    while i < len(texts):
+        j = i
+        while j + 1 < len(texts) and _eq(scores[j + 1], scores[i]):
+            j += 1
+        group = range(i, j + 1)
+        irrelevant = sum(1 for g in group if not relevant[g])
+        before = 0
+        for g in group:
+            if relevant[g]:
+                ranks.append(i + irrelevant + before + 1)
+                before += 1
+        i = j + 1
+    return ranks
 
 
 def _eq(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def _gt(a: float, b: float) -> bool:
-    return a > b and not _eq(a, b)
 
 
 def hit_at_k(ranks: Sequence[int], k: int) -> float:
