@@ -23,6 +23,7 @@ _LINE_START = re.compile(
     # a document number or a date on its own line (minute headers and tails)
     r"[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
 )
+_CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # Soft limit: longer spans (run-on list-like text, OCR'd tables) are cut at wide gaps.
 MAX_SPAN = 400
 
@@ -42,6 +43,12 @@ def _hard_breaks(text: str) -> list[int]:
         pos = m.end()
         if pos < len(text) and _LINE_START.match(text, pos):
             cuts.append(m.start())
+        # a blank line between non-Chinese text is a paragraph break (in Chinese text it
+        # is often a page-break artefact inside a sentence: "安\n\n全生产")
+        elif "\n" in text[m.start() + 1 : pos] or text[m.start() - 1 : m.start()] == "\n":
+            before = text[:m.start()].rstrip()[-1:]
+            if before and not _CJK_CHAR.match(before) and not _CJK_CHAR.match(text[pos]):
+                cuts.append(m.start())
         # a line that ends with a colon ("会议议定以下意见：") closes its unit
         elif m.start() > 0 and text[m.start() - 1] in "：:":
             cuts.append(m.start())

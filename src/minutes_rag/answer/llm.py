@@ -1,0 +1,179 @@
+"""LLM answerer: any OpenAI-compatible server through LangChain, or a local GGUF.
+
+The reply streams out as it arrives; when it is complete its citation markers are
+checked (answer.citations) and the final Answer carries verified quotes. If the server
+cannot be reached or times out, the extractive answer is given instead, with mode
+"llm-fallback-extractive" and a warning saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable, Iterator, Sequence
+
+from minutes_rag.answer.base import Stopwatch, final_answer
+from minutes_rag.answer.citations import check_reply
+from minutes_rag.answer.extractive import ExtractiveAnswerer, evidence_score
+from minutes_rag.answer.lang import detect_lang, not_found_text
+from minutes_rag.answer.prompts import build_messages
+from minutes_rag.errors import AnswerError
+from minutes_rag.model import Answer, Hit, Turn
+
+FALLBACK_MODE = "llm-fallback-extractive"
+
+
+def chat_model_from_settings(settings: Any) -> Any:
+    """A LangChain chat model for Settings: ChatOpenAI for ``llm_base_url``, else
+    llama-cpp-python (ChatLlamaCpp) for ``gguf_path``."""
+    if settings.llm_base_url:
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            # local servers (llama.cpp, vLLM, Ollama) accept any key; the client insists on one
+            api_key=settings.llm_api_key or "not-needed",
+            model=settings.llm_model or "default",
+            timeout=settings.llm_timeout,
+            max_retries=0,
+            max_tokens=settings.llm_max_tokens,
+            # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
+            extra_body={"max_tokens": settings.llm_max_tokens},
+            temperature=0.1,
+            streaming=True,
+        )
+    if settings.gguf_path:
+        try:
+            from langchain_community.chat_models import ChatLlamaCpp
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise AnswerError(
+                "gguf_path needs llama-cpp-python and langchain-community: pip install 'minutes-rag[llama]'"
+            ) from exc
+        try:
+            return ChatLlamaCpp(
+                model_path=settings.gguf_path,
+                max_tokens=settings.llm_max_tokens,
+                n_ctx=4096,
+                temperature=0.1,
+                verbose=False,
+                streaming=True,
+            )
+        except Exception as exc:  # llama.cpp raises ValueError/RuntimeError for bad files
+            raise AnswerError(f"cannot load GGUF model {settings.gguf_path}: {exc}") from exc
+    raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
+
+
+def describe_failure(exc: BaseException, timeout: float | None = None, where: str = "") -> str:
+    """One line for Answer.warnings saying why the LLM could not answer."""
+    name = type(exc).__name__
+    at = f" at {where}" if where else ""
+    chain = [exc]
+    while chain[-1].__cause__ is not None and len(chain) < 5:
+        chain.append(chain[-1].__cause__)
+    names = " ".join(type(e).__name__ for e in chain).lower()
+    if "timeout" in names or "timed out" in str(exc).lower():
+        secs = f" after {timeout:g} s" if timeout else ""
+        return f"LLM server{at} timed out{secs}; answered extractively"
+    if "connect" in names:
+        return f"LLM server{at} unreachable ({name}); answered extractively"
+    if isinstance(exc, AnswerError):
+        return f"{exc}; answered extractively"
+    return f"LLM failed{at} ({name}: {str(exc)[:200]}); answered extractively"
+
+
+def _delta_text(chunk: Any) -> str:
+    content = getattr(chunk, "content", chunk)
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content blocks
+        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return str(content or "")
+
+
+class LLMAnswerer:
+    """Answers with a LangChain chat model; falls back to the extractive answerer.
+
+    ``chat_model`` is a chat model or a zero-argument factory (built on first use, so a
+    bad GGUF path or missing package turns into a fallback with a warning, not a crash).
+    ``gate`` (an evidence threshold) skips the model when retrieval found nothing usable;
+    by default only an empty hit list skips it.
+    """
+
+    mode = "llm"
+
+    def __init__(
+        self,
+        chat_model: Any | Callable[[], Any],
+        *,
+        fallback: ExtractiveAnswerer | None = None,
+        max_sources: int = 5,
+        gate: float | None = None,
+        timeout: float | None = None,
+        where: str = "",
+    ) -> None:
+        self._model = None if callable(chat_model) and not hasattr(chat_model, "stream") else chat_model
+        self._factory = chat_model if self._model is None else None
+        self.fallback = fallback or ExtractiveAnswerer()
+        self.max_sources = max_sources
+        self.gate = gate
+        self.timeout = timeout
+        self.where = where
+
+    @classmethod
+    def from_settings(cls, settings: Any, fallback: ExtractiveAnswerer | None = None) -> "LLMAnswerer":
+        if not settings.llm_configured:
+            raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
+        fallback = fallback or ExtractiveAnswerer(settings.not_found_threshold)
+        return cls(
+            lambda: chat_model_from_settings(settings),
+            fallback=fallback,
+            timeout=settings.llm_timeout if settings.llm_base_url else None,
+            where=settings.llm_base_url or settings.gguf_path,
+        )
+
+    @property
+    def chat_model(self) -> Any:
+        if self._model is None:
+            self._model = self._factory()  # type: ignore[misc]
+        return self._model
+
+    def answer(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
+        return final_answer(self.stream(question, hits, history))
+
+    def stream(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        clock = Stopwatch()
+        lang = detect_lang(question)
+        hits = tuple(hits)
+        if not hits or (self.gate is not None and evidence_score(question, hits, self.fallback.params) < self.gate):
+            text = not_found_text(lang)
+            yield text
+            yield Answer(question, text, (), self.mode, hits, {"answer": clock.ms()}, found=False)
+            return
+        sources = hits[: self.max_sources]
+        parts: list[str] = []
+        try:
+            messages = build_messages(question, sources, lang, history)
+            for chunk in self.chat_model.stream(messages):
+                delta = _delta_text(chunk)
+                if delta:
+                    parts.append(delta)
+                    yield delta
+        except Exception as exc:  # any failure of the model or server: answer anyway
+            reason = describe_failure(exc, self.timeout, self.where)
+            fb = self.fallback.answer(question, hits, history)
+            fb = replace(fb, mode=FALLBACK_MODE, warnings=(*fb.warnings, reason), timings_ms={"answer": clock.ms()})
+            # streamed consumers that only concatenate deltas still get a readable answer
+            # when nothing came before; after partial output the final Answer replaces it
+            yield fb.text if not parts else "\n\n" + fb.text
+            yield fb
+            return
+        checked = check_reply("".join(parts), sources, lang)
+        yield Answer(
+            question=question,
+            text=checked.text,
+            citations=checked.citations,
+            mode=self.mode,
+            hits=hits,
+            timings_ms={"answer": clock.ms()},
+            found=checked.found,
+            warnings=checked.warnings,
+        )

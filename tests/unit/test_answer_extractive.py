@@ -1,0 +1,160 @@
+"""Extractive answerer on hand-made minutes: verbatim quotes, offsets, markers, not-found."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from answer_minutes import EN_SECTIONS, TEXTS, ZH_SECTIONS, hits
+
+from minutes_rag.answer import ExtractiveAnswerer, evidence_score, metadata_kind
+from minutes_rag.answer.citations import parse_markers
+from minutes_rag.model import Answer
+
+NOT_FOUND_ZH = "未在会议纪要中找到相关内容。"
+NOT_FOUND_EN = "No relevant content was found in the minutes."
+
+
+def check_consistent(ans: Answer) -> None:
+    """Quotes are verbatim at their offsets; markers and citations match 1:1, in order."""
+    for c in ans.citations:
+        assert TEXTS[c.minute_id][c.start : c.end] == c.quote
+        assert c.quote and c.quote == c.quote.strip()
+    used = [n for m in parse_markers(ans.text) for n in m.numbers]
+    first_use = list(dict.fromkeys(used))
+    assert first_use == list(range(1, len(ans.citations) + 1))
+    assert [c.n for c in ans.citations] == first_use
+
+
+def test_answers_with_the_sentence_that_holds_the_answer():
+    ans = ExtractiveAnswerer().answer("老旧小区改造方案由哪个部门修改完善？", hits("1-1", "1-2", "preamble"))
+    assert ans.found and ans.mode == "extractive"
+    check_consistent(ans)
+    first = ans.citations[0]
+    assert first.quote.endswith("由市住建局根据会议意见修改完善后印发实施。")
+    assert first.label == "一（一）" and first.doc_number == "〔2021〕7号"
+    assert first.meeting_number == 45 and first.date == "2021-03-15"
+    assert first.title == "审议《某市老旧小区改造实施方案》"
+    sec = ZH_SECTIONS["1-1"]
+    assert first.start == sec.start + sec.text.index(first.quote)
+    assert first.section_id == sec.section_id
+    assert "由市住建局" in ans.text and "[1]" in ans.text
+
+
+def test_picks_the_number_sentence_from_the_second_hit():
+    ans = ExtractiveAnswerer().answer("今年要完成多少个老旧小区改造？", hits("1-1", "1-2"))
+    check_consistent(ans)
+    assert any("120个" in c.quote for c in ans.citations)
+
+
+def test_item_heading_is_not_quoted_and_enumerators_are_not_shown():
+    ans = ExtractiveAnswerer().answer("城市公交票价是否调整？", hits("2", "preamble"))
+    check_consistent(ans)
+    assert ans.citations[0].label == "二"
+    assert "2元不变" in ans.citations[0].quote
+    assert not any(c.quote.startswith("二、") for c in ans.citations)
+    assert "（一）" not in ans.text and "二、" not in ans.text
+
+
+def test_limits_sentences_and_sections():
+    ea = ExtractiveAnswerer(max_sentences=2, max_sections=1)
+    ans = ea.answer("老旧小区改造实施方案有什么要求？", hits("1-1", "1-2", "preamble", "2"))
+    check_consistent(ans)
+    assert 1 <= len(ans.citations) <= 2
+    assert len({c.section_id for c in ans.citations}) == 1
+    default = ExtractiveAnswerer().answer("老旧小区改造实施方案有什么要求？", hits("1-1", "1-2", "preamble", "2"))
+    sentences = sum(len(re.findall(r"[。！？]", c.quote)) or 1 for c in default.citations)
+    assert sentences <= 3 and len({c.section_id for c in default.citations}) <= 3
+
+
+def test_weak_evidence_gives_the_chinese_not_found_answer():
+    ans = ExtractiveAnswerer().answer("垃圾分类工作如何推进？", hits("1-1", "1-2", "2"))
+    assert not ans.found
+    assert ans.text == NOT_FOUND_ZH
+    assert ans.citations == ()
+    assert "answer" in ans.timings_ms
+
+
+def test_english_question_gets_the_english_not_found_answer():
+    ans = ExtractiveAnswerer().answer("What did the council decide about the airport runway?", hits("12", "13", lang="en"))
+    assert not ans.found and ans.text == NOT_FOUND_EN and ans.citations == ()
+
+
+def test_no_hits_is_not_found():
+    ans = ExtractiveAnswerer().answer("Who presided?", [])
+    assert not ans.found and ans.text == NOT_FOUND_EN
+
+
+def test_english_answer_quotes_and_marks_sentences():
+    ans = ExtractiveAnswerer().answer("How much are the new downtown parking fees?", hits("13", "12", lang="en"))
+    assert ans.found
+    check_consistent(ans)
+    assert "$2 per hour" in ans.citations[0].quote
+    assert ans.citations[0].label == "13"
+    assert re.search(r"\. \[1\]", ans.text)
+
+
+def test_evidence_rises_with_dense_similarity_and_coverage():
+    q = "老旧小区改造由哪个部门负责？"
+    low = evidence_score(q, hits("1-1", dense=0.70))
+    high = evidence_score(q, hits("1-1", dense=0.95))
+    assert 0.0 <= low < high <= 1.0
+    # same dense score, a question whose words are not in the hit
+    off = evidence_score("垃圾分类由哪个部门负责？", hits("1-1", dense=0.95))
+    assert off < high
+    assert evidence_score(q, []) == 0.0
+
+
+def test_threshold_is_a_parameter():
+    q = "老旧小区改造方案由哪个部门修改完善？"
+    assert not ExtractiveAnswerer(threshold=1.01).answer(q, hits("1-1")).found
+    weak = "垃圾分类工作如何推进？"
+    score = evidence_score(weak, hits("1-2"))
+    assert score < ExtractiveAnswerer().threshold
+    # a negative threshold means "use the default" (Settings.not_found_threshold = -1)
+    assert ExtractiveAnswerer(threshold=-1).threshold == ExtractiveAnswerer().threshold
+
+
+@pytest.mark.parametrize(
+    "question,top,expected",
+    [
+        ("谁主持了这次会议？", "preamble", "王明市长主持召开"),
+        ("哪些人出席了会议？", "attendance", "出席：王明 李华 张强\n赵敏"),
+        ("会议记录人是谁？", "tail", "记录：陈静"),
+        ("纪要是什么时候印发的？", "tail", "2021年3月20日印发"),
+    ],
+)
+def test_metadata_questions_quote_the_line(question, top, expected):
+    ans = ExtractiveAnswerer().answer(question, hits(top, "1-1", "2"))
+    assert ans.found
+    check_consistent(ans)
+    assert expected in ans.citations[0].quote
+    assert ans.citations[0].section_id == ZH_SECTIONS[top].section_id
+
+
+def test_attendance_list_is_shown_with_names_apart():
+    ans = ExtractiveAnswerer().answer("哪些人出席了会议？", hits("attendance"))
+    assert "张强 赵敏" in ans.text
+
+
+def test_english_metadata_question():
+    ans = ExtractiveAnswerer().answer("Who presided over the meeting?", hits("preamble", "12", lang="en"))
+    check_consistent(ans)
+    assert ans.citations[0].quote == "Mayor Jane Smith presided."
+    rec = ExtractiveAnswerer().answer("Who recorded the minutes?", hits("tail", "13", lang="en"))
+    assert rec.citations[0].quote.startswith("Recorded by: Tom Clerk")
+    assert EN_SECTIONS["tail"].start <= rec.citations[0].start
+
+
+def test_metadata_kind():
+    assert metadata_kind("谁主持了第45次会议？") == "chair"
+    assert metadata_kind("哪些人列席了会议") == "observers"
+    assert metadata_kind("Who attended?") == "attendees"
+    assert metadata_kind("老旧小区改造有什么要求？") == ""
+
+
+def test_stream_yields_text_then_one_answer():
+    items = list(ExtractiveAnswerer().stream("老旧小区改造方案由哪个部门修改完善？", hits("1-1")))
+    assert isinstance(items[-1], Answer)
+    assert all(isinstance(x, str) for x in items[:-1]) and items[:-1]
+    assert "".join(items[:-1]) == items[-1].text
