@@ -44,6 +44,12 @@ Around the agenda (kind, label zh / en):
                one section per paragraph (short title/date lines are merged into the
                paragraph that follows), titled by the paragraph's first sentence.
     An attendance list inside the header (before the first item) stays in the preamble.
+    "Paragraph" here means a blank-line separated block, or in hard-wrapped text without
+    blank lines a line that follows a sentence end or a short line.
+
+Known limits: an English item's text runs to the next item, so a group heading printed
+between items ("Bureau of Transportation") ends the previous item's text; 第一条-style
+articles are not recognised as items.
 
 A section longer than ``max_chars`` is cut at sentence ends (。！？；.!? or a line break,
 else a comma or space, else anywhere) into parts 0..n-1 of similar size that share its
@@ -55,6 +61,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from dataclasses import dataclass
 
 from minutes_rag.ids import section_id_for
@@ -242,8 +249,9 @@ def _zh_items(lines: list[_Line]) -> list[_Item]:
         parents = [e for e in stack if e[0] < rank]
         if len(parents) >= _MAX_DEPTH:
             continue
-        prev = next((e for e in stack if e[0] == rank), None)
-        if prev is not None and len(parents) == len([e for e in stack if e[0] < prev[0]]):
+        prev = next((e for e in stack if e[0] == rank), None)  # the previous sibling
+        if prev is not None:
+            # the next number, a small gap, or numbering restarted at the top level
             ok = prev[1] < num <= prev[1] + _MAX_STEP or (rank == top and num == 1 and prev[1] >= 2)
         else:
             ok = 1 <= num <= 2
@@ -304,7 +312,20 @@ def _after_agenda(
     found it (the English adjournment sentence). Returns (where the agenda ends, spans)."""
     att = tail = None
     closing = closing_at
-    paras = [ln for ln in lines[from_line + 1 :] if ln.para_start and ln.start < end]
+    # paragraph starts: after a blank line, or after a line that ends a sentence (text
+    # extracted from PDFs often has no blank lines at all)
+    short = 0.6 * statistics.median(len(ln.text) for ln in lines)
+    paras = [
+        ln
+        for prev, ln in zip(lines[from_line:], lines[from_line + 1 :])
+        if ln.start < end
+        and (
+            ln.para_start
+            or prev.text.rstrip()[-1:] in "。！？；：.!?;:"
+            or len(prev.text) < short
+            or _ATT_LABEL.match(ln.text.strip())
+        )
+    ]
     for k, ln in enumerate(paras):
         s = ln.text.strip()
         if att is not None and _is_body(s):

@@ -336,3 +336,32 @@ def test_invariants_hold_for_every_corpus_minute(corpus: Path) -> None:
         m = _minute(p.read_text(encoding="utf-8"), p.stem)
         for max_chars in (200, 700, 5000):
             _check_invariants(m, split_minute(m, max_chars=max_chars))
+
+
+def test_hard_wrapped_minute_without_blank_lines() -> None:
+    # text as a PDF extractor gives it: 28 characters a line, no blank lines at all
+    body = (
+        "某市人民政府常务会议纪要\n〔2021〕3号\n2021年3月2日，市长主持召开市政府常务会议。会议议定以下意见：\n"
+        "一、审议《某市老旧小区改造实施方案》\n（一）原则同意该方案。由市住建局根据本次会议讨论意见作进一步修改完善后按程序发文实施。\n"
+        "（二）各地各部门要切实增强大局意识、责任意识，确保改造工作早日见效。\n"
+        "二、听取关于防汛工作的汇报\n会议要求各部门做好防汛准备，确保安全度汛。\n"
+        "会上，还进行了常务会议学法专题。\n出席：张三 李四 王五\n列席：赵六 钱七\n记录：孙八\n"
+        "某市人民政府办公室整理\n2021年3月5日印发\n"
+    )
+    raw = "\n".join(line[i : i + 28] for line in body.splitlines() for i in range(0, len(line), 28)) + "\n"
+    m = _minute(raw)
+    secs = split_minute(m)
+    _check_invariants(m, secs)
+    assert [(s.kind, s.label) for s in secs] == [
+        ("preamble", "导语"),
+        ("item", "一"),
+        ("item", "一（一）"),
+        ("item", "一（二）"),
+        ("item", "二"),
+        ("closing", "结尾"),
+        ("attendance", "出席"),
+        ("tail", "附注"),
+    ]
+    by = _by_label(secs)
+    assert by["二"].text.endswith("确保安全度汛。")
+    assert by["出席"].text.endswith("记录：孙八")
