@@ -96,7 +96,8 @@ TOPICS = [
     ("统计数据质量提升", "市统计局", "统计"),
 ]
 PLAN_SUFFIXES = ["实施方案", "工作方案", "三年行动计划", "若干措施", "管理办法", "专项行动方案"]
-PERIODS = ["一季度", "上半年", "前三季度", "全年", "近期"]
+# reporting periods that have ended by a month of the year: (first month it can be reported in, label)
+PERIODS = [(4, "一季度"), (6, "1至5月"), (7, "上半年"), (10, "前三季度")]
 
 REQUIREMENTS = [
     "各地各部门要提高政治站位，强化责任担当，确保各项任务落到实处。",
@@ -235,9 +236,10 @@ class _Generator:
         return c
 
     # -- one agenda item: (heading, [sub-paragraphs], summary for the preamble, questions)
-    def _item(self, body: _Body, year: int, kind: str, topic: tuple[str, str, str]) -> tuple[str, list[str], str, list[SynthQuestion]]:
+    def _item(self, body: _Body, day: date, kind: str, topic: tuple[str, str, str]) -> tuple[str, list[str], str, list[SynthQuestion]]:
         rng = self.rng
         name, dept, _area = topic
+        year = day.year
         L = body.level
         dept = L + dept[1:]
         co = rng.sample([d for d in body.heads if d != dept], 2)
@@ -261,12 +263,13 @@ class _Generator:
                 f"《{plan}》由哪个部门负责修改完善？",
                 [f"原则同意《{plan}》。由{dept}根据本次会议讨论意见"], [dept], notes="responsible department"))
         elif kind == "report":
-            period = rng.choice(PERIODS)
-            subject = self._unique([f"{body.city}{year}年{period}{name}工作情况"]
-                                   + [f"{d}{year}年{period}{name}工作情况" for d in body.districts])
+            # only a period that has ended: last year's, or one of this year's before today
+            y, period = rng.choice([(year - 1, "全年")] + [(year, p) for m0, p in PERIODS if day.month >= m0])
+            subject = self._unique([f"{body.city}{y}年{period}{name}工作情况"]
+                                   + [f"{d}{y}年{period}{name}工作情况" for d in body.districts])
             heading = f"听取关于{subject}的汇报"
             done = rng.randint(12, 480)
-            subs = [f"会议听取了{dept}关于{subject}的汇报。{year}年以来，全{L}累计完成{name}相关项目{done}个，工作取得阶段性成效。",
+            subs = [f"会议听取了{dept}关于{subject}的汇报。{y}年以来，全{L}累计完成{name}相关项目{done}个，工作取得阶段性成效。",
                     reqs[0] + f"由{dept}会同{co[0]}根据会议意见抓好落实。", reqs[1]]
             summary = heading
             qs.append(SynthQuestion(
@@ -274,9 +277,9 @@ class _Generator:
                 [f"会议听取了{dept}关于{subject}的汇报"], [dept], notes="reporting department"))
             qs.append(SynthQuestion(
                 f"{subject}汇报中，全{L}累计完成了多少个相关项目？",
-                [f"关于{subject}的汇报。{year}年以来，全{L}累计完成{name}相关项目{done}个"], [f"{done}个"], notes="figure"))
+                [f"关于{subject}的汇报。{y}年以来，全{L}累计完成{name}相关项目{done}个"], [f"{done}个"], notes="figure"))
         else:  # "study": a topic studied, with a lead department and a deadline
-            month = rng.randint(3, 12)
+            month = rng.randint(min(day.month + 1, 12), 12)
             subject = self._unique([f"{body.city}{name}推进工作"] + [f"{d}{name}推进工作" for d in body.districts])
             heading = f"研究{subject}"
             lead = f"会议研究了{subject}。明确由{dept}牵头，{co[0]}配合，于{year}年{month}月底前提出具体实施意见报{L}政府。"
@@ -284,7 +287,7 @@ class _Generator:
             summary = heading
             qs.append(SynthQuestion(
                 f"{subject}由哪个部门牵头，什么时候前提出实施意见？",
-                [f"会议研究了{subject}。明确由{dept}牵头"], [dept, f"{month}月底"], notes="lead department and deadline"))
+                [f"会议研究了{subject}。明确由{dept}牵头，{co[0]}配合，于{year}年{month}月底前"], [dept, f"{month}月底"], notes="lead department and deadline"))
         return heading, subs, summary, qs
 
     def minute(self, body: _Body) -> SynthMinute:
@@ -306,7 +309,7 @@ class _Generator:
         year = body.day.year
         kinds = rng.choices(["review", "report", "study"], k=rng.randint(2, 5))
         topics = rng.sample(TOPICS, len(kinds))
-        items = [self._item(body, year, k, t) for k, t in zip(kinds, topics)]
+        items = [self._item(body, body.day, k, t) for k, t in zip(kinds, topics)]
         m = SynthMinute(city=body.city, slug=body.slug, doc_number=doc, meeting_number=body.meeting,
                         date=body.day.isoformat(), chair=chair, style=style, encoding=encoding, fmt=fmt, paragraphs=[])
         when = _cn_date(body.day) + rng.choice(["上午", "下午"])
@@ -328,8 +331,9 @@ class _Generator:
             p.append(f"{body.city}政府召开第{body.meeting}次常务会议")
             p.append(f"{opener}，{summary}。")
             for _heading, subs, _, _ in items:
-                p.append(rng.choice(NEWS_OPENERS) + subs[0])
-                p.append(subs[1])
+                first = subs[0]
+                p.append("会议" + first if first.startswith("原则同意") else first)
+                p.append(rng.choice(NEWS_OPENERS) + subs[1])
             p.append(f"{L}政府领导{'、'.join(present[1:])}出席会议。")
             p.append("会议还研究了其他事项。")
         else:
@@ -454,6 +458,7 @@ def write_archive(out_dir: str | Path, minutes: int, seed: int = 0, *, questions
     by_format: dict[str, int] = {}
     questions: list[dict[str, Any]] = []
     prefix = id_prefix or f"synth-{seed}-"
+    asked: set[str] = set()
     for m in archive:
         path = out / m.filename
         if m.fmt == "docx":
@@ -465,7 +470,9 @@ def write_archive(out_dir: str | Path, minutes: int, seed: int = 0, *, questions
         if m.style == "news":
             by_format["news-style"] = by_format.get("news-style", 0) + 1
         files.append(path.name)
-        chosen = rng.sample(m.questions, min(questions_per_minute, len(m.questions)))
+        fresh = [q for q in m.questions if q.question not in asked]  # body questions repeat across minutes
+        chosen = rng.sample(fresh, min(questions_per_minute, len(fresh)))
+        asked.update(q.question for q in chosen)
         for q in chosen:
             q.notes = f"synthetic: {m.filename}; {q.notes}"
             questions.append(q.to_dict(f"{prefix}{len(questions) + 1:05d}"))
