@@ -95,14 +95,31 @@ def _guess_utf16(data: bytes) -> tuple[str, str] | None:
 def _charset_normalizer_guess(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes  # lazy: only for the rare odd file
 
-    best = from_bytes(data).best()
+    # Only encodings minutes are really written in: left free, charset-normalizer calls
+    # short files EBCDIC or Mac Icelandic.
+    best = from_bytes(data, cp_isolation=list(_FALLBACK_ENCODINGS)).best()
     if best is None:
         raise DecodeProblem(UNDECODABLE)
     text = str(best)
-    # A guess full of mess (charset-normalizer's chaos) is worse than an honest error.
-    if best.chaos > 0.2 or _bad_share(text) > _MAX_BAD_SHARE:
+    # A guess full of mess (charset-normalizer's chaos), or one that yields mostly
+    # symbols rather than words, is worse than an honest error.
+    if best.chaos > 0.2 or _bad_share(text) > _MAX_BAD_SHARE or _word_share(text) < 0.5:
         raise DecodeProblem(UNDECODABLE)
     return text, best.encoding
+
+
+# Traditional Chinese (Big5), Western and Central European and Cyrillic Windows code pages,
+# Latin-1/9, Japanese and Korean.
+_FALLBACK_ENCODINGS = ("big5", "cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "shift_jis",
+                       "euc_jp", "euc_kr")
+
+
+def _word_share(text: str) -> float:
+    """Share of letters and digits (any script) among the non-space characters."""
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 0.0
+    return sum(c.isalnum() for c in visible) / len(visible)
 
 
 def _check_not_binary(text: str) -> None:

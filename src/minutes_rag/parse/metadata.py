@@ -139,29 +139,33 @@ def _zh_title(lines: list[str]) -> tuple[str, str]:
     return "", ""
 
 
-def _zh_preamble(text: str) -> str:
-    """The paragraph that opens the minute: it names the date, chair and meeting."""
-    for para in re.split(r"\n\s*\n", text):
-        if re.search(r"主持|召开|会议", para) and _ZH_DATE.search(para):
-            return para
-    return ""
+def _zh_preamble(text: str) -> tuple[int, str]:
+    """Where the opening sentence starts and its text: the first line holding a date whose
+    sentence speaks of the meeting (主持/召开/会议). Works on lines, not paragraphs: PDF
+    text has no blank lines between paragraphs, and the sentence may wrap."""
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not _ZH_DATE.search(line):
+            continue
+        chunk = text[start : start + 400]
+        end = re.search(r"\n\s*\n|。", chunk)
+        sentence = chunk[: end.start()] if end else chunk
+        if re.search(r"主持|召开|会议", sentence):
+            return start, sentence
+    return -1, ""
 
 
-def _zh_doc_number(lines: list[str], preamble: str) -> str:
+def _zh_doc_number(text: str, preamble_at: int) -> str:
     # The number sits in the header, above the preamble: look only there, so that a
     # document cited in the body (苏府〔2019〕3号) is never taken for the minute's own.
-    head: list[str] = []
-    first_pre_line = preamble.strip().split("\n", 1)[0].strip() if preamble else ""
-    for line in lines[:12]:
-        if first_pre_line and line == first_pre_line:
-            break
-        head.append(line)
-    for line in head:
+    head = text[:preamble_at] if preamble_at >= 0 else text[:600]
+    for line in _lines(head)[:12]:
         m = _DOC_NO.search(line)
         if not m:
             continue
         prefix = m.group("prefix")
-        if any(w in prefix for w in ("纪要", "会议", "政府", "根据", "号")) or m.start("prefix") != m.start():
+        if any(w in prefix for w in ("纪要", "会议", "政府", "根据", "号")):
             prefix = ""
         return f"{prefix}〔{m.group('year')}〕{int(m.group('num'))}号"
     return ""
@@ -219,13 +223,13 @@ def _zh_issue_date(text: str) -> str:
 def _zh_metadata(text: str) -> MinuteMeta:
     lines = _lines(text)
     title, body = _zh_title(lines)
-    preamble = _zh_preamble(text)
+    preamble_at, preamble = _zh_preamble(text)
     attendees, observers = extract_attendance(text)
     return MinuteMeta(
         lang="zh",
         body=body,
         title=title,
-        doc_number=_zh_doc_number(lines, preamble),
+        doc_number=_zh_doc_number(text, preamble_at),
         meeting_number=_zh_meeting_number(preamble, text),
         date=_zh_meeting_date(preamble, text),
         chair=_zh_chair(preamble, text),
