@@ -266,9 +266,9 @@ _EN_OFFICER_TITLES = (
     r"Commissioner|Council(?:member|man|woman|lor|or)|Alderman|Alderwoman|Supervisor|Reeve|Warden"
 )
 _PRESIDING = (
-    re.compile(rf"\b(?P<who>(?:{_EN_OFFICER_TITLES})\.?\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*,?\s+(?:Presiding|presiding|PRESIDING)\b"),
-    re.compile(rf"\b(?P<who>(?:{_EN_OFFICER_TITLES})\.?\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+presided\b"),
-    re.compile(r"\bPresiding(?:\s+Officer)?\s*:\s*(?P<who>[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"),
+    re.compile(rf"\b(?P<who>(?:{_EN_OFFICER_TITLES})\.?[ \t]+[A-Z][\w'-]+(?:[ \t]+[A-Z][\w'-]+)?)\s*,?\s+(?:Presiding|presiding|PRESIDING)\b"),
+    re.compile(rf"\b(?P<who>(?:{_EN_OFFICER_TITLES})\.?[ \t]+[A-Z][\w'-]+(?:[ \t]+[A-Z][\w'-]+)?)\s+presided\b"),
+    re.compile(r"\bPresiding(?:\s+Officer)?[ \t]*:[ \t]*(?P<who>[A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){0,3})"),
 )
 _PRESENT = re.compile(
     r"\b(?:those\s+present\s+were|members\s+present|council\s*members\s+present|present)\s*:\s*(?P<list>.{1,600}?)(?:\.\s|\.$|\n\s*\n|\babsent\b)",
