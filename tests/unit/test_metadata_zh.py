@@ -217,3 +217,20 @@ def test_detect_lang() -> None:
     assert detect_lang("会议听取了市应急局关于 COVID-19 防控工作的汇报。") == "zh"
     assert detect_lang("The Council adopted item 38 (会议).") == "en"
     assert detect_lang("") == "en"
+
+
+def test_news_style_headline() -> None:
+    text = (
+        "江城市政府召开第114次常务会议\n\n"
+        "2022年2月13日下午，范小明市长主持召开市政府第114次常务会议，研究食品安全工作。\n\n"
+        "会议研究了食品安全推进工作。\n"
+    )
+    meta = extract_metadata(text)
+    assert (meta.title, meta.body) == ("江城市政府召开第114次常务会议", "江城市政府")
+    assert (meta.meeting_number, meta.date, meta.chair, meta.doc_number) == (114, "2022-02-13", "范小明", "")
+
+
+def test_first_line_that_is_a_sentence_is_no_title() -> None:
+    text = "2022年2月13日下午，范小明市长主持召开市政府第114次常务会议，研究食品安全工作。\n"
+    meta = extract_metadata(text)
+    assert (meta.title, meta.body) == ("", "")

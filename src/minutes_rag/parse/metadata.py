@@ -90,6 +90,7 @@ _KIND = re.compile(
     r"^(?P<body>.*?)(?:第[\d" + _CN_NUM + r"]+次)?"
     r"(?P<kind>(?:常务|专题|办公|全体|工作|联席|主任|党组|协调|现场|市长办公|区长办公|县长办公|局长办公|主任办公)?会议纪要|纪要)"
 )
+_NEWS_BODY = re.compile(r"^([\u4e00-\u9fff]{2,20}?(?:人民政府|政府|委员会|管委会))(?:召开|举行)")
 _DOC_NO = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{0,10})\s*[〔\[［（(【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］）)】]"
     r"\s*第?\s*(?P<num>\d{1,5})\s*号"
@@ -136,6 +137,12 @@ def _zh_title(lines: list[str]) -> tuple[str, str]:
                 m = _KIND.match(title)
                 body = m.group("body").strip() if m else ""
                 return title, body
+    # News-style readouts have a headline instead: "东湖市政府召开第114次常务会议"
+    if head:
+        first = re.sub(r"\s+", "", head[0])
+        if len(first) <= 40 and "会议" in first and not re.search(r"[。；;，,]", first):
+            m = _NEWS_BODY.match(first)
+            return first, (m.group(1) if m else "")
     return "", ""
 
 
