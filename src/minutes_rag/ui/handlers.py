@@ -1,0 +1,268 @@
+"""What the page's events do, as plain functions over an Assistant (no Gradio here).
+
+The Gradio wiring in ``ui.app`` only maps components to these arguments, so unit tests
+drive the chat, the source viewer and uploads with a fake assistant.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from minutes_rag.errors import MinutesRagError, NotFound
+from minutes_rag.model import Answer, Filters, Turn
+from minutes_rag.ui import render
+from minutes_rag.ui.i18n import t
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# the formats the parsers read; kept here too so the upload check does not import them
+UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
+
+
+@dataclass
+class ChatState:
+    """One browser session's conversation: what is shown and the Answers behind it."""
+
+    views: list[render.TurnView] = field(default_factory=list)
+    answers: list[Answer | None] = field(default_factory=list)
+
+    def history(self) -> list[Turn]:
+        return [Turn(v.question, a) for v, a in zip(self.views, self.answers) if a is not None]
+
+
+def check_date(value: str, lang: str) -> str:
+    value = (value or "").strip()
+    if value and not _DATE.match(value):
+        raise ValueError(t("bad_date", lang, value=value))
+    return value
+
+
+def make_filters(date_from: str, date_to: str, minute_id: str, lang: str) -> Filters:
+    a, b = check_date(date_from, lang), check_date(date_to, lang)
+    if a and b and a > b:
+        raise ValueError(t("bad_range", lang))
+    return Filters(date_from=a, date_to=b, minute_id=(minute_id or "").strip())
+
+
+class Handlers:
+    """The chat, the viewer and the archive, over one Assistant shared by all sessions."""
+
+    def __init__(self, assistant: Any, *, upload_dir: Path | None = None, max_upload_mb: float | None = None) -> None:
+        self.assistant = assistant
+        settings = getattr(assistant, "settings", None)
+        self.max_upload_mb = float(max_upload_mb if max_upload_mb is not None else getattr(settings, "max_upload_mb", 20.0))
+        self.upload_dir = upload_dir or (Path(settings.data_path) / "uploads" if settings is not None else Path("uploads"))
+        # the embedder and the ingest journal are not safe to share between a query and an
+        # ingest running at once; answering after retrieval needs no lock
+        self.lock = threading.RLock()
+
+    # -- chat --------------------------------------------------------------------------------
+    def llm_available(self) -> bool:
+        settings = getattr(self.assistant, "settings", None)
+        return bool(getattr(settings, "llm_configured", False) or getattr(self.assistant, "_chat_model", None))
+
+    def default_mode(self) -> str:
+        mode = getattr(getattr(self.assistant, "settings", None), "mode", "extractive")
+        return mode if mode == "llm" and self.llm_available() else "extractive"
+
+    def chat(
+        self, question: str, state: ChatState, date_from: str, date_to: str, minute_id: str, mode: str, lang: str
+    ) -> Iterator[tuple[str, ChatState]]:
+        """Yields (conversation HTML, state) while the answer streams; the last one is final."""
+        question = (question or "").strip()
+        if not question:
+            yield render.conversation_html(state.views, lang), state
+            return
+        view = render.TurnView(question=question, pending=True, mode=mode or "")
+        state.views.append(view)
+        state.answers.append(None)
+        try:
+            filters = make_filters(date_from, date_to, minute_id, lang)
+        except ValueError as exc:
+            view.pending, view.error = False, str(exc)
+            yield render.conversation_html(state.views, lang), state
+            return
+        yield render.conversation_html(state.views, lang), state
+        history = state.history()
+        try:
+            stream = self.assistant.ask_stream(question, filters=filters, mode=mode or None, history=history)
+            with self.lock:  # retrieval (the embedder) runs before the first item
+                first = next(stream, None)
+            last = 0.0
+            items = [] if first is None else [first]
+            final: Answer | None = None
+            for item in _chain(items, stream):
+                if isinstance(item, Answer):
+                    final = item
+                    continue
+                view.text += item
+                now = time.perf_counter()
+                if now - last >= STREAM_EVERY_S:
+                    last = now
+                    yield render.conversation_html(state.views, lang), state
+            if final is None:
+                raise RuntimeError("the answer stream ended without an answer")
+        except MinutesRagError as exc:
+            view.pending, view.error = False, t("error", lang, msg=str(exc))
+            yield render.conversation_html(state.views, lang), state
+            return
+        except Exception as exc:  # noqa: BLE001 - the page must say something rather than hang
+            view.pending, view.error = False, t("error", lang, msg=f"{type(exc).__name__}: {exc}")
+            yield render.conversation_html(state.views, lang), state
+            return
+        state.answers[-1] = final
+        self._fill(view, final, lang)
+        yield render.conversation_html(state.views, lang), state
+
+    def _fill(self, view: render.TurnView, answer: Answer, lang: str) -> None:
+        view.pending = False
+        view.mode = answer.mode
+        view.found = answer.found
+        if answer.found:
+            view.text = answer.text  # authoritative: markers are renumbered after streaming
+            view.citations = [c.to_dict() for c in answer.citations]
+        else:
+            view.text = self.assistant.not_found_text(lang)
+            view.citations = []
+
+    def clear(self, lang: str) -> tuple[str, ChatState, str]:
+        state = ChatState()
+        return render.conversation_html(state.views, lang), state, render.placeholder_html(t("viewer_empty", lang))
+
+    def rerender(self, state: ChatState, lang: str) -> str:
+        # a language switch also changes the not-found text already on screen
+        for view, answer in zip(state.views, state.answers):
+            if answer is not None and not answer.found:
+                view.text = self.assistant.not_found_text(lang)
+        return render.conversation_html(state.views, lang)
+
+    # -- the source viewer -------------------------------------------------------------------
+    def open_citation(self, key: str, state: ChatState, lang: str) -> str:
+        """The minute behind citation ``key`` ("turn:n") of this session, its quote marked.
+
+        Only citations the server itself produced can be opened: the key is looked up in the
+        session's answers, and the minute is read from the index by its id.
+        """
+        try:
+            turn_s, n_s = str(key).split(":", 1)
+            view = state.views[int(turn_s)]
+            cite = next(c for c in view.citations if int(c["n"]) == int(n_s))
+        except (ValueError, IndexError, StopIteration, TypeError):
+            return render.placeholder_html(t("viewer_empty", lang))
+        return self.open_minute(cite["minute_id"], lang, quote=(int(cite["start"]), int(cite["end"])), cite=cite)
+
+    def open_minute(
+        self, minute_id: str, lang: str, *, quote: tuple[int, int] | None = None, cite: dict | None = None
+    ) -> str:
+        try:
+            minute, sections = self.assistant.get_minute(minute_id)
+        except NotFound:
+            return render.placeholder_html(t("viewer_missing", lang))
+        section = None
+        if quote is not None:
+            for s in sections:
+                if s.start <= quote[0] < s.end:
+                    section = (s.start, s.end)
+                    break
+        meta = {"minute_id": minute.minute_id, **minute.meta.to_dict()}
+        heading = ""
+        if cite is not None:
+            heading = f"[{cite['n']}] {cite.get('label') or ''} {cite.get('title') or ''}".strip()
+        return render.minute_html(meta, minute.text, lang, quote=quote, section=section, heading=heading)
+
+    # -- the archive -------------------------------------------------------------------------
+    def minutes(self) -> list[dict]:
+        return list(self.assistant.list_minutes())
+
+    def minute_choices(self, lang: str) -> list[tuple[str, str]]:
+        return [(t("all_minutes", lang), "")] + [(render.minute_choice(m), m["minute_id"]) for m in self.minutes()]
+
+    def archive_rows(self) -> list[list[Any]]:
+        return render.archive_rows(self.minutes())
+
+    def ingest(
+        self, files: Sequence[Any] | None, lang: str, progress: Callable[[float, str], None] | None = None
+    ) -> str:
+        """Checks, copies and ingests uploaded files; returns the result as HTML.
+
+        Each upload is copied under the data directory with its own file name, so that
+        uploading the same file again updates that minute instead of adding a copy.
+        """
+        errors: list[tuple[str, str]] = []
+        accepted: list[Path] = []
+        limit = self.max_upload_mb * 1024 * 1024
+        for f in files or []:
+            src = Path(getattr(f, "name", None) or str(f))
+            name = _safe_name(src.name)
+            ext = Path(name).suffix.lower()
+            if ext not in UPLOAD_TYPES:
+                errors.append((name, t("bad_type", lang, ext=ext or "(none)")))
+                continue
+            try:
+                size = src.stat().st_size
+            except OSError as exc:
+                errors.append((name, str(exc.strerror or exc)))
+                continue
+            if size > limit:
+                errors.append((name, t("too_big", lang, size=size / 1024 / 1024, mb=_fmt_mb(self.max_upload_mb))))
+                continue
+            self.upload_dir.mkdir(parents=True, exist_ok=True)
+            dest = self.upload_dir / name
+            shutil.copyfile(src, dest)
+            accepted.append(dest)
+        if not accepted:
+            summary = t("ingest_none", lang)
+            return render.ingest_html(summary, errors, lang)
+
+        def on_progress(done: int, total: int, path: str) -> None:
+            if progress is not None:
+                progress(done / max(total, 1), Path(path).name)
+
+        with self.lock:
+            report = self.assistant.ingest(accepted, progress=on_progress)
+        for e in report.errors:
+            errors.append((Path(e.get("path", "")).name, e.get("error", "")))
+        summary = t(
+            "ingest_done", lang, added=report.added, updated=report.updated, unchanged=report.unchanged,
+            failed=report.failed + (len(errors) - len(report.errors)),
+        )
+        return render.ingest_html(summary, errors, lang)
+
+    # -- the API -----------------------------------------------------------------------------
+    def api_ask(self, question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:
+        filters = make_filters(date_from, date_to, minute_id, "en")
+        with self.lock:
+            answer = self.assistant.ask(question, filters=filters, mode=mode or None)
+        out = dict(self.assistant.answer_json(answer))
+        out["found"] = bool(answer.found)
+        return out
+
+    def warm_up(self) -> None:
+        """Loads the model and the lexical index so the first question is not the slow one."""
+        with self.lock:
+            try:
+                self.assistant.retrieve("warm up")
+            except Exception:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
+                pass
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _safe_name(name: str) -> str:
+    # a file name only: no directories, no leading dots, no control characters
+    name = Path(name.replace("\\", "/")).name
+    name = re.sub(r"[\x00-\x1f/]", "_", name).lstrip(".") or "upload"
+    return name[:200]
+
+
+def _fmt_mb(mb: float) -> str:
+    return f"{mb:g}"

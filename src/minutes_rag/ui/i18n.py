@@ -1,0 +1,81 @@
+"""Interface strings in Chinese (the default) and English.
+
+Only labels live here; the not-found answer comes from the Assistant so that the CLI and the
+UI say the same thing.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+_STRINGS: dict[str, dict[str, str]] = {
+    "title": {"zh": "会议纪要问答", "en": "Meeting minutes assistant"},
+    "subtitle": {
+        "zh": "回答只依据已收录的会议纪要，并注明出处（文号、会议次数、日期、议题）。",
+        "en": "Answers come only from the ingested minutes, with their sources (document, meeting, date, item).",
+    },
+    "language": {"zh": "界面语言", "en": "Language"},
+    "tab_chat": {"zh": "问答", "en": "Chat"},
+    "tab_archive": {"zh": "纪要库", "en": "Archive"},
+    "question": {"zh": "问题", "en": "Question"},
+    "question_placeholder": {
+        "zh": "例如：政策性租赁住房试点由哪个部门牵头？",
+        "en": "e.g. Which department leads the rental housing pilot?",
+    },
+    "ask": {"zh": "提问", "en": "Ask"},
+    "clear": {"zh": "清空对话", "en": "Clear chat"},
+    "filters": {"zh": "检索范围", "en": "Filters"},
+    "date_from": {"zh": "起始日期", "en": "From date"},
+    "date_to": {"zh": "截止日期", "en": "To date"},
+    "date_placeholder": {"zh": "YYYY-MM-DD，可留空", "en": "YYYY-MM-DD, optional"},
+    "minute": {"zh": "限定纪要", "en": "Minute"},
+    "all_minutes": {"zh": "全部纪要", "en": "All minutes"},
+    "mode": {"zh": "回答方式", "en": "Answer mode"},
+    "mode_extractive": {"zh": "摘录原文", "en": "Extractive"},
+    "mode_llm": {"zh": "大模型生成", "en": "LLM"},
+    "mode_llm_missing": {"zh": "未配置大模型，仅可摘录原文", "en": "No LLM configured: extractive only"},
+    "viewer": {"zh": "原文", "en": "Source"},
+    "viewer_empty": {
+        "zh": "点击回答下方的出处卡片或正文中的 [n] 标记，可在此查看纪要原文。",
+        "en": "Click a citation card (or a [n] marker) to read the minute here.",
+    },
+    "viewer_missing": {"zh": "该纪要已不在库中。", "en": "This minute is no longer in the archive."},
+    "you": {"zh": "问", "en": "You"},
+    "assistant": {"zh": "答", "en": "Assistant"},
+    "sources": {"zh": "出处", "en": "Sources"},
+    "thinking": {"zh": "正在检索…", "en": "Searching…"},
+    "empty_chat": {
+        "zh": "请输入问题。可在左侧按日期或纪要限定范围。",
+        "en": "Ask a question. Narrow the search by date or minute on the left.",
+    },
+    "meeting_n": {"zh": "第{n}次会议", "en": "meeting {n}"},
+    "bad_date": {"zh": "日期格式应为 YYYY-MM-DD：{value}", "en": "Dates must look like YYYY-MM-DD: {value}"},
+    "bad_range": {"zh": "起始日期晚于截止日期。", "en": "The start date is after the end date."},
+    "error": {"zh": "出错了：{msg}", "en": "Something went wrong: {msg}"},
+    "col_doc": {"zh": "文号", "en": "Document"},
+    "col_meeting": {"zh": "会议次数", "en": "Meeting"},
+    "col_date": {"zh": "日期", "en": "Date"},
+    "col_title": {"zh": "标题", "en": "Title"},
+    "col_sections": {"zh": "段落数", "en": "Sections"},
+    "archive_count": {"zh": "共 {n} 份纪要", "en": "{n} minutes"},
+    "upload": {"zh": "上传新纪要（{types}，单个文件不超过 {mb} MB）", "en": "Upload minutes ({types}, at most {mb} MB each)"},
+    "ingest_progress": {"zh": "正在收录", "en": "Ingesting"},
+    "ingest_done": {
+        "zh": "新增 {added}，更新 {updated}，未变 {unchanged}，失败 {failed}。",
+        "en": "{added} added, {updated} updated, {unchanged} unchanged, {failed} failed.",
+    },
+    "ingest_none": {"zh": "没有可收录的文件。", "en": "No files to ingest."},
+    "too_big": {"zh": "文件过大（{size:.1f} MB，上限 {mb} MB）", "en": "file too large ({size:.1f} MB, limit {mb} MB)"},
+    "bad_type": {"zh": "不支持的文件类型 {ext}", "en": "unsupported file type {ext}"},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The string for ``key`` in ``lang`` (Chinese for anything but "en")."""
+    entry = _STRINGS[key]
+    text = entry["en" if lang == "en" else "zh"]
+    return text.format(**fmt) if fmt else text
+
+
+def norm_lang(lang: str | None) -> str:
+    return "en" if (lang or "").lower().startswith("en") else "zh"
