@@ -1,0 +1,128 @@
+"""The committed question sets: valid, and every evidence string really in its source.
+
+Evidence strings must lie inside one line of the source (so no page-break artefact or line
+break splits them) and be found there by whitespace-stripped containment, the rule the
+metrics use. Answer strings must be in the source too (case-insensitive), and the topics of
+the unanswerable questions must be absent from the whole archive.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from minutes_rag.evaluation.metrics import squash
+from minutes_rag.evaluation.questions import load_questions
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SUZHOU = CORPUS / "zh" / "suzhou_changwu_2020-21.txt"
+PORTLAND = CORPUS / "en" / "portland_council_2011-01-12_official_minutes.txt"
+SYNTH = ROOT / "ingest" / "sample" / "synthetic"
+DEV = [ROOT / "eval" / "dev_zh.jsonl", ROOT / "eval" / "dev_en.jsonl"]
+
+# words an unanswerable question is about, that no minute of the dev archive may contain
+ABSENT = {
+    "un-zh-01": ["义务教育", "收费"],
+    "un-zh-02": ["票价"],
+    "un-zh-03": ["预算调整"],
+    "un-zh-04": ["疫情", "新冠"],
+    "un-zh-05": ["网约车"],
+    "un-zh-06": ["低空"],
+    "un-en-01": ["overtime"],
+    "un-en-02": ["streetcar", "fare"],
+    "un-en-03": ["education fee", "义务教育"],
+    "un-en-04": ["snow"],
+    "un-en-05": ["airport", "机场"],
+}
+
+
+def _synth_texts() -> dict[str, str]:
+    import docx
+
+    out = {}
+    for p in sorted(SYNTH.iterdir()):
+        if p.suffix == ".docx":
+            out[p.name] = "\n".join(x.text for x in docx.Document(str(p)).paragraphs)
+        elif p.suffix == ".txt":
+            data = p.read_bytes()
+            try:
+                out[p.name] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                out[p.name] = data.decode("gbk")
+    return out
+
+
+@pytest.fixture(scope="module")
+def sources():
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return {
+        "sz": [SUZHOU.read_text(encoding="utf-8")],
+        "pt": [PORTLAND.read_text(encoding="utf-8")],
+        "sy": list(_synth_texts().values()),
+    }
+
+
+def _in_one_line(texts: list[str], needle: str) -> bool:
+    flat = squash(needle)
+    return any(flat in squash(line) for t in texts for line in t.splitlines())
+
+
+def test_dev_sets_size_and_mix():
+    qs = load_questions(DEV)
+    assert len(qs) >= 80
+    assert sum(1 for q in qs if not q.answerable) >= 10
+    assert {q.lang for q in qs} == {"zh", "en"}
+    # English questions about Chinese minutes, and metadata questions
+    assert any(q.lang == "en" and q.id.startswith("sz-") for q in qs)
+    assert sum(1 for q in qs if "metadata" in q.notes) >= 8
+    texts = {q.question for q in qs}
+    for required in (
+        "苏州市政府第102次常务会议审议了哪个工作方案？",
+        "姑苏领军人才计划2020年第一批拟立项情况是哪个部门汇报的？",
+        "在人才服务方面，会议提出了什么要求？",
+        "Which agenda item did the Portland council refer to the Commissioner of Finance and Administration on January 12, 2011?",
+        "会议决定了哪些义务教育收费政策？",
+    ):
+        assert required in texts
+
+
+def test_evidence_and_answers_are_in_their_sources(sources):
+    qs = load_questions(DEV)
+    for q in qs:
+        if not q.answerable:
+            continue
+        texts = sources[q.id[:2]]
+        for e in q.evidence:
+            assert any(squash(e) in squash(t) for t in texts), (q.id, e)
+            assert _in_one_line(texts, e), f"{q.id}: evidence crosses a line break: {e!r}"
+        for a in q.answer_contains:
+            assert any(squash(a).casefold() in squash(t).casefold() for t in texts), (q.id, a)
+
+
+def test_unanswerable_topics_are_absent(sources):
+    qs = {q.id: q for q in load_questions(DEV)}
+    raw = "\n".join(t for ts in sources.values() for t in ts)
+    everything = squash(raw).casefold()
+    words_text = " ".join(raw.split()).casefold()  # English words: match whole words
+    unanswerable = [q for q in qs.values() if not q.answerable]
+    assert {q.id for q in unanswerable} == set(ABSENT)
+    for qid, words in ABSENT.items():
+        for w in words:
+            if w.isascii():
+                assert not re.search(rf"\b{re.escape(w.casefold())}\b", words_text), (qid, w)
+            else:
+                assert squash(w) not in everything, (qid, w)
+
+
+def test_synthetic_sample_questions_match_the_committed_files():
+    qs = load_questions([ROOT / "eval" / "synthetic_sample.jsonl"])
+    texts = _synth_texts()
+    assert len(texts) == 6
+    for q in qs:
+        if not q.answerable:
+            continue
+        name = q.notes.split(";")[0].removeprefix("synthetic: ")
+        for e in q.evidence:
+            assert squash(e) in squash(texts[name]), (q.id, e)
