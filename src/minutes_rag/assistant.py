@@ -110,9 +110,13 @@ class Assistant:
                 "or MINUTES_RAG_GGUF_PATH, or use --mode extractive"
             )
         if mode not in self._answerers:
-            from minutes_rag.answer import build_answerer
+            from minutes_rag.answer import ExtractiveAnswerer, LLMAnswerer, build_answerer
 
-            self._answerers[mode] = build_answerer(mode, self.settings, chat_model=self._chat_model)
+            if mode == "llm" and self._chat_model is not None:
+                fallback = ExtractiveAnswerer(self.settings.not_found_threshold)
+                self._answerers[mode] = LLMAnswerer(self._chat_model, fallback=fallback)
+            else:
+                self._answerers[mode] = build_answerer(self.settings, mode)
         return self._answerers[mode]
 
     # -- ingest ---------------------------------------------------------------------------

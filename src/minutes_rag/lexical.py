@@ -112,10 +112,18 @@ def _han_tokens(run: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    """A light suffix stripper (plural, -ed, -ing), applied alike to documents and queries so
+    "referred", "refers" and "refer" meet. Not linguistics: consistency is what matters."""
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # referr -> refer, planned -> plan
+            break
     return word
 
 

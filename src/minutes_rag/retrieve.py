@@ -19,6 +19,23 @@ from minutes_rag.references import References, find_references
 from minutes_rag.store import ChromaStore
 
 
+_KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.7, "transcript": 0.8}
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """The same minute filed twice (a copy in another folder, another format) must not fill
+    the list with the same passage: keep the first hit of each text."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        key = "".join(hit.section.text.split())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(hit)
+    return out
+
+
 def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 60) -> dict[str, float]:
     """Weighted reciprocal rank fusion: score(d) = sum_r w_r / (k + rank_r(d)), ranks from 1."""
     scores: dict[str, float] = {}
@@ -102,6 +119,14 @@ class Retriever:
 
         fused = rrf(rankings, weights, cfg.rrf_k)
         sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
+        # The preamble summarises every item and the attendance block names every department:
+        # they match almost any question. Unless the question asks about the meeting itself,
+        # they rank below the agenda items that hold the substance.
+        for sid, sec in sections.items():
+            factor = _KIND_WEIGHT.get(sec.kind, 1.0)
+            if refs.intents and sec.kind in ("preamble", "attendance", "tail"):
+                factor = 1.0
+            fused[sid] *= factor
         dense_score = dict(dense)
         lexical_score = dict(lexical)
         ranks = {name: {doc: r for r, doc in enumerate(ids, start=1)} for name, ids in rankings.items()}
@@ -122,7 +147,7 @@ class Retriever:
                     lexical=lexical_score.get(sid),
                 )
             )
-        hits = self._merge_parts(hits)
+        hits = _dedupe(self._merge_parts(hits))
         if self.reranker is not None and hits:
             hits = self._rerank(question, hits)
         return hits[:k]
