@@ -112,6 +112,8 @@ def test_aggregate_hand_computed():
     assert m["citation_recall"] == pytest.approx(2 / 3)
     assert m["answer_accuracy"] == pytest.approx(2 / 5)
     assert m["refusal_accuracy"] == pytest.approx(3 / 5)
+    assert m["unanswerable_refused"] == pytest.approx(1 / 2)
+    assert m["answerable_answered"] == pytest.approx(2 / 3)
     assert m["latency_p50_ms"] == pytest.approx(30.0)
     assert m["latency_p95_ms"] == pytest.approx(48.0)
 

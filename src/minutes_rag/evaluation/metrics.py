@@ -19,6 +19,8 @@ Definitions (docs/evaluation.md states them with examples):
   (whitespace removed, case-insensitive; with no answer_contains, at least one relevant
   citation); unanswerable -> the not-found answer with no citation;
 * refusal correct: answerable -> not refused; unanswerable -> refused with no citation;
+  refusal accuracy averages it over all questions; unanswerable_refused and
+  answerable_answered average it over each kind;
 * latency: p50/p95 by linear interpolation between the closest ranks.
 """
 
@@ -216,6 +218,9 @@ def aggregate(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "citation_recall": _mean([1.0 if any(o.citations_relevant) else 0.0 for o in ans]),
         "answer_accuracy": _mean([1.0 if o.answer_ok else 0.0 for o in outcomes]),
         "refusal_accuracy": _mean([1.0 if o.refusal_ok else 0.0 for o in outcomes]),
+        # the two halves of refusal accuracy, so that a system that never refuses shows
+        "unanswerable_refused": _mean([1.0 if o.refusal_ok else 0.0 for o in outcomes if not o.answerable]),
+        "answerable_answered": _mean([1.0 if o.refusal_ok else 0.0 for o in ans]),
         "citations": n_cit,
         "relevant_citations": n_rel,
         "latency_p50_ms": percentile(lat, 50),

@@ -11,6 +11,7 @@ from minutes_rag.evaluation.metrics import METRIC_NAMES
 from minutes_rag.evaluation.runner import RunResult
 
 LATENCY_NAMES = ("latency_p50_ms", "latency_p95_ms")
+EXTRA_NAMES = ("unanswerable_refused", "answerable_answered")
 
 
 def report_json(ours: RunResult, baseline: RunResult | None = None, info: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def _fmt(v: Any, latency: bool = False) -> str:
 
 def format_table(ours: RunResult, baseline: RunResult | None = None) -> str:
     """A plain-text table: one row per metric, a column per system."""
-    names = [*METRIC_NAMES, *LATENCY_NAMES]
+    names = [*METRIC_NAMES, *EXTRA_NAMES, *LATENCY_NAMES]
     head = ["metric", ours.name] + ([baseline.name] if baseline else [])
     rows = [head]
     for n in names:
@@ -61,7 +62,7 @@ def format_markdown(ours: RunResult, baseline: RunResult | None = None, info: di
         out.append(f"- {key}: {value}")
     out += ["", "| metric | " + ours.name + (" | " + baseline.name if baseline else "") + " |",
             "|---|---:" + ("|---:" if baseline else "") + "|"]
-    for n in (*METRIC_NAMES, *LATENCY_NAMES):
+    for n in (*METRIC_NAMES, *EXTRA_NAMES, *LATENCY_NAMES):
         lat = n in LATENCY_NAMES
         cells = [_fmt(ours.metrics.get(n), lat)] + ([_fmt(baseline.metrics.get(n), lat)] if baseline else [])
         out.append(f"| {n} | " + " | ".join(cells) + " |")
