@@ -1,0 +1,230 @@
+"""The chat's event handlers and the Gradio page, over a fake Assistant (no model, no index)."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from minutes_rag.assistant import Assistant
+from minutes_rag.config import Settings
+from minutes_rag.errors import ConfigError, NotFound
+from minutes_rag.model import Answer, Citation, Filters, IngestReport, Minute, MinuteMeta, Section
+from minutes_rag.ui.handlers import ChatState, Handlers, make_filters
+
+TEXT = "苏州市人民政府常务会议纪要\n〔2020〕21号\n一、审议<script>alert(1)</script>方案\n（一）由市住建局牵头。其余。\n"
+Q0 = TEXT.index("由市住建局")
+Q1 = Q0 + len("由市住建局牵头。")
+S0 = TEXT.index("（一）")
+META = MinuteMeta(title="苏州市人民政府常务会议纪要", doc_number="〔2020〕21号", meeting_number=102, date="2020-06-30")
+
+
+@dataclass
+class FakeAssistant:
+    """The Assistant API with canned answers; records what the UI asked for."""
+
+    settings: Settings
+    calls: list = field(default_factory=list)
+    ingested: list = field(default_factory=list)
+    opened: list = field(default_factory=list)
+    fail_with: Exception | None = None
+
+    def _answer(self, question, filters):
+        if filters.date_from and filters.date_from > META.date:
+            return Answer(question, "未找到", (), "extractive", found=False)
+        cite = Citation(1, "m1", META.doc_number, META.meeting_number, META.date, "一（一）", "审议方案",
+                        TEXT[Q0:Q1], Q0, Q1, "s1")
+        return Answer(question, "由市住建局牵头。[1]", (cite,), "extractive", timings_ms={"total": 1.0})
+
+    def ask_stream(self, question, *, filters=Filters(), k=None, mode=None, history=()):
+        self.calls.append({"question": question, "filters": filters, "mode": mode, "history": list(history)})
+        if self.fail_with is not None:
+            raise self.fail_with
+        ans = self._answer(question, filters)
+        if ans.found:
+            yield "由市住建局"
+            yield "牵头。[1]"
+        yield ans
+
+    def ask(self, question, *, filters=Filters(), k=None, mode=None, history=()):
+        return [x for x in self.ask_stream(question, filters=filters, mode=mode, history=history)][-1]
+
+    def retrieve(self, question, *, filters=Filters(), k=None):
+        return []
+
+    def get_minute(self, ref):
+        self.opened.append(ref)
+        if ref != "m1":
+            raise NotFound(f"no minute {ref}")
+        sec = Section("s1", "m1", ("一", "（一）"), "item", "审议方案", TEXT[S0:], S0, len(TEXT))
+        return Minute("m1", "/src/a.txt", "h", TEXT, META), [sec]
+
+    def list_minutes(self):
+        return [{"minute_id": "m1", "title": META.title, "doc_number": META.doc_number, "meeting_number": 102,
+                 "date": META.date, "source": "/src/a.txt", "sections": 1}]
+
+    def ingest(self, paths, *, prune=False, progress=None):
+        self.ingested.append([Path(p) for p in paths])
+        rep = IngestReport()
+        for i, p in enumerate(paths):
+            if Path(p).read_bytes().startswith(b"BAD"):
+                rep.failed += 1
+                rep.errors.append({"path": str(p), "error": "no <agenda> found"})
+            else:
+                rep.added += 1
+            if progress:
+                progress(i + 1, len(paths), str(p))
+        return rep
+
+    not_found_text = staticmethod(Assistant.not_found_text)
+    answer_json = staticmethod(Assistant.answer_json)
+
+
+@pytest.fixture
+def fake(tmp_path):
+    return FakeAssistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), max_upload_mb=0.001))
+
+
+def _run(h, question, state, *, date_from="", date_to="", minute="", mode="extractive", lang="zh"):
+    return list(h.chat(question, state, date_from, date_to, minute, mode, lang))
+
+
+def test_chat_streams_then_shows_the_final_answer_with_cards(fake):
+    h = Handlers(fake)
+    state = ChatState()
+    frames = _run(h, "谁牵头？", state)
+    assert len(frames) >= 2
+    assert 'data-state="pending"' in frames[0][0] and "cite-card" not in frames[0][0]
+    final = frames[-1][0]
+    assert 'data-state="done"' in final and 'data-cite="0:1"' in final and 'id="cite-card-0-1"' in final
+    assert "〔2020〕21号" in final and "一（一）" in final and "由市住建局牵头。" in final
+    assert state.views[0].citations[0]["start"] == Q0
+
+
+def test_follow_up_questions_send_the_conversation(fake):
+    h = Handlers(fake)
+    state = ChatState()
+    _run(h, "谁牵头？", state)
+    _run(h, "什么时候？", state)
+    first, second = fake.calls
+    assert first["history"] == []
+    assert [t.question for t in second["history"]] == ["谁牵头？"]
+    assert second["history"][0].answer.citations[0].quote == TEXT[Q0:Q1]
+
+
+def test_filters_and_mode_reach_the_assistant(fake):
+    h = Handlers(fake)
+    _run(h, "q", ChatState(), date_from="2020-01-01", date_to="2020-12-31", minute="m1", mode="llm")
+    call = fake.calls[0]
+    assert call["filters"] == Filters(date_from="2020-01-01", date_to="2020-12-31", minute_id="m1")
+    assert call["mode"] == "llm"
+
+
+def test_not_found_answer_speaks_the_interface_language(fake):
+    h = Handlers(fake)
+    state = ChatState()
+    html_en = _run(h, "q", state, date_from="2021-01-01", lang="en")[-1][0]
+    assert "No relevant content was found in the minutes." in html_en
+    assert "cite-card" not in html_en
+    assert "未在会议纪要中找到相关内容" in h.rerender(state, "zh")
+
+
+def test_bad_dates_are_reported_without_asking(fake):
+    h = Handlers(fake)
+    out = _run(h, "q", ChatState(), date_from="2020/01/01")[-1][0]
+    assert "YYYY-MM-DD" in out and fake.calls == []
+    with pytest.raises(ValueError):
+        make_filters("2021-01-01", "2020-01-01", "", "en")
+
+
+def test_errors_show_in_the_chat_escaped(fake):
+    fake.fail_with = ConfigError("no LLM is configured <here>")
+    out = _run(Handlers(fake), "q", ChatState(), mode="llm")[-1][0]
+    assert "no LLM is configured &lt;here&gt;" in out and 'class="answer-error"' in out
+
+
+def test_empty_question_asks_nothing(fake):
+    frames = _run(Handlers(fake), "   ", ChatState())
+    assert len(frames) == 1 and fake.calls == []
+
+
+def test_opening_a_citation_marks_its_quote_in_the_whole_minute(fake):
+    h = Handlers(fake)
+    state = ChatState()
+    _run(h, "q", state)
+    out = h.open_citation("0:1", state, "zh")
+    assert fake.opened == ["m1"]
+    assert re.findall(r'<mark class="cite-hl" id="cite-mark">(.*?)</mark>', out) == ["由市住建局牵头。"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "<script" not in out
+    assert 'class="cite-section-hl"' in out
+
+
+@pytest.mark.parametrize("key", ["0:2", "5:1", "x", "../../etc/passwd", "0:/etc/passwd", ""])
+def test_only_citations_of_this_session_can_be_opened(fake, key):
+    h = Handlers(fake)
+    state = ChatState()
+    _run(h, "q", state)
+    out = h.open_citation(key, state, "zh")
+    assert fake.opened == [] and "<mark" not in out and "viewer-empty" in out
+
+
+def test_a_minute_gone_from_the_index_says_so(fake):
+    out = Handlers(fake).open_minute("m-gone", "en")
+    assert "no longer in the archive" in out
+
+
+def test_upload_checks_type_and_size_and_reports_each_file(fake, tmp_path):
+    ok = tmp_path / "ok.txt"
+    ok.write_text("小文件")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"BAD minute")
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 5000)  # over the 0.001 MB limit of the fixture
+    seen = []
+    h = Handlers(fake)
+    out = h.ingest([str(ok), str(bad), str(exe), str(big)], "en", progress=lambda frac, name: seen.append((frac, name)))
+    assert [p.name for p in fake.ingested[0]] == ["ok.txt", "bad.txt"]
+    assert all(p.parent == h.upload_dir for p in fake.ingested[0]) and (h.upload_dir / "ok.txt").read_text() == "小文件"
+    assert "1 added" in out and "3 failed" in out
+    assert "tool.exe" in out and "unsupported file type .exe" in out
+    assert "big.txt" in out and "too large" in out
+    assert "bad.txt" in out and "no &lt;agenda&gt; found" in out
+    assert seen[-1] == (1.0, "bad.txt")
+
+
+def test_upload_names_cannot_leave_the_upload_folder(fake, tmp_path):
+    src = tmp_path / "..evil.txt"
+    src.write_text("x")
+    h = Handlers(fake)
+    h.ingest([str(src)], "zh")
+    (dest,) = fake.ingested[0]
+    assert dest.parent == h.upload_dir and dest.name == "evil.txt"
+
+
+def test_upload_with_nothing_acceptable_ingests_nothing(fake, tmp_path):
+    exe = tmp_path / "a.exe"
+    exe.write_bytes(b"MZ")
+    out = Handlers(fake).ingest([str(exe)], "zh")
+    assert fake.ingested == [] and "没有可收录的文件" in out and "a.exe" in out
+
+
+def test_api_returns_answer_and_citations_as_data(fake):
+    out = Handlers(fake).api_ask("谁牵头？", "", "", "", "")
+    assert out["found"] is True and out["answer"] == "由市住建局牵头。[1]"
+    assert out["citations"][0]["label"] == "一（一）" and out["citations"][0]["doc_number"] == "〔2020〕21号"
+    assert Handlers(fake).api_ask("q", "2021-01-01")["found"] is False
+
+
+def test_build_app_exposes_the_ask_endpoint(fake):
+    from minutes_rag.ui import build_app
+    from minutes_rag.ui.app import API_NAME, parse_auth
+
+    app = build_app(fake, lang="en")
+    names = [d.get("api_name") for d in app.config["dependencies"]]
+    assert API_NAME == "ask" and "ask" in names
+    assert app.config["title"] == "Meeting minutes assistant"
+    assert parse_auth("me:s3:cret") == ("me", "s3:cret") and parse_auth("") is None
+    with pytest.raises(ConfigError):
+        parse_auth("nopassword")
