@@ -390,16 +390,20 @@ def generate(minutes: int, seed: int = 0) -> list[SynthMinute]:
 
 
 def unanswerable_questions(archive: list[SynthMinute], seed: int, count: int) -> list[SynthQuestion]:
+    """Up to ``count`` distinct questions about topics no minute mentions."""
     rng = random.Random(seed + 7919)
     cities = sorted({m.city for m in archive}) or [CITIES[0][0]]
     forms = ["{city}政府常务会议对{topic}作出了哪些部署？", "{city}政府哪次常务会议研究了{topic}？",
              "会议决定由哪个部门牵头推进{topic}？"]
-    out = []
-    for i in range(count):
-        topic = ABSENT_TOPICS[i % len(ABSENT_TOPICS)]
-        q = rng.choice(forms).format(city=rng.choice(cities), topic=topic)
-        out.append(SynthQuestion(q, [], [], answerable=False, notes="topic absent from the archive"))
-    return out
+    texts = sorted({f.format(city=c, topic=t) for f in forms for c in cities for t in ABSENT_TOPICS})
+    rng.shuffle(texts)
+    # spread over topics first, so a small count does not ask about one topic only
+    texts.sort(key=lambda q: [i for i, t in enumerate(ABSENT_TOPICS) if t in q][0])
+    by_topic: dict[int, list[str]] = {}
+    for q in texts:
+        by_topic.setdefault([i for i, t in enumerate(ABSENT_TOPICS) if t in q][0], []).append(q)
+    ordered = [q for round_ in zip(*by_topic.values()) for q in round_]
+    return [SynthQuestion(q, [], [], answerable=False, notes="topic absent from the archive") for q in ordered[:count]]
 
 
 def _write_docx(path: Path, paragraphs: list[str]) -> None:
