@@ -41,11 +41,20 @@ watch('value', () => {
 });
 """
 
-# The viewer scrolls its <mark id="cite-mark"> into view each time it shows a citation.
+# The viewer scrolls its own text box to the <mark id="cite-mark"> each time it shows a
+# citation; the page itself only scrolls when the mark is still out of sight (narrow screens).
 VIEWER_JS = """
 watch('value', () => {
   const m = element.querySelector('#cite-mark');
-  if (m) { m.scrollIntoView({block: 'center'}); element.dataset.scrolledTo = m.textContent.slice(0, 40); }
+  if (!m) return;
+  const box = element.querySelector('.minute-text');
+  if (box) {
+    const top = m.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+    box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+  }
+  const r = m.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > window.innerHeight) m.scrollIntoView({block: 'center'});
+  element.dataset.scrolledTo = m.textContent.slice(0, 40);
 });
 """
 

@@ -6,6 +6,7 @@ drive the chat, the source viewer and uploads with a fake assistant.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import threading
@@ -61,6 +62,7 @@ class Handlers:
         # the embedder and the ingest journal are not safe to share between a query and an
         # ingest running at once; answering after retrieval needs no lock
         self.lock = threading.RLock()
+        self._opened = itertools.count(1)
 
     # -- chat --------------------------------------------------------------------------------
     def llm_available(self) -> bool:
@@ -174,7 +176,9 @@ class Handlers:
         heading = ""
         if cite is not None:
             heading = f"[{cite['n']}] {cite.get('label') or ''} {cite.get('title') or ''}".strip()
-        return render.minute_html(meta, minute.text, lang, quote=quote, section=section, heading=heading)
+        return render.minute_html(
+            meta, minute.text, lang, quote=quote, section=section, heading=heading, nonce=next(self._opened)
+        )
 
     # -- the archive -------------------------------------------------------------------------
     def minutes(self) -> list[dict]:

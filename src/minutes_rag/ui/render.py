@@ -140,11 +140,14 @@ def minute_html(
     quote: tuple[int, int] | None = None,
     section: tuple[int, int] | None = None,
     heading: str = "",
+    nonce: int = 0,
 ) -> str:
     """The whole minute, escaped, with the cited section shaded and the quote in <mark>.
 
     ``minute`` holds doc_number, meeting_number, date, title; offsets index ``text``.
-    The quote's <mark> has id ``cite-mark`` so the page can scroll it into view.
+    The quote's <mark> has id ``cite-mark`` so the page can scroll it into view. ``nonce``
+    makes each opening differ, so that opening the same passage again still re-renders and
+    scrolls.
     """
     spans = [s for s in (section, quote) if s and s[1] > s[0]]
     pieces: list[str] = []
@@ -166,7 +169,7 @@ def minute_html(
     meta = " · ".join(esc(p) for p in head_parts)
     cap = f'<div class="viewer-cite">{esc(heading)}</div>' if heading else ""
     return (
-        f'<div class="minute-viewer" data-minute="{esc(minute.get("minute_id", ""))}">'
+        f'<div class="minute-viewer" data-minute="{esc(minute.get("minute_id", ""))}" data-open="{int(nonce)}">'
         f'<div class="viewer-head"><div class="viewer-title">{title}</div><div class="viewer-meta">{meta}</div>{cap}</div>'
         f'<div class="minute-text">{"".join(pieces)}</div></div>'
     )
