@@ -176,3 +176,11 @@ def test_iter_source_files_keeps_explicit_files_and_order(tmp_path: Path) -> Non
     got = iter_source_files([odd, tmp_path / "d", missing, tmp_path / "d" / "a.txt"])
     # explicit files come back even when unsupported or missing; duplicates only once
     assert got == [odd, tmp_path / "d" / "a.txt", missing]
+
+
+def test_iter_source_files_skips_folder_notes_but_not_when_named(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# about this archive", encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text("MIT", encoding="utf-8")
+    (tmp_path / "minute.txt").write_text("纪要", encoding="utf-8")
+    assert [p.name for p in iter_source_files([tmp_path])] == ["minute.txt"]
+    assert [p.name for p in iter_source_files([tmp_path / "README.md"])] == ["README.md"]

@@ -146,6 +146,15 @@ def _hidden(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$")
 
 
+# A folder of minutes often carries a README or licence describing it: those are not minutes.
+# (Named explicitly on the command line they are still ingested.)
+_NOT_MINUTES = ("readme", "license", "licence", "notice", "changelog", "copying")
+
+
+def _folder_note(name: str) -> bool:
+    return Path(name).stem.lower() in _NOT_MINUTES
+
+
 def iter_source_files(paths: list[Path]) -> list[Path]:
     """The files to ingest: folders are walked recursively (sorted, hidden files and
     folders skipped, supported extensions only); a file named explicitly is returned as
@@ -169,7 +178,7 @@ def iter_source_files(paths: list[Path]) -> list[Path]:
         for root, dirs, files in os.walk(given):
             dirs[:] = [d for d in dirs if not _hidden(d)]
             for f in files:
-                if _hidden(f) or Path(f).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                if _hidden(f) or _folder_note(f) or Path(f).suffix.lower() not in SUPPORTED_EXTENSIONS:
                     continue
                 p = Path(root) / f
                 if p.is_file():
