@@ -187,19 +187,26 @@ def test_chat_citations_filters_upload_and_escaping(page, tmp_path):
 
     # 3. a date filter that excludes the minute gives the not-found answer
     _set(pg, "date-from", "2021-01-01")
-    _, _, turn = _ask(pg, SUZHOU_Q)
+    t_first_nf, t_done_nf, turn = _ask(pg, SUZHOU_Q)
+    print(f"[ui timing] filtered (not found): first answer text {t_first_nf * 1000:.0f} ms, "
+          f"finished {t_done_nf * 1000:.0f} ms")
     assert "未在会议纪要中找到相关内容" in pg.locator(f"{turn} .answer-text").inner_text()
     assert pg.locator(f"{turn} .cite-card").count() == 0
     _set(pg, "date-from", "")
 
-    # 4. upload a new minute (with markup in it) in the archive tab, then ask about it
+    # 4. upload a new minute (with markup in it) and a broken PDF in the archive tab: the
+    # minute goes in, the PDF's problem is shown against its name; then ask about the minute
     src = tmp_path / "qingchuan_2023-7.txt"
     src.write_text(NEW_MINUTE, encoding="utf-8")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n\x00\x01 not really a pdf")
     pg.locator("#tabs button[role=tab]", has_text="纪要库").click()
-    pg.locator("#upload input[type=file]").set_input_files(str(src))
+    pg.locator("#upload input[type=file]").set_input_files([str(src), str(broken)])
     pg.locator("#ingest-result .ingest-summary").wait_for(timeout=180_000)
     summary = pg.locator("#ingest-result").inner_text()
-    assert "新增 1" in summary and "失败 0" in summary, summary
+    assert "新增 1" in summary and "失败 1" in summary, summary
+    error = pg.locator("#ingest-result .ingest-error").inner_text()
+    assert "broken.pdf" in error and "qingchuan" not in error
     pg.wait_for_function("() => document.querySelector('#archive-table').innerText.includes('〔2023〕7号')",
                          timeout=30_000)
     table = pg.locator("#archive-table").inner_text()

@@ -228,3 +228,22 @@ def test_build_app_exposes_the_ask_endpoint(fake):
     assert parse_auth("me:s3:cret") == ("me", "s3:cret") and parse_auth("") is None
     with pytest.raises(ConfigError):
         parse_auth("nopassword")
+
+
+def _component(app, elem_id):
+    return next(c["props"] for c in app.config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+
+
+def test_answer_mode_is_switchable_only_when_an_llm_is_configured(tmp_path):
+    from minutes_rag.ui import build_app
+
+    plain = FakeAssistant(Settings.load(env={}, data_dir=str(tmp_path / "a")))
+    mode = _component(build_app(plain), "mode")
+    assert [c[1] for c in mode["choices"]] == ["extractive"] and mode["interactive"] is False
+    assert mode["value"] == "extractive"
+
+    llm = FakeAssistant(Settings.load(env={}, data_dir=str(tmp_path / "b"), llm_base_url="http://127.0.0.1:9/v1",
+                                      mode="llm"))
+    mode = _component(build_app(llm), "mode")
+    assert [c[1] for c in mode["choices"]] == ["extractive", "llm"] and mode["interactive"] is True
+    assert mode["value"] == "llm"
