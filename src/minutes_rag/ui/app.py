@@ -213,8 +213,8 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
             return (
                 lb["header_md"],
                 gr.update(label=t("language", lg)),
-                gr.update(label=t("tab_chat", lg)),
-                gr.update(label=t("tab_archive", lg)),
+                gr.Tab(label=t("tab_chat", lg)),
+                gr.Tab(label=t("tab_archive", lg)),
                 f"### {t('filters', lg)}",
                 gr.update(label=t("date_from", lg), placeholder=t("date_placeholder", lg)),
                 gr.update(label=t("date_to", lg), placeholder=t("date_placeholder", lg)),
@@ -268,7 +268,7 @@ def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, qu
         server_name=settings.host,
         server_port=int(settings.port),
         auth=parse_auth(settings.auth),
-        max_file_size=f"{float(settings.max_upload_mb):g}mb",
+        max_file_size=int(float(settings.max_upload_mb) * 1024 * 1024),  # bytes
         css=CSS,
         show_error=True,
         footer_links=["api"],
