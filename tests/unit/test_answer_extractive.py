@@ -158,3 +158,56 @@ def test_stream_yields_text_then_one_answer():
     assert isinstance(items[-1], Answer)
     assert all(isinstance(x, str) for x in items[:-1]) and items[:-1]
     assert "".join(items[:-1]) == items[-1].text
+
+
+def test_english_question_on_a_chinese_minute_is_judged_on_the_cosine():
+    q = "Which department must revise the old residential area renovation plan?"
+    weak = ExtractiveAnswerer().answer(q, hits("1-1", "1-2", dense=0.70))
+    assert not weak.found and weak.text == NOT_FOUND_EN
+    strong = ExtractiveAnswerer().answer(q, hits("1-1", "1-2", dense=0.85))
+    assert strong.found
+    check_consistent(strong)
+    # no keyword can match across languages: the opening sentences of the top hit
+    assert strong.citations[0].quote.startswith("（一）原则同意")
+    assert any("different languages" in w for w in strong.warnings)
+
+
+def test_english_metadata_question_on_a_chinese_minute():
+    ans = ExtractiveAnswerer().answer("Who chaired the meeting?", hits("preamble", "1-1", dense=0.85))
+    check_consistent(ans)
+    assert "王明市长主持召开" in ans.citations[0].quote
+    assert ans.warnings == ()
+
+
+def test_the_same_sentence_is_quoted_once():
+    import dataclasses
+
+    dup = dataclasses.replace(ZH_SECTIONS["1-1"], section_id="zh-1-1-copy")
+    hs = hits("1-1")
+    hs.append(dataclasses.replace(hs[0], section=dup))
+    ans = ExtractiveAnswerer().answer("老旧小区改造方案由哪个部门修改完善？", hs)
+    quotes = [c.quote for c in ans.citations]
+    assert len(quotes) == len(set(quotes))
+
+
+def test_document_number_question_quotes_the_number_line():
+    assert metadata_kind("这份纪要的文号是什么？") == "doc_number"
+    ans = ExtractiveAnswerer().answer("这份纪要的文号是什么？", hits("preamble", "1-1"))
+    assert ans.citations[0].quote == "〔2021〕7号"
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("谁主持了会议？", "zh"),
+        ("Who took the minutes of meeting 〔2020〕21号?", "en"),  # a quoted document number
+        ("What did 《某市老旧小区改造实施方案》 require?", "en"),  # a quoted title
+        ("Portland Plan有什么决定？", "zh"),  # an English name in a Chinese question
+        ("〔2021〕7号", "zh"),
+        ("Who presided?", "en"),
+    ],
+)
+def test_detect_lang(text, lang):
+    from minutes_rag.answer import detect_lang
+
+    assert detect_lang(text) == lang

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from minutes_rag.answer.base import make_citation
-from minutes_rag.answer.lang import _CJK, is_not_found_reply, not_found_text, stem
+from minutes_rag.answer.lang import is_not_found_reply, not_found_text, stem
 from minutes_rag.answer.sentences import heading_end, split_spans
 from minutes_rag.model import Citation, Hit
 
@@ -185,7 +185,3 @@ def check_reply(reply: str, sources: Sequence[Hit], lang: str) -> CheckedReply:
     if not citations:
         warnings.append(NO_VALID_CITATION)
     return CheckedReply(text, citations, True, tuple(warnings), tuple(invalid), mapping)
-
-
-def reply_lang(text: str, default: str) -> str:
-    return "zh" if _CJK.search(text) else default

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from minutes_rag.answer.base import Stopwatch, make_citation
-from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords, not_found_text, text_matcher
+from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords, not_found_text, stem, text_matcher
 from minutes_rag.answer.sentences import heading_end, split_spans
 from minutes_rag.model import Answer, Citation, Hit, Turn
 
@@ -36,6 +36,10 @@ _GENERIC_EN = frozenset(
     """.split()
 )
 
+CROSS_LINGUAL_WARNING = (
+    "the question and the minute are in different languages: quoted the opening of the best-ranked passage"
+)
+
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\s*)")
 
 
@@ -52,7 +56,13 @@ class EvidenceParams:
     dense_weight: float = 0.35
     dense_low: float = 0.85
     dense_high: float = 0.93
-    top: int = 3  # hits looked at
+    # an English question against a Chinese minute (or the reverse): keywords cannot
+    # match, so only the cosine counts, and cross-lingual cosines run lower (e5-small:
+    # about 0.77-0.85 for English questions on a Chinese minute, answerable or not, so
+    # this band lets through about half of them, each with a warning)
+    cross_low: float = 0.76
+    cross_high: float = 0.84
+    top: int = 5  # hits looked at
 
 
 # ---------------------------------------------------------------- metadata questions
@@ -96,6 +106,11 @@ _META_KINDS = (
         re.compile(r"印发|issued", re.I),
     ),
     _MetaKind(
+        "doc_number",
+        re.compile(r"文号|发文字号|文件编号|纪要.{0,3}编号|\bdocument\s+(number|no)\b", re.I),
+        re.compile(r"[〔\[（(]\s*\d{4}\s*[〕\]）)]\s*\d+\s*号"),
+    ),
+    _MetaKind(
         "date",
         re.compile(
             r"(什么时候|何时|哪天|哪一天|日期|几月几日|时间).{0,8}(召开|举行|开会|开的)|(召开|举行).{0,6}(时间|日期)|"
@@ -116,20 +131,57 @@ def metadata_kind(question: str) -> str:
 
 
 def _meta_cue(name: str) -> re.Pattern[str] | None:
+    if not name:
+        return None
     return next((k.cue for k in _META_KINDS if k.name == name), None)
 
 
 # ---------------------------------------------------------------- evidence
 
-def _weights(question: str, kws: Sequence[str], hit: Hit | None) -> dict[str, float]:
-    body = (hit.meta.body + hit.meta.title) if hit is not None else ""
+_MONTHS = "january february march april may june july august september october november december".split()
+
+
+def _reference_text(hit: Hit) -> str:
+    """What names the minute itself (body, title, number, date) rather than its content."""
+    m = hit.meta
+    parts = [m.body, m.title, m.doc_number]
+    if m.meeting_number is not None:
+        parts.append(f"第{m.meeting_number}次 {m.meeting_number}")
+    if m.date:
+        y, mo, d = (m.date.split("-") + ["", ""])[:3]
+        parts += [y, f"{y}年", f"{int(mo)}月" if mo.isdigit() else "", f"{int(d)}日" if d.isdigit() else "",
+                  str(int(d)) if d.isdigit() else "", _MONTHS[int(mo) - 1] if mo.isdigit() and 0 < int(mo) <= 12 else ""]
+    return " ".join(p for p in parts if p).lower()
+
+
+def _weights(question: str, kws: Sequence[str], hit: Hit | None, *, for_sentences: bool = False) -> dict[str, float]:
+    """Keyword weights. Generic words and the issuing body's name weigh little; when
+    scoring sentences, so do words that name the minute itself (its number, date): they
+    tell which minute, not which sentence."""
+    body = (hit.meta.body + hit.meta.title).lower() if hit is not None else ""
+    ref = _reference_text(hit) if (hit is not None and for_sentences) else ""
+    ref_words = set(re.findall(r"[\w\u4e00-\u9fff]+", ref))
+    names = _proper_names(question)
     out = {}
     for kw in kws:
-        w = keyword_weight(kw)
-        if kw in _GENERIC_ZH or kw in _GENERIC_EN or (body and kw in body):
+        w = 2.0 if kw in names else keyword_weight(kw)
+        low = kw.lower()
+        if kw in _GENERIC_ZH or kw in _GENERIC_EN or (body and low in body):
             w = 0.3
+        if ref and (low in ref_words or (_is_cjk(low) and low in ref)):
+            w = 0.2
         out[kw] = w
     return out
+
+
+def _proper_names(question: str) -> set[str]:
+    """Stems of capitalised English words that do not start the sentence (Portland,
+    Metro, Triad): a question about a named thing is not answered by a passage without it."""
+    return {stem(w) for w in re.findall(r"(?<=[\w,;:] )[A-Z][A-Za-z'-]+", question)}
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", s))
 
 
 def _hit_haystack(hit: Hit) -> str:
@@ -139,33 +191,56 @@ def _hit_haystack(hit: Hit) -> str:
 
 
 def coverage(question: str, hit: Hit, kws: Sequence[str] | None = None) -> float:
-    """Weighted share of the question's keywords found in the hit (text, title, metadata)."""
+    """Weighted share of the question's keywords found in the hit (text, title, metadata).
+
+    For a who/when question ("谁主持", "who presided") the line that answers it (主持,
+    presided) counts as a keyword of weight 2 when the hit holds it."""
     kws = keywords(question) if kws is None else kws
-    if not kws:
+    cue = _meta_cue(metadata_kind(question))
+    cue_hit = cue is not None and bool(cue.search(hit.section.text))
+    if not kws and not cue_hit:
         return 0.5  # a question without content words ("What was decided?"): no signal
     weights = _weights(question, kws, hit)
     has = text_matcher(_hit_haystack(hit))
-    total = sum(weights.values())
-    return sum(w for kw, w in weights.items() if has(kw)) / total
+    total = sum(weights.values()) + (2.0 if cue is not None else 0.0)
+    return (sum(w for kw, w in weights.items() if has(kw)) + (2.0 if cue_hit else 0.0)) / total
+
+
+def hit_lang(hit: Hit) -> str:
+    return hit.meta.lang or detect_lang(hit.section.text[:300])
+
+
+def is_cross_lingual(question: str, hit: Hit) -> bool:
+    return detect_lang(question) != hit_lang(hit)
+
+
+def _rescale(value: float, low: float, high: float) -> float:
+    return min(1.0, max(0.0, (value - low) / max(high - low, 1e-6)))
 
 
 def evidence_score(question: str, hits: Sequence[Hit], params: EvidenceParams = EvidenceParams()) -> float:
     """How well the retrieved hits support answering ``question``, 0..1.
 
     max over the top hits of keyword coverage, blended with the best dense cosine
-    (rescaled, see EvidenceParams) when dense scores are present.
+    (rescaled, see EvidenceParams) when dense scores are present. Hits in another
+    language than the question are judged on their cosine alone.
     """
     if not hits:
         return 0.0
     top = list(hits[: params.top])
     kws = keywords(question)
-    cov = max(coverage(question, h, kws) for h in top)
-    dense = [h.dense for h in top if h.dense is not None]
+    same = [h for h in top if not is_cross_lingual(question, h)]
+    cross = [h for h in top if h not in same]
+    dense = [_rescale(h.dense, params.dense_low, params.dense_high) for h in same if h.dense is not None]
+    dense += [_rescale(h.dense, params.cross_low, params.cross_high) for h in cross if h.dense is not None]
+    if not same:
+        if dense:
+            return round(max(dense), 4)
+        return round(max(coverage(question, h, kws) for h in top), 4)  # numbers, names may still match
+    cov = max(coverage(question, h, kws) for h in same)
     if not dense:
         return round(cov, 4)
-    span = max(params.dense_high - params.dense_low, 1e-6)
-    d = min(1.0, max(0.0, (max(dense) - params.dense_low) / span))
-    return round((1 - params.dense_weight) * cov + params.dense_weight * d, 4)
+    return round((1 - params.dense_weight) * cov + params.dense_weight * max(dense), 4)
 
 
 # ---------------------------------------------------------------- the answerer
@@ -204,7 +279,7 @@ class ExtractiveAnswerer:
         score = evidence_score(question, hits, self.params)
         if not hits or score < self.threshold:
             return self.not_found(question, hits, lang, clock.ms())
-        picked = self._pick(question, hits)
+        picked, warnings = self._pick(question, hits)
         if not picked:
             return self.not_found(question, hits, lang, clock.ms())
         text, citations = self._compose(picked, hits, lang)
@@ -216,6 +291,7 @@ class ExtractiveAnswerer:
             hits=hits,
             timings_ms={"answer": clock.ms()},
             found=True,
+            warnings=warnings,
         )
 
     def stream(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
@@ -237,7 +313,7 @@ class ExtractiveAnswerer:
         )
 
     # picking sentences -------------------------------------------------------
-    def _pick(self, question: str, hits: Sequence[Hit]) -> list[_Cand]:
+    def _pick(self, question: str, hits: Sequence[Hit]) -> tuple[list[_Cand], tuple[str, ...]]:
         kws = keywords(question)
         meta = metadata_kind(question)
         cue = _meta_cue(meta) if meta else None
@@ -253,27 +329,42 @@ class ExtractiveAnswerer:
             cands.extend(self._score_section(rank, hit, kws, question, cue))
         cands = [c for c in cands if c.score > 0]
         if not cands:
-            return []
+            if is_cross_lingual(question, hits[0]):
+                return self._lead_sentences(hits[0]), (CROSS_LINGUAL_WARNING,)
+            return [], ()
         cands.sort(key=lambda c: (-c.score, c.hit_index, c.a))
         best = cands[0].score
         chosen: list[_Cand] = []
         sections: list[int] = []
+        seen_text: set[str] = set()
         for c in cands:
             if len(chosen) >= self.max_sentences:
                 break
             if c.score < 0.6 * best:
                 break
+            key = re.sub(r"\s+", "", hits[c.hit_index].section.text[c.a : c.b]).lower()
+            if key in seen_text:
+                continue  # the same words in another section ("Leonard: Aye.") add nothing
+            seen_text.add(key)
             if c.hit_index not in sections:
                 if len(sections) >= self.max_sections:
                     continue
                 sections.append(c.hit_index)
             chosen.append(c)
-        return chosen
+        return chosen, ()
+
+    def _lead_sentences(self, hit: Hit, n: int = 2) -> list[_Cand]:
+        """The first sentences of a section after its heading: where minutes put the
+        decision ("原则同意…", "由…负责"). Used when no keyword can match."""
+        sec = hit.section
+        head = heading_end(sec.text, sec.title)
+        spans = [(a, b) for a, b in split_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
+        return [_Cand(0, a, b, 1.0) for a, b in spans[:n]]
 
     def _score_section(self, rank: int, hit: Hit, kws: Sequence[str], question: str,
                        cue: re.Pattern[str] | None) -> list[_Cand]:
         sec = hit.section
-        weights = _weights(question, kws, hit)
+        weights = _weights(question, kws, hit, for_sentences=True)
         title_has = text_matcher(sec.title)
         in_title = {kw for kw in weights if title_has(kw)}
         # keywords of the item's title say the section is on topic (a bonus for all its
@@ -282,6 +373,8 @@ class ExtractiveAnswerer:
         factor = 1.0 / (1.0 + 0.25 * rank)
         if sec.kind == "preamble" and cue is None:
             factor *= 0.5  # the preamble lists every topic; items hold what was decided
+        elif sec.kind == "transcript":
+            factor *= 0.6  # what was said, before what was decided
         head = heading_end(sec.text, sec.title)
         out = []
         for pos, (a, b) in enumerate(split_spans(sec.text, sec.title)):

@@ -26,7 +26,7 @@ ZH_STOPWORDS = frozenset(
     什么 哪个 哪些 哪里 哪儿 哪 谁 几 多少 怎么 怎样 如何 为什么 是否 是不是 有没有 吗 呢 吧 啊
     会议 会上 本次 纪要 会议纪要 常务会议 市政府 政府 提到 提出 关于 有关 相关 内容 情况 问题 方面
     的 了 和 与 及 以及 或 是 在 有 对 由 把 被 将 从 向 给 为 中 里 上 下 等 也 都 还 又 就 所 其 该 这 那
-    这个 那个 这些 那些 它 它们 他们 我们 请问 一下 一些 具体 主要 哪一 哪项 什么样 怎么样 说 讲 要求 次
+    这个 那个 这些 那些 这份 那份 本份 本次会议 它 它们 他们 我们 请问 一下 一些 具体 主要 哪一 哪项 什么样 怎么样 说 讲 要求 次
     """.split()
 )
 EN_STOPWORDS = frozenset(
@@ -41,10 +41,23 @@ EN_STOPWORDS = frozenset(
 )
 
 
+_QUOTED_ZH = re.compile(r"《[^》]*》|[〔\[（(]\s*\d{4}\s*[〕\]）)]\s*\d+\s*号")
+
+
 def detect_lang(text: str) -> str:
-    """"zh" when the text has any CJK ideograph, else "en". A Chinese question may quote an
-    English name, an English one hardly ever holds Chinese characters."""
-    return "zh" if _CJK.search(text or "") else "en"
+    """"zh" or "en" for a question or passage.
+
+    An English question may quote a Chinese document number (〔2020〕21号) or title (《…》)
+    and a Chinese one may quote an English name, so those quotes are set aside and the
+    CJK characters are weighed against the Latin words of the rest."""
+    text = text or ""
+    rest = _QUOTED_ZH.sub(" ", text)
+    cjk = len(_CJK.findall(rest))
+    if cjk == 0:
+        # nothing Chinese outside the quotes: Chinese only if there are no Latin words either
+        return "zh" if _CJK.search(text) and not re.search(r"[A-Za-z]{2,}", rest) else "en"
+    words = len(re.findall(r"[A-Za-z]{2,}", rest))
+    return "zh" if cjk * 2 >= words else "en"
 
 
 def not_found_text(lang: str) -> str:
