@@ -247,3 +247,27 @@ def test_answer_mode_is_switchable_only_when_an_llm_is_configured(tmp_path):
     mode = _component(build_app(llm), "mode")
     assert [c[1] for c in mode["choices"]] == ["extractive", "llm"] and mode["interactive"] is True
     assert mode["value"] == "llm"
+
+
+def test_the_server_refuses_uploads_over_the_limit(tmp_path):
+    import socket
+
+    import httpx
+
+    from minutes_rag.ui import build_app
+    from minutes_rag.ui.app import launch_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings.load(env={}, data_dir=str(tmp_path), port=port, max_upload_mb=1)
+    app = build_app(FakeAssistant(settings))
+    launch_app(app, settings, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/upload"
+        small = httpx.post(url, files={"files": ("a.txt", b"x" * 500_000)})
+        big = httpx.post(url, files={"files": ("b.txt", b"x" * 1_100_000)})
+    finally:
+        app.close()
+    assert small.status_code == 200
+    assert big.status_code == 413
