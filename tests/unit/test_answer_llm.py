@@ -171,3 +171,12 @@ def test_chat_openai_request_carries_max_tokens_for_llama_cpp():
 def test_citation_type_is_the_model_one():
     ans = LLMAnswerer(scripted("由市住建局负责[1]。")).answer(QUESTION, hits("1-1"))
     assert isinstance(ans.citations[0], Citation)
+
+
+def test_chat_model_is_none_when_it_cannot_be_built():
+    def broken():
+        raise ConfigError("no such model file")
+
+    assert LLMAnswerer(broken).chat_model is None
+    model = scripted("x")
+    assert LLMAnswerer(lambda: model).chat_model is model

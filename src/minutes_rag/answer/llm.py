@@ -130,11 +130,19 @@ class LLMAnswerer:
             where=settings.llm_base_url or settings.gguf_path,
         )
 
-    @property
-    def chat_model(self) -> Any:
+    def _get_model(self) -> Any:
         if self._model is None:
             self._model = self._factory()  # type: ignore[misc]
         return self._model
+
+    @property
+    def chat_model(self) -> Any | None:
+        """The chat model (e.g. for rewrite_question), or None when it cannot be built
+        (bad GGUF path, missing package): answering then falls back with a warning."""
+        try:
+            return self._get_model()
+        except Exception:
+            return None
 
     def answer(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
         return final_answer(self.stream(question, hits, history))
@@ -152,7 +160,7 @@ class LLMAnswerer:
         parts: list[str] = []
         try:
             messages = build_messages(question, sources, lang, history)
-            for chunk in self.chat_model.stream(messages):
+            for chunk in self._get_model().stream(messages):
                 delta = _delta_text(chunk)
                 if delta:
                     parts.append(delta)
