@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup run ingest test test-unit system-deps bench clean
+.PHONY: setup run ingest test test-unit system-deps llama bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -19,11 +19,15 @@ ingest: setup
 run: ingest
 	MINUTES_RAG_DATA_DIR=$(DATA_DIR) $(PY) app.py
 
+# llama-cpp-python, built from source once, for the LLM server tests.
+llama: setup
+	bash scripts/llama.sh
+
 # Debian packages for the browser test and the LLM server build (CI runs as root).
 system-deps:
 	bash scripts/system-deps.sh
 
-test: setup system-deps
+test: setup system-deps llama
 	bash scripts/test.sh
 
 test-unit: setup

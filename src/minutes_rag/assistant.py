@@ -132,11 +132,14 @@ class Assistant:
         return self.retriever.retrieve(question, filters, k, boost_minutes)
 
     def _prepare(self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]):
-        from minutes_rag.answer.rewrite import rewrite_question
+        from minutes_rag.answer.rewrite import is_follow_up, rewrite_question
 
         answerer = self.answerer(mode)
         t0 = time.perf_counter()
-        rewritten = rewrite_question(question, history, llm=getattr(answerer, "chat_model", None))
+        # only a follow-up goes to the LLM for rewriting: a standalone question must not wait
+        # on the model twice (rewrite + answer) when the server is slow or down
+        llm = getattr(answerer, "chat_model", None) if history and is_follow_up(question) else None
+        rewritten = rewrite_question(question, history, llm=llm)
         hits = self.retrieve(rewritten.question, filters=filters, k=k, boost_minutes=rewritten.boost_minute_ids)
         t_retrieve = (time.perf_counter() - t0) * 1000
         return answerer, rewritten.question, hits, t_retrieve, t0
