@@ -1,7 +1,9 @@
-"""Start the minutes-rag chat: settings -> assistant -> Gradio app (see README)."""
+"""Start the minutes-rag chat (same flags as `minutes-rag serve`; settings also come from
+MINUTES_RAG_* environment variables, see README)."""
 
-from minutes_rag.config import Settings
-from minutes_rag.ui import launch
+import sys
+
+from minutes_rag.cli import main
 
 if __name__ == "__main__":
-    launch(Settings.load())
+    sys.exit(main(["serve", *sys.argv[1:]]))

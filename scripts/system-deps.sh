@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium for the browser test. Installed once; later runs
+# Debian packages the tests need: chromium for the browser test, a CJK font for its screenshots. Installed once; later runs
 # only check. Needs root (CI runs as root); without it, says what to install.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Chinese glyphs for browser screenshots (without them a re-shot image shows boxes)
+dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "please install: sudo apt-get install -y ${need[*]}" >&2

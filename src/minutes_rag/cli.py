@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.add_argument("--auth", help="user:password for basic auth")
     p.add_argument("--embedder")
+    p.add_argument("--lang", dest="ui_lang", choices=["zh", "en"], help="interface language (default zh)")
+    p.add_argument("--mode", choices=["extractive", "llm"], help="default answer mode")
+    p.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    p.add_argument("--llm-model", help="model name to ask the endpoint for")
+    p.add_argument("--gguf", dest="gguf_path", help="a local GGUF served in-process by llama-cpp-python")
 
     p = sub.add_parser("models", help="prepare bundled models")
     msub = p.add_subparsers(dest="models_command", required=True)
@@ -96,7 +101,7 @@ def _settings(args: argparse.Namespace):
     from minutes_rag.config import Settings
 
     overrides: dict[str, Any] = {}
-    for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k"):
+    for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model", "gguf_path"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
