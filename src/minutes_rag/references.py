@@ -29,6 +29,12 @@ _INTENTS = {
     "observers": ("列席",),
     "recorder": ("记录", "记录人", "recorded", "recorder", "took the minutes", "clerk"),
     "issue_date": ("印发", "发布日期", "issued", "印发日期"),
+    # the document number (文号) is printed in the minute's heading, above the first paragraph
+    "doc_number": ("文号", "发文字号", "文件编号", "document number", "document no"),
+    # officers in attendance and the times members arrived or the meeting adjourned are
+    # recorded in the opening (and closing) lines, not in any agenda item
+    "officers": ("sergeant at arms", "clerk of the council", "city clerk", "council clerk", "arrived", "arrive",
+                 "arrival", "adjourn", "adjourned", "recessed", "recess"),
     "date": ("哪天", "何时", "什么时候", "日期", "哪一天", "when was", "what date", "which date"),
 }
 

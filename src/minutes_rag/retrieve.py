@@ -76,6 +76,11 @@ class Retriever:
         """The minute ids the search may look in (None = all), from filters and references."""
         refs = find_references(question)
         allowed = self.index.minute_ids_matching(filters)
+        if filters.minute_id and not allowed:
+            # a minute is also named by its document number (--minute 〔2020〕21号)
+            doc_refs = find_references(filters.minute_id).doc_numbers
+            if doc_refs:
+                allowed = self.index.minute_ids_matching(replace(filters, minute_id="", doc_number=doc_refs[0]))
         if refs.doc_numbers or refs.meeting_numbers:
             named: set[str] = set()
             for doc in refs.doc_numbers:
@@ -124,7 +129,7 @@ class Retriever:
         # they rank below the agenda items that hold the substance.
         for sid, sec in sections.items():
             factor = _KIND_WEIGHT.get(sec.kind, 1.0)
-            if refs.intents and sec.kind in ("preamble", "attendance", "tail"):
+            if refs.intents and sec.kind in ("preamble", "attendance", "tail", "closing"):
                 factor = 1.0
             fused[sid] *= factor
         dense_score = dict(dense)
@@ -156,13 +161,21 @@ class Retriever:
         """Attendance and preamble sections of the minutes in scope (or of those the other
         retrievers found), best first: metadata answers live there."""
         minute_ids = allowed if allowed is not None else list(dict.fromkeys(i.split("-", 1)[0] for i in seen))[:5]
-        wanted = ("attendance", "tail") if set(refs.intents) & {"attendees", "observers", "recorder", "issue_date"} else ("preamble",)
-        out: list[str] = []
-        for mid in minute_ids[:20]:
+        intents = set(refs.intents)
+        wanted: list[str] = []
+        if intents & {"officers"}:
+            wanted += ["preamble", "attendance", "tail", "closing"]
+        if intents & {"attendees", "observers", "recorder", "issue_date"}:
+            wanted += ["attendance", "tail"]
+        if intents & {"chair", "doc_number", "date"} or not wanted:
+            wanted.append("preamble")
+        order = {kind: i for i, kind in enumerate(dict.fromkeys(wanted))}
+        out: list[tuple[int, int, str]] = []
+        for m, mid in enumerate(minute_ids[:20]):
             for sec in self.index.sections_of(mid):
-                if sec.kind in wanted or (sec.kind == "preamble" and "chair" in refs.intents):
-                    out.append(sec.section_id)
-        return out
+                if sec.kind in order:
+                    out.append((m, order[sec.kind], sec.section_id))
+        return [sid for _, _, sid in sorted(out, key=lambda t: (t[0], t[1]))]
 
     def _merge_parts(self, hits: list[Hit]) -> list[Hit]:
         """Parts of one long item count once, as the whole item, at the best part's rank."""

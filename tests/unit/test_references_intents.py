@@ -1,0 +1,17 @@
+"""Metadata intents of questions: document number and officers in attendance."""
+
+from minutes_rag.references import find_references
+
+
+def test_document_number_questions_have_the_doc_number_intent():
+    assert "doc_number" in find_references("第12次常务会议纪要的文号是什么？").intents
+    assert "doc_number" in find_references("What is the document number of the March meeting?").intents
+    assert "doc_number" not in find_references("会议审议了哪个工作方案？").intents
+
+
+def test_officer_and_arrival_questions_have_the_officers_intent():
+    for q in ("Who served as Sergeant at Arms?", "Who was the Clerk of the Council?",
+              "When did Commissioner Smith arrive?", "At what time did the council adjourn?"):
+        assert "officers" in find_references(q).intents, q
+    # whole words only: "arrives" in a topic is not a question about arrival times
+    assert "officers" not in find_references("Which grant funds the new arrivals centre?").intents

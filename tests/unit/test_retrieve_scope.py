@@ -1,0 +1,56 @@
+"""Retriever.scope and metadata candidates, against a stub index (no models)."""
+
+from dataclasses import dataclass
+
+from minutes_rag.model import Filters
+from minutes_rag.references import find_references
+from minutes_rag.retrieve import RetrievalConfig, Retriever
+
+
+@dataclass
+class _Sec:
+    section_id: str
+    kind: str
+
+
+class _Index:
+    minutes = {"m1": "〔2021〕3号", "m2": "〔2021〕4号"}
+
+    def minute_ids_matching(self, f: Filters):
+        if f.is_empty():
+            return None
+        return [m for m, doc in self.minutes.items()
+                if (not f.minute_id or f.minute_id == m) and (not f.doc_number or f.doc_number == doc)]
+
+    def sections_of(self, mid):
+        return [_Sec(f"{mid}-0", "preamble"), _Sec(f"{mid}-1", "item"), _Sec(f"{mid}-2", "attendance"),
+                _Sec(f"{mid}-3", "closing")]
+
+
+def _retriever():
+    return Retriever(_Index(), store=None, embedder=None, config=RetrievalConfig())
+
+
+def test_minute_filter_accepts_a_document_number():
+    allowed, _ = _retriever().scope("会议要求什么？", Filters(minute_id="〔2021〕4号"))
+    assert allowed == ["m2"]
+    allowed, _ = _retriever().scope("会议要求什么？", Filters(minute_id="m1"))
+    assert allowed == ["m1"]
+    allowed, _ = _retriever().scope("会议要求什么？", Filters(minute_id="〔1999〕1号"))
+    assert allowed == []
+
+
+def test_doc_number_questions_get_the_preamble():
+    refs = find_references("这份纪要的文号是什么？")
+    assert _retriever()._metadata_candidates(refs, ["m1"], []) == ["m1-0"]
+
+
+def test_officer_questions_get_opening_and_closing_parts_not_items():
+    refs = find_references("Who served as Sergeant at Arms?")
+    got = _retriever()._metadata_candidates(refs, ["m1"], [])
+    assert got[0] == "m1-0" and "m1-1" not in got and set(got) == {"m1-0", "m1-2", "m1-3"}
+
+
+def test_attendance_questions_still_get_the_attendance_list():
+    refs = find_references("哪些领导出席了会议？")
+    assert _retriever()._metadata_candidates(refs, ["m1"], []) == ["m1-2"]
