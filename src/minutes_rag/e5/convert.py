@@ -212,6 +212,9 @@ def prepare(out_dir: str | Path, *, force: bool = False, src: str | Path | None 
     src = Path(src) if src is not None else bundled_model_path()
     if not force and is_prepared(out, src):
         return out
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
+        # never replace a folder we did not write (a mistyped --out must not delete anything)
+        raise EmbedderError(f"{out} exists and is not a converted model folder; give an empty or new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
