@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 _DOC = re.compile(r"[〔\[（(【［]\s*(\d{4})\s*[〕\]）)】］]\s*(\d{1,4})\s*号")
 _MEETING = re.compile(r"第\s*(\d{1,4})\s*次")
+# "the 102nd executive meeting", "the 50th regular session": an ordinal that numbers a meeting
+_EN_MEETING = re.compile(
+    r"\b(\d{1,4})(?:st|nd|rd|th)\s+(?:[A-Za-z-]+\s+){0,3}?(?:meeting|session|sitting)\b", re.IGNORECASE)
 _ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTHS = {
     m: i + 1
@@ -53,7 +56,7 @@ class References:
 
 def find_references(question: str) -> References:
     docs = tuple(f"〔{y}〕{int(n)}号" for y, n in _DOC.findall(question))
-    meetings = tuple(int(n) for n in _MEETING.findall(question))
+    meetings = tuple(dict.fromkeys(int(n) for n in _MEETING.findall(question) + _EN_MEETING.findall(question)))
     dates: list[str] = []
     for y, m, d in _ZH_DATE.findall(question):
         dates.append(f"{int(y):04d}-{int(m):02d}-{int(d):02d}")

@@ -205,9 +205,36 @@ def test_document_number_question_quotes_the_number_line():
         ("Portland Plan有什么决定？", "zh"),  # an English name in a Chinese question
         ("〔2021〕7号", "zh"),
         ("Who presided?", "en"),
+        ("Who chaired the Yunjiang (云江市稳就业促创业) meeting?", "en"),  # a Chinese gloss in brackets
+        ("（一）会议审议了什么？", "zh"),
     ],
 )
 def test_detect_lang(text, lang):
     from minutes_rag.answer import detect_lang
 
     assert detect_lang(text) == lang
+
+
+def test_numbers_and_quoted_chinese_anchor_an_english_question_on_a_chinese_minute():
+    from minutes_rag.answer.extractive import anchor_coverage, anchor_keywords
+
+    q = "How many residential compounds (老旧小区) must be renovated this year, 120?"
+    hs = hits("1-2", dense=0.78)
+    assert set(anchor_keywords(q, hs[0])) >= {"120"}
+    assert anchor_coverage(q, hs[0]) == pytest.approx(1.0)
+    # the cosine alone is below the cross-lingual band's middle; the shared number lifts it
+    assert evidence_score(q, hs) > evidence_score("How many compounds must be renovated this year?", hs)
+    # a question with nothing the languages share has no anchor coverage to count
+    assert anchor_coverage("Which department reported?", hs[0]) is None
+
+
+def test_anchored_chinese_hit_is_quoted_over_unrelated_english_hits():
+    # the English hits match "renovation contract" and rank first, but only the Chinese one
+    # holds what the question is about (120 compounds, 老旧小区)
+    q = "Which renovation contract covers the 120 compounds (老旧小区)?"
+    mixed = hits("12", "13", lang="en", dense=0.80) + hits("1-2", dense=0.80)
+    ans = ExtractiveAnswerer().answer(q, mixed)
+    assert ans.found
+    check_consistent(ans)
+    assert all(c.minute_id == "mzh" for c in ans.citations)
+    assert "120个" in ans.citations[0].quote

@@ -218,12 +218,33 @@ def _rescale(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / max(high - low, 1e-6)))
 
 
+def anchor_keywords(question: str, hit: Hit, kws: Sequence[str] | None = None) -> list[str]:
+    """The question's keywords that can match a passage in another language: numbers and
+    words written in the passage's script (an English question quoting 云江市 or 稳就业促创业,
+    a Chinese one quoting Portland)."""
+    kws = keywords(question) if kws is None else kws
+    zh = hit_lang(hit) == "zh"
+    return [kw for kw in kws if any(c.isdigit() for c in kw) or (_is_cjk(kw) if zh else kw.isascii() and kw.isalpha())]
+
+
+def anchor_coverage(question: str, hit: Hit, kws: Sequence[str] | None = None) -> float | None:
+    """Keyword coverage of a passage in another language than the question, counted over
+    its anchor keywords (see anchor_keywords) and the metadata cue (主持 for "who chaired");
+    None when the question has neither, so there is nothing to count."""
+    anchors = anchor_keywords(question, hit, kws)
+    cue = _meta_cue(metadata_kind(question))
+    if not anchors and cue is None:
+        return None
+    return coverage(question, hit, anchors)
+
+
 def evidence_score(question: str, hits: Sequence[Hit], params: EvidenceParams = EvidenceParams()) -> float:
     """How well the retrieved hits support answering ``question``, 0..1.
 
     max over the top hits of keyword coverage, blended with the best dense cosine
     (rescaled, see EvidenceParams) when dense scores are present. Hits in another
-    language than the question are judged on their cosine alone.
+    language than the question are judged on their cosine and on what the languages share
+    (anchor_coverage); the better of the two judgements counts.
     """
     if not hits:
         return 0.0
@@ -232,15 +253,48 @@ def evidence_score(question: str, hits: Sequence[Hit], params: EvidenceParams = 
     same = [h for h in top if not is_cross_lingual(question, h)]
     cross = [h for h in top if h not in same]
     dense = [_rescale(h.dense, params.dense_low, params.dense_high) for h in same if h.dense is not None]
-    dense += [_rescale(h.dense, params.cross_low, params.cross_high) for h in cross if h.dense is not None]
+    cross_dense = {id(h): _rescale(h.dense, params.cross_low, params.cross_high) for h in cross if h.dense is not None}
+    anchored = _anchored_score(question, cross, kws, cross_dense)
     if not same:
-        if dense:
-            return round(max(dense), 4)
+        if cross_dense:
+            return round(max(max(cross_dense.values()), anchored), 4)
         return round(max(coverage(question, h, kws) for h in top), 4)  # numbers, names may still match
+    dense += list(cross_dense.values())
     cov = max(coverage(question, h, kws) for h in same)
     if not dense:
-        return round(cov, 4)
-    return round((1 - params.dense_weight) * cov + params.dense_weight * max(dense), 4)
+        return round(max(cov, anchored), 4)
+    return round(max((1 - params.dense_weight) * cov + params.dense_weight * max(dense), anchored), 4)
+
+
+def _anchored_score(question: str, cross: Sequence[Hit], kws: Sequence[str], cross_dense: dict[int, float]) -> float:
+    """Evidence from hits in another language than the question. Cross-lingual cosines alone
+    separate answerable from unanswerable questions badly; what the two languages share
+    (numbers, quoted names, the who/when cue) is stronger evidence when it matches: half
+    rescaled cosine, half anchor coverage."""
+    best = 0.0
+    for h in cross:
+        anchored = anchor_coverage(question, h, kws)
+        if anchored:
+            best = max(best, 0.5 * cross_dense.get(id(h), 0.0) + 0.5 * anchored)
+    return best
+
+
+def evidence_hits(question: str, hits: Sequence[Hit], params: EvidenceParams = EvidenceParams()) -> tuple[Hit, ...]:
+    """The hits an answer should quote: all of them, unless the evidence comes from hits in
+    the other language (anchor matches beat the same-language hits), then only those."""
+    top = list(hits[: params.top])
+    same = [h for h in top if not is_cross_lingual(question, h)]
+    cross = [h for h in top if h not in same]
+    if not same or not cross:
+        return tuple(hits)
+    kws = keywords(question)
+    dense = [_rescale(h.dense, params.dense_low, params.dense_high) for h in same if h.dense is not None]
+    cov = max(coverage(question, h, kws) for h in same)
+    same_best = (1 - params.dense_weight) * cov + params.dense_weight * max(dense) if dense else cov
+    cross_dense = {id(h): _rescale(h.dense, params.cross_low, params.cross_high) for h in cross if h.dense is not None}
+    if _anchored_score(question, cross, kws, cross_dense) > same_best:
+        return tuple(h for h in top if h in cross)
+    return tuple(hits)
 
 
 # ---------------------------------------------------------------- the answerer
@@ -279,10 +333,11 @@ class ExtractiveAnswerer:
         score = evidence_score(question, hits, self.params)
         if not hits or score < self.threshold:
             return self.not_found(question, hits, lang, clock.ms())
-        picked, warnings = self._pick(question, hits)
+        quoted = evidence_hits(question, hits, self.params)
+        picked, warnings = self._pick(question, quoted)
         if not picked:
             return self.not_found(question, hits, lang, clock.ms())
-        text, citations = self._compose(picked, hits, lang)
+        text, citations = self._compose(picked, quoted, lang)
         return Answer(
             question=question,
             text=text,

@@ -41,13 +41,16 @@ EN_STOPWORDS = frozenset(
 )
 
 
-_QUOTED_ZH = re.compile(r"《[^》]*》|[〔\[（(]\s*\d{4}\s*[〕\]）)]\s*\d+\s*号")
+# quotes of Chinese inside a question in another language: a title, a document number, a
+# name glossed in brackets ("Yunjiang (云江市)")
+_QUOTED_ZH = re.compile(r"《[^》]*》|[〔\[（(]\s*\d{4}\s*[〕\]）)]\s*\d+\s*号|[（(][\u3400-\u4dbf\u4e00-\u9fff]+[）)]")
 
 
 def detect_lang(text: str) -> str:
     """"zh" or "en" for a question or passage.
 
-    An English question may quote a Chinese document number (〔2020〕21号) or title (《…》)
+    An English question may quote a Chinese document number (〔2020〕21号), title (《…》) or
+    name in brackets (云江市)
     and a Chinese one may quote an English name, so those quotes are set aside and the
     CJK characters are weighed against the Latin words of the rest."""
     text = text or ""
