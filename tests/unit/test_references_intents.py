@@ -15,3 +15,11 @@ def test_officer_and_arrival_questions_have_the_officers_intent():
         assert "officers" in find_references(q).intents, q
     # whole words only: "arrives" in a topic is not a question about arrival times
     assert "officers" not in find_references("Which grant funds the new arrivals centre?").intents
+
+
+def test_english_ordinal_names_a_meeting_number():
+    assert find_references("Who chaired the 102nd executive meeting?").meeting_numbers == (102,)
+    assert find_references("What did the 3rd regular session decide?").meeting_numbers == (3,)
+    # a day of the month is not a meeting number
+    assert find_references("What was decided on January 12th, 2011?").meeting_numbers == ()
+    assert find_references("the 21st century plan").meeting_numbers == ()
