@@ -54,3 +54,12 @@ def test_officer_questions_get_opening_and_closing_parts_not_items():
 def test_attendance_questions_still_get_the_attendance_list():
     refs = find_references("哪些领导出席了会议？")
     assert _retriever()._metadata_candidates(refs, ["m1"], []) == ["m1-2"]
+
+
+def test_closing_part_is_penalised_less_than_the_opening_parts():
+    from minutes_rag.retrieve import _KIND_WEIGHT
+
+    # a closing paragraph ranked first by both retrievers must still beat an item both rank
+    # far lower: 2/61 * w > 1/(60+11) + 1/(60+29)
+    assert 2 / 61 * _KIND_WEIGHT["closing"] > 1 / 71 + 1 / 89
+    assert _KIND_WEIGHT["closing"] > _KIND_WEIGHT["preamble"] > _KIND_WEIGHT["tail"]
