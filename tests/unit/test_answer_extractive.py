@@ -238,3 +238,22 @@ def test_anchored_chinese_hit_is_quoted_over_unrelated_english_hits():
     check_consistent(ans)
     assert all(c.minute_id == "mzh" for c in ans.citations)
     assert "120个" in ans.citations[0].quote
+
+
+def test_a_heading_only_item_is_quoted_when_it_answers_best() -> None:
+    """An item whose own section is just its heading ("一、审议《…》", the substance in
+    sub-items) can be the answer to "which plan was reviewed?"; a sentence that says what was
+    decided still wins over it for other questions."""
+    from minutes_rag.model import Hit
+    from answer_minutes import ZH_META, ZH_SECTIONS, ZH_TEXT, _section
+
+    heading = _section(ZH_TEXT, "mzh", "zh-1", ("一",), "item", "审议《某市老旧小区改造实施方案》",
+                       "一、审议", "实施方案》\n")
+    ranked = [heading, ZH_SECTIONS["2"], ZH_SECTIONS["1-1"]]
+    hs = [Hit(section=s, score=1.0 / (60 + i), meta=ZH_META, sources={"dense": i}, dense=0.9, lexical=5.0 - i)
+          for i, s in enumerate(ranked, 1)]
+    ans = ExtractiveAnswerer().answer("第45次常务会议审议了哪个实施方案？", hs)
+    assert ans.citations[0].label == "一"
+    assert "审议《某市老旧小区改造实施方案》" in ans.citations[0].quote
+    ans = ExtractiveAnswerer().answer("老旧小区改造实施方案由哪个部门修改完善？", hs)
+    assert ans.citations[0].label == "一（一）" and "市住建局" in ans.text

@@ -301,6 +301,10 @@ def evidence_hits(question: str, hits: Sequence[Hit], params: EvidenceParams = E
 
 # ---------------------------------------------------------------- the answerer
 
+# A heading-only item ("四、审议《…》") may be quoted, at this weight against real sentences.
+HEADING_ONLY_FACTOR = 0.4
+
+
 @dataclass
 class _Cand:
     hit_index: int
@@ -433,8 +437,17 @@ class ExtractiveAnswerer:
         elif sec.kind == "transcript":
             factor *= 0.6  # what was said, before what was decided
         head = heading_end(sec.text, sec.title)
+        spans = split_spans(sec.text, sec.title)
+        if head and all(b <= head for _, b in spans):
+            # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
+            # heading is all it says, and it does answer "which plan was reviewed?"
+            # heard at half weight: a sentence that says what was decided wins when there is one
+            head = 0
+            in_title = set()
+            title_bonus = 0.0
+            factor *= HEADING_ONLY_FACTOR
         out = []
-        for pos, (a, b) in enumerate(split_spans(sec.text, sec.title)):
+        for pos, (a, b) in enumerate(spans):
             if head and b <= head:
                 continue  # the heading says what was discussed, not what was decided
             span = sec.text[a:b]
