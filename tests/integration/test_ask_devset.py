@@ -138,3 +138,16 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
     assert set(c) == {"n", "minute_id", "doc_number", "meeting_number", "date", "label", "title", "quote", "start", "end"}
     assert (c["doc_number"], c["meeting_number"], c["date"]) == ("〔2020〕21号", 102, "2020-06-30")
     assert c["label"] == "四（一）" and "市住建局" in out["answer"]
+
+
+def test_follow_up_uses_the_conversation(dev_assistant: Assistant) -> None:
+    from minutes_rag.model import Turn
+
+    first = dev_assistant.ask("苏州市政府第102次常务会议审议了哪个工作方案？")
+    assert first.found
+    follow = dev_assistant.ask("那它由哪个部门修改完善？", history=[Turn(first.question, first)])
+    assert follow.found and "市住建局" in follow.text
+    assert follow.citations[0].doc_number == "〔2020〕21号"
+    # without the conversation the same words are not tied to that minute's plan
+    alone = dev_assistant.ask("那它由哪个部门修改完善？")
+    assert not (alone.citations and alone.citations[0].section_id == follow.citations[0].section_id)
