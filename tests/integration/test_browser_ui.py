@@ -236,6 +236,8 @@ def test_chat_citations_filters_upload_and_escaping(page, tmp_path):
     pg.locator("#lang label", has_text="English").click()
     pg.wait_for_function("() => document.querySelector('#ask-btn').innerText.trim() === 'Ask'", timeout=15_000)
     assert "No relevant content was found in the minutes." in pg.locator("#conversation").inner_text()
+    # the tab labels are relabelled by their own update, which may land after the button's
+    pg.locator("#tabs button[role=tab]", has_text="Archive").wait_for(timeout=15_000)
     assert pg.locator("#tabs button[role=tab]", has_text="Archive").count() == 1
     assert "From date" in pg.locator("#date-from").inner_text()
     assert "Extractive" in pg.locator("#mode").inner_text()
