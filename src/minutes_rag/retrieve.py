@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from minutes_rag.embed import Embedder
+from minutes_rag.glossary import expand_query
 from minutes_rag.index import StateIndex
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Filters, Hit, Section
@@ -115,7 +116,10 @@ class Retriever:
             where = {"minute_id": allowed[0]} if len(allowed) == 1 else {"minute_id": {"$in": list(allowed)}}
 
         dense = self.store.query(self.embedder.embed_query(question), cfg.candidates, where)
-        lexical = self.index.lexical_search(tokenize(question, for_query=True), cfg.candidates, allowed)
+        lexical = self.index.lexical_search(
+            # BM25 gets the glossary's other-language terms (an English question about a Chinese
+            # minute shares no words with it); dense embeds the question as asked
+            tokenize(expand_query(question), for_query=True), cfg.candidates, allowed)
         rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]}
         weights = {"dense": cfg.dense_weight, "lexical": cfg.lexical_weight, "metadata": cfg.metadata_weight, "boost": 0.5}
 

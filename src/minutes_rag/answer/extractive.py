@@ -15,6 +15,7 @@ from typing import Iterator, Sequence
 from minutes_rag.answer.base import Stopwatch, make_citation
 from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords, not_found_text, stem, text_matcher
 from minutes_rag.answer.sentences import heading_end, split_spans
+from minutes_rag.glossary import cross_terms
 from minutes_rag.model import Answer, Citation, Hit, Turn
 
 # Default not-found threshold on evidence_score (0..1), calibrated on the dev question sets
@@ -226,7 +227,17 @@ def anchor_keywords(question: str, hit: Hit, kws: Sequence[str] | None = None) -
     a Chinese one quoting Portland)."""
     kws = keywords(question) if kws is None else kws
     zh = hit_lang(hit) == "zh"
-    return [kw for kw in kws if any(c.isdigit() for c in kw) or (_is_cjk(kw) if zh else kw.isascii() and kw.isalpha())]
+    own = [kw for kw in kws if any(c.isdigit() for c in kw) or (_is_cjk(kw) if zh else kw.isascii() and kw.isalpha())]
+    return own + [t for t in cross_keywords(question, hit) if t not in own]
+
+
+def cross_keywords(question: str, hit: Hit) -> list[str]:
+    """The glossary's terms for the question's concepts in the passage's language (领军人才 for
+    "leading talent" when the passage is Chinese); none when the two share a language."""
+    if not is_cross_lingual(question, hit):
+        return []
+    zh = hit_lang(hit) == "zh"
+    return [t for t in cross_terms(question, lang=detect_lang(question)) if _is_cjk(t) == zh]
 
 
 def anchor_coverage(question: str, hit: Hit, kws: Sequence[str] | None = None) -> float | None:
@@ -387,7 +398,9 @@ class ExtractiveAnswerer:
                 pool = meta_pool
         cands: list[_Cand] = []
         for rank, hit in pool:
-            cands.extend(self._score_section(rank, hit, kws, question, cue))
+            # a passage in the other language is matched through the glossary's terms
+            hit_kws = list(kws) + [t for t in cross_keywords(question, hit) if t not in kws]
+            cands.extend(self._score_section(rank, hit, hit_kws, question, cue))
         cands = [c for c in cands if c.score > 0]
         if not cands:
             if is_cross_lingual(question, hits[0]):

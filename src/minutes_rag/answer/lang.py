@@ -160,7 +160,13 @@ def text_matcher(text: str):
     def has(kw: str) -> bool:
         nonlocal stems
         if _CJK.search(kw) or not kw.isalpha():
-            return kw.lower() in low
+            if kw.lower() in low:
+                return True
+            # a glossary keyword stands for all its spellings (市资源规划局 / 市自然资源和规划局,
+            # "rental housing" / "rental apartments"); see answer.extractive.cross_keywords
+            from minutes_rag import glossary
+
+            return any(v != kw and glossary.occurs(v, text) for v in glossary.variants(kw))
         if stems is None:
             stems = {stem(m.group(0)) for m in _LATIN_WORD.finditer(text) if m.group(0)[0].isalpha()}
         return kw in stems
