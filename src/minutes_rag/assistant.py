@@ -18,8 +18,6 @@ from minutes_rag.index import StateIndex
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 from minutes_rag.store import ChromaStore, collection_name
 
-NOT_FOUND = {"zh": "未在会议纪要中找到相关内容。", "en": "No relevant content was found in the minutes."}
-
 
 class Assistant:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, chat_model: Any = None) -> None:
@@ -207,7 +205,9 @@ class Assistant:
 
     @staticmethod
     def not_found_text(lang: str) -> str:
-        return NOT_FOUND["en" if lang == "en" else "zh"]
+        from minutes_rag.answer.lang import not_found_text
+
+        return not_found_text("en" if lang == "en" else "zh")
 
     @staticmethod
     def answer_json(answer: Answer) -> dict:

@@ -125,14 +125,3 @@ def _stem(word: str) -> str:
                 word = word[:-1]  # referr -> refer, planned -> plan
             break
     return word
-
-
-def keywords(text: str) -> list[str]:
-    """Distinct content words of a question (no bigrams), in order: for evidence checks."""
-    seen: list[str] = []
-    for tok in tokenize(text, for_query=True):
-        if tok.startswith("_"):
-            continue
-        if tok not in seen:
-            seen.append(tok)
-    return seen

@@ -9,7 +9,6 @@ first use); English is split into words with a light suffix stemmer so that
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 NOT_FOUND = {
     "zh": "未在会议纪要中找到相关内容。",
@@ -82,14 +81,12 @@ def stem(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    import logging
+    # one jieba for the whole library: the lexical index's loader, which also holds the
+    # department names taught to it (add_user_words)
+    from minutes_rag.lexical import _get_jieba
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    return _get_jieba()
 
 
 def zh_tokens(text: str) -> list[str]:
