@@ -1,0 +1,246 @@
+"""Topic timelines: every meeting that discussed a topic, in date order, with a verbatim quote.
+
+The topic is found by the same hybrid retriever as ``ask`` (dense + BM25, fused), asked for
+many more candidates than a question needs, over the whole archive (or a date range). A
+relevance floor then keeps only sections that are about the topic: the share of the
+topic's keywords (weighted as the extractive answerer weighs them, with the glossary's
+other-language spellings for a cross-lingual topic) that the section's title and text
+contain. Fused ranks cannot be that floor: they are relative, so the 50th candidate of a
+topic that two meetings discussed is as "good" as the 50th of one that fifty discussed.
+The floor was calibrated on a synthetic archive of 300 minutes (``bench/bench_timeline.py``
+prints the sweep).
+
+One entry per minute: its best section (an agenda item before a preamble that merely lists
+the items) and, as the quote, the ledger's decision / assignment / report entry of that
+section when it has one, otherwise the section's sentence that matches the topic best.
+Quotes are slices of the minute's text: ``minute.text[start:end] == quote``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from minutes_rag.model import Filters, Hit
+
+if TYPE_CHECKING:  # the ledger is read through a callable; only its entries' shape matters here
+    from minutes_rag.ledger.model import LedgerEntry
+
+log = logging.getLogger(__name__)
+
+# Calibrated on `minutes-rag synth --minutes 300 --seed 7` (36 topics; see the bench):
+# below ~0.5 sections that share one generic word (建设, 改革, 工作) come in, above ~0.8
+# minutes that name the topic in a slightly different form drop out.
+DEFAULT_FLOOR = 0.67
+# candidates per retriever (dense and lexical): a topic of a large archive may come up in a
+# few hundred sections; each candidate costs a row read, not a model call
+DEFAULT_CANDIDATES = 600
+
+# sections that never carry what a meeting said about a topic
+_SKIP_KINDS = frozenset({"attendance", "tail"})
+# when a minute names the topic only in its preamble (the list of items) that is still a
+# mention, but an agenda item that discusses it is the better entry
+_KIND_RANK = {"item": 0, "paragraph": 0, "transcript": 1, "closing": 2, "preamble": 3}
+_LEDGER_RANK = {"decision": 0, "assignment": 1, "report": 2}
+MENTION = "mention"  # the kind of an entry quoted from a sentence, not from the ledger
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One meeting's line of a timeline (the ``timeline --json`` entry contract)."""
+
+    date: str
+    minute_id: str
+    doc_number: str
+    meeting_number: int | None
+    label: str
+    section_id: str
+    title: str
+    quote: str
+    start: int  # offsets of the quote in the minute's text
+    end: int
+    kind: str  # decision | assignment | report (from the ledger) | mention (a sentence)
+    relevance: float = 0.0  # the floor's measure for this section (not in the JSON)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date, "minute_id": self.minute_id, "doc_number": self.doc_number,
+            "meeting_number": self.meeting_number, "label": self.label, "section_id": self.section_id,
+            "title": self.title, "quote": self.quote, "start": self.start, "end": self.end, "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Timeline:
+    topic: str
+    entries: tuple[TimelineEntry, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    candidates: int = 0  # sections the retriever returned before the floor (for the bench)
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``timeline --json`` contract: {"topic", "entries": [...]}."""
+        return {"topic": self.topic, "entries": [e.to_json() for e in self.entries]}
+
+    def counts(self, by: str = "year") -> list[tuple[str, int]]:
+        """How many meetings discussed the topic per year ("2020") or quarter ("2020Q3"),
+        in order, with the empty periods between the first and the last filled with 0."""
+        if by not in ("year", "quarter"):
+            raise ValueError("by must be 'year' or 'quarter'")
+        keys: list[tuple[int, int]] = []
+        for e in self.entries:
+            if len(e.date) >= 7:
+                y, m = int(e.date[:4]), int(e.date[5:7])
+                keys.append((y, (m - 1) // 3 + 1 if by == "quarter" else 0))
+        if not keys:
+            return []
+        tally: dict[tuple[int, int], int] = {}
+        for k in keys:
+            tally[k] = tally.get(k, 0) + 1
+        (y0, q0), (y1, q1) = min(keys), max(keys)
+        out: list[tuple[str, int]] = []
+        y, q = y0, q0
+        while (y, q) <= (y1, q1):
+            out.append((f"{y}Q{q}" if by == "quarter" else str(y), tally.get((y, q), 0)))
+            if by == "quarter":
+                y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+            else:
+                y += 1
+        return out
+
+
+# ------------------------------------------------------------------ relevance
+
+
+class TopicMatcher:
+    """The relevance floor's measure: weighted share of the topic's keywords in a text.
+
+    An English topic over Chinese minutes (or the reverse) shares no words with them, so the
+    glossary's other-language terms form a second keyword list and the better of the two
+    counts.
+    """
+
+    def __init__(self, topic: str) -> None:
+        from minutes_rag import glossary
+        from minutes_rag.answer.lang import detect_lang, keywords
+
+        self.topic = topic
+        lang = detect_lang(topic)
+        own = keywords(topic)
+        cross = glossary.cross_terms(topic, lang=lang)
+        self.keyword_sets: list[list[str]] = [ks for ks in (own, cross) if ks]
+
+    def score(self, text: str) -> float:
+        from minutes_rag.answer.lang import keyword_weight, text_matcher
+
+        if not self.keyword_sets:
+            return 0.0
+        has = text_matcher(text)
+        best = 0.0
+        for ks in self.keyword_sets:
+            total = sum(keyword_weight(k) for k in ks)
+            found = sum(keyword_weight(k) for k in ks if has(k))
+            best = max(best, found / total if total else 0.0)
+        return best
+
+
+# ------------------------------------------------------------------ building
+
+LedgerLookup = Callable[[str], Sequence["LedgerEntry"]]  # minute_id -> that minute's entries
+
+
+def _best_sentence(hit: Hit, matcher: TopicMatcher) -> tuple[int, int]:
+    """Offsets (in the section's text) of the sentence that matches the topic best; the
+    first body sentence when none matches (the heading alone says little)."""
+    from minutes_rag.answer.sentences import heading_end, split_spans
+
+    sec = hit.section
+    spans = split_spans(sec.text, sec.title)
+    if not spans:
+        return (0, len(sec.text))
+    head = heading_end(sec.text, sec.title)
+    body = [s for s in spans if not (head and s[1] <= head)] or spans
+    scored = [(matcher.score(sec.text[a:b]), -i, (a, b)) for i, (a, b) in enumerate(body)]
+    best = max(scored)
+    return best[2] if best[0] > 0 else body[0]
+
+
+def _entry_for(hit: Hit, relevance: float, entries: Sequence["LedgerEntry"], matcher: TopicMatcher,
+               text: str) -> TimelineEntry:
+    sec = hit.section
+    inside = [e for e in entries if sec.start <= e.start and e.end <= sec.end and e.kind in _LEDGER_RANK]
+    meta = hit.meta
+    if inside:
+        # the entry that names the topic, then decisions before assignments before reports
+        best = min(inside, key=lambda e: (-matcher.score(e.quote), _LEDGER_RANK[e.kind], e.start))
+        start, end, kind = best.start, best.end, best.kind
+    else:
+        a, b = _best_sentence(hit, matcher)
+        start, end, kind = sec.start + a, sec.start + b, MENTION
+    quote = text[start:end] if text else sec.text[start - sec.start : end - sec.start]
+    return TimelineEntry(
+        date=meta.date, minute_id=sec.minute_id, doc_number=meta.doc_number, meeting_number=meta.meeting_number,
+        label=sec.label, section_id=sec.section_id, title=sec.title, quote=quote, start=start, end=end, kind=kind,
+        relevance=round(relevance, 4),
+    )
+
+
+def build_timeline(
+    topic: str,
+    retrieve: Callable[[str, Filters, int], list[Hit]],
+    *,
+    ledger: LedgerLookup | None = None,
+    minute_text: Callable[[str], str] | None = None,
+    date_from: str = "",
+    date_to: str = "",
+    floor: float = DEFAULT_FLOOR,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> Timeline:
+    """The timeline of ``topic``.
+
+    ``retrieve(query, filters, k)`` is the hybrid retriever, asked for ``candidates``;
+    ``ledger(minute_id)`` gives a minute's ledger entries; ``minute_text(minute_id)`` the
+    minute's text, against which quotes are cut (a merged long item's text is already the
+    minute's slice, so the section text is used when it is not given).
+    """
+    topic = (topic or "").strip()
+    if not topic:
+        return Timeline(topic="", date_from=date_from, date_to=date_to)
+    matcher = TopicMatcher(topic)
+    hits = retrieve(topic, Filters(date_from=date_from, date_to=date_to), candidates)
+    per_minute: dict[str, list[tuple[tuple, Hit, float]]] = {}
+    for rank, hit in enumerate(hits):
+        sec = hit.section
+        if sec.kind in _SKIP_KINDS:
+            continue
+        relevance = matcher.score(f"{sec.title}\n{sec.text}")
+        if relevance < floor:
+            continue
+        order = (_KIND_RANK.get(sec.kind, 1), -relevance, rank)
+        per_minute.setdefault(sec.minute_id, []).append((order, hit, relevance))
+    out: list[TimelineEntry] = []
+    for minute_id, found in per_minute.items():
+        found.sort(key=lambda t: t[0])
+        entries = list(ledger(minute_id)) if ledger is not None else []
+        text = minute_text(minute_id) if minute_text is not None else ""
+        # among the minute's agenda items that pass, one with a ledger entry says what was
+        # decided or assigned; fall back to the best-matching section
+        items = [f for f in found if f[0][0] == found[0][0][0]]
+        chosen = next(
+            (f for f in items if any(f[1].section.start <= e.start < f[1].section.end for e in entries)), items[0]
+        )
+        out.append(_entry_for(chosen[1], chosen[2], entries, matcher, text))
+    out.sort(key=lambda e: (e.date or "9999", e.minute_id, e.start))
+    log.debug("timeline %r: %d candidates, %d minutes above the floor %.2f", topic, len(hits), len(out), floor)
+    return Timeline(topic=topic, entries=tuple(out), date_from=date_from, date_to=date_to, candidates=len(hits))
+
+
+def with_candidates(retriever: Any, candidates: int) -> Any:
+    """A Retriever like ``retriever`` that fetches ``candidates`` per retriever."""
+    from minutes_rag.retrieve import Retriever
+
+    cfg = replace(retriever.config, candidates=candidates, k=candidates)
+    # no cross-encoder: reranking hundreds of sections is slow, and the floor, not the order, decides
+    return Retriever(retriever.index, retriever.store, retriever.embedder, cfg, None)
