@@ -1,0 +1,114 @@
+"""Ledger extraction: a minute and its sections -> ``LedgerEntry`` s.
+
+Rule-based (``zh.py``, ``en.py``): deterministic, offline, microseconds per section. It runs
+at ingest for every section and again from the stored sections whenever
+``EXTRACTOR_VERSION`` changes (see ``ingestion.py``), so bump it with every change of the
+rules. An optional ``Refiner`` (an LLM, for example) may rewrite the descriptive fields of
+an entry afterwards; the quote, its offsets and the citation fields are never taken from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Protocol, Sequence
+
+from minutes_rag.ledger.en import extract_en
+from minutes_rag.ledger.model import LedgerEntry
+from minutes_rag.ledger.zh import Found, extract_zh
+from minutes_rag.model import Minute, Section
+
+log = logging.getLogger(__name__)
+
+# Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
+# stored sections on the next ingest/open (no re-embedding).
+EXTRACTOR_VERSION = "rules-1"
+
+# Parts of a minute that hold no decisions: the attendance lists, the distribution block,
+# a verbatim transcript (speech, not the record of what was decided).
+_SKIP_KINDS = ("attendance", "tail", "transcript")
+
+
+class Refiner(Protocol):
+    """Refines an entry's descriptive fields (task, deadline, subject, lead, partners,
+    outcome); returns the entry, changed or not. ``context`` is the section's text."""
+
+    def refine(self, entry: LedgerEntry, context: str) -> LedgerEntry: ...
+
+
+_FIXED = ("item_id", "minute_id", "doc_number", "meeting_number", "date", "label", "section_id", "kind", "quote", "start", "end")
+
+
+def apply_refiner(refiner: Refiner, entry: LedgerEntry, context: str) -> LedgerEntry:
+    """Run a refiner, keeping the verbatim quote, its offsets and the citation fields of
+    the rule-based entry whatever the refiner returns; a failing refiner leaves it as is."""
+    try:
+        refined = refiner.refine(entry, context)
+    except Exception as exc:  # noqa: BLE001 - an optional pass must never break ingest
+        log.warning("ledger refiner failed on %s: %s", entry.item_id, exc)
+        return entry
+    if not isinstance(refined, LedgerEntry):
+        return entry
+    return replace(refined, **{k: getattr(entry, k) for k in _FIXED})
+
+
+def _groups(sections: Sequence[Section]) -> list[list[Section]]:
+    """Consecutive parts of one section (a long item cut into parts) as one group, so a
+    sentence on a part boundary is still read whole."""
+    out: list[list[Section]] = []
+    for s in sections:
+        if out and out[-1][-1].label_path == s.label_path and out[-1][-1].kind == s.kind and s.part > 0:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _norm_outcome(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def extract_ledger(
+    minute: Minute, sections: Sequence[Section], *, refiner: Refiner | None = None
+) -> list[LedgerEntry]:
+    """All entries of a minute, in text order; ``minute.text[e.start:e.end] == e.quote``."""
+    text = minute.text
+    meta = minute.meta
+    lexicon = [o.org for o in meta.observers if o.org]
+    entries: list[LedgerEntry] = []
+    seen: dict[tuple[str, int], int] = {}
+    keys: set[tuple[str, int, int, tuple[str, ...]]] = set()
+    for group in _groups(sorted(sections, key=lambda s: s.start)):
+        first = group[0]
+        if first.kind in _SKIP_KINDS:
+            continue
+        a, b = first.start, group[-1].end
+        if meta.lang == "en":
+            found: list[Found] = extract_en(text, a, b, item_subject=first.title if first.kind == "item" else None)
+        else:
+            found = extract_zh(text, a, b, lexicon)
+        for f in found:
+            if f.end <= f.start:
+                continue
+            key = (f.kind, f.start, f.end, tuple(f.lead))
+            if key in keys:
+                continue
+            keys.add(key)
+            sec = next((s for s in group if s.start <= f.start < s.end), first)
+            n = seen.get((f.kind, f.start), 0)
+            seen[(f.kind, f.start)] = n + 1
+            item_id = f"{minute.minute_id}-{f.kind[0]}{f.start}" + (f"-{n}" if n else "")
+            entry = LedgerEntry(
+                item_id=item_id, minute_id=minute.minute_id, doc_number=meta.doc_number,
+                meeting_number=meta.meeting_number, date=meta.date, label=sec.label, section_id=sec.section_id,
+                kind=f.kind, lead=tuple(f.lead), partners=tuple(f.partners), task=f.task, deadline=f.deadline,
+                outcome=_norm_outcome(f.outcome), subject=f.subject, vote=f.vote, generic=f.generic,
+                quote=text[f.start : f.end], start=f.start, end=f.end,
+            )
+            if refiner is not None:
+                entry = apply_refiner(refiner, entry, text[a:b])
+            entries.append(entry)
+    entries.sort(key=lambda e: (e.start, e.kind))
+    log.debug("ledger: %d entries in %s", len(entries), minute.minute_id)
+    return entries

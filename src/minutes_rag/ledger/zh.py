@@ -1,0 +1,415 @@
+"""Rules for Chinese minutes (常务会议纪要, 会议纪要, news-style readouts of meetings).
+
+The grammar of an entry, as official minutes write it:
+  decision    [会议|经研究]? (原则同意|审议通过|同意|不同意|暂缓…) 《方案》 / the matter
+  report      会议听取了 X 关于 … 的汇报 / 原则同意 X 关于 … 的汇报 / 请 X 汇报 / X 汇报了 …
+  assignment  (由|请|责成|明确由|要求) X [牵头|负责] [会同|会|协同 Y] [，Y 配合] task [deadline]
+              or, opening a clause, X (要|负责|牵头|须|抓紧 …) task
+where X and Y are lists of units (市住建局、市财政局和市审计局; 各地各部门各单位). A unit is
+recognised by its shape (a level or place, then a name, then a unit suffix, then a word
+that may follow a unit), not from a list; the minute's own 列席 departments help with
+names the shape cannot delimit. Offsets are into the text handed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from minutes_rag.ledger import vocab as V
+
+log = logging.getLogger(__name__)
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}\s*[.、．)）](?!\d)|[①-⑳])\s*"
+)
+_SENT_END = "。！？"
+_CLAUSE_SEP = "，；：,;:"
+_GENERIC_UNIT = re.compile(
+    r"(?:全市|全省|全区|全县|市|省|区|县)?"
+    r"(?:各级各部门|各地各部门各单位|各地各相关部门|各地各有关部门|各地区各部门|各地各部门|各地各单位|各部门各单位|"
+    r"各有关部门和单位|各有关部门|各相关部门|各有关单位|各相关单位|各成员单位|各责任单位|各职能部门|"
+    r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
+    r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
+    r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
+)
+_LEAD_INS = (
+    "会议要求", "会议强调", "会议指出", "会议认为", "会议明确", "会议决定", "会议提出", "会议同意",
+    "同时", "其中", "明确", "此外", "另外", "下一步", "下一阶段", "下阶段", "当前", "今后", "并",
+)
+_BAD_BEFORE_TRIGGER = {"由": "理自缘经因", "请": "申邀提聘报呈敬"}
+_ETC = re.compile(r"^等(?:有关|相关)?(?:部门|单位|地区|方面)?")
+_EXTEND = re.compile(
+    r"^(?!会同|会|配合|牵头|负责|要|和|及|与|协同|联合|同|商|等)[\u4e00-\u9fff]{1,4}?(?:办公室|研究室|部|办|室|委)"
+)
+_NOT_A_UNIT = ("关于", "对于", "围绕", "针对", "按照", "根据", "结合", "全市", "全省", "全区", "全县", "城市", "本市", "我市", "该市")
+_DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
+
+
+@dataclass
+class Unit:
+    name: str
+    start: int
+    end: int
+    generic: bool
+
+
+@dataclass
+class Found:
+    """An entry found in a text: offsets are into that text."""
+
+    kind: str
+    start: int
+    end: int
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    task: str = ""
+    deadline: str = ""
+    outcome: str = ""
+    subject: str = ""
+    vote: str = ""
+    generic: bool = False
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _follower_ok(text: str, j: int) -> bool:
+    if j >= len(text):
+        return True
+    rest = text[j : j + 4]
+    if not _CJK.match(rest[:1]):
+        return True
+    return any(rest.startswith(w) for w in V.ZH_FOLLOWERS)
+
+
+def _ends_with_suffix(name: str) -> bool:
+    return any(name.endswith(s) for s in V.ZH_UNIT_SUFFIXES)
+
+
+def parse_unit(text: str, i: int, lexicon: Sequence[str] = ()) -> Unit | None:
+    """The unit that starts at ``text[i]``, or None."""
+    g = _GENERIC_UNIT.match(text, i)
+    if g:
+        end = g.end()
+        if _follower_ok(text, end) or text.startswith(("会", "要"), end):
+            return Unit(g.group(), i, end, True)
+    for name in lexicon:  # longest first
+        if text.startswith(name, i) and _follower_ok(text, i + len(name)):
+            return Unit(name, i, i + len(name), False)
+    window_end = i
+    while window_end < len(text) and window_end - i < 24 and _CJK.match(text[window_end]) or (
+        window_end < len(text) and text[window_end] in "“”\"" and window_end - i < 24
+    ):
+        window_end += 1
+    window = text[i:window_end]
+    if len(window) < 2 or not (V.ZH_UNIT_START.match(window) or V.ZH_ENTERPRISE_END.search(window[:12])):
+        return None
+    if window.startswith(_NOT_A_UNIT):
+        return None
+    for j in range(i + 2, window_end + 1):
+        name = text[i:j]
+        if not _ends_with_suffix(name) or not _follower_ok(text, j):
+            continue
+        if name in ("市区", "市县", "城市", "各市"):
+            continue
+        # 市委 + 组织部, 市政府 + 办公室: a unit inside a larger one
+        ext = _EXTEND.match(text, j)
+        if ext and name.endswith(("委", "政府", "党委")) and _follower_ok(text, ext.end()):
+            j = ext.end()
+            name = text[i:j]
+        return Unit(name, i, j, False)
+    return None
+
+
+def parse_units(text: str, i: int, lexicon: Sequence[str] = ()) -> tuple[list[Unit], int]:
+    """A list of units joined by 、/和/及/与 starting at ``i``; returns (units, end)."""
+    units: list[Unit] = []
+    pos = i
+    while True:
+        u = parse_unit(text, pos, lexicon)
+        if u is None:
+            break
+        units.append(u)
+        pos = u.end
+        etc = _ETC.match(text, pos)
+        if etc and etc.end() > pos:
+            pos = etc.end()
+        sep = re.match(r"以及|、|和|及|与", text[pos:])
+        if sep and parse_unit(text, pos + sep.end(), lexicon) is not None:
+            pos += sep.end()
+            continue
+        break
+    return units, pos
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]``: cut after 。！？ and at line breaks that end a
+    heading or precede an item marker (other line breaks are page-break artefacts)."""
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    s = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _SENT_END:
+            j = i + 1
+            while j < end and text[j] in "”’\"）)":
+                j += 1
+            out.append((s, j))
+            s = i = j
+            continue
+        if ch == "\n":
+            prev = text[s:i].strip()
+            nxt = text[i:end].lstrip()
+            if not prev or _MARKER.match(nxt) or (prev and prev[-1] in "：:；;") or (len(prev) <= 60 and "\n" not in prev and _is_heading(prev)):
+                if prev:
+                    out.append((s, i))
+                s = i + 1
+        i += 1
+    if text[s:end].strip():
+        out.append((s, end))
+    # trim whitespace and leading item markers
+    trimmed = []
+    for a, b in out:
+        seg = text[a:b]
+        m = _MARKER.match(seg)
+        if m:
+            a += m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _is_heading(line: str) -> bool:
+    return bool(_MARKER.match(line)) and line[-1] not in "，、"
+
+
+def _clause_starts(text: str, a: int, b: int) -> list[int]:
+    """Positions in ``text[a:b]`` where a clause opens, after lead-ins like 会议要求，."""
+    starts = [a]
+    for i in range(a, b):
+        if text[i] in _CLAUSE_SEP and i + 1 < b:
+            starts.append(i + 1)
+    out = []
+    for p in starts:
+        changed = True
+        while changed:
+            changed = False
+            for w in _LEAD_INS:
+                if text.startswith(w, p):
+                    p += len(w)
+                    if p < b and text[p] in "，,：:":
+                        p += 1
+                    changed = True
+        out.append(p)
+    return sorted(set(out))
+
+
+def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A sentence cut at ；(each part may carry its own addressee)."""
+    out, s = [], a
+    for i in range(a, b):
+        if text[i] in "；;":
+            out.append((s, i + 1))
+            s = i + 1
+    if s < b:
+        out.append((s, b))
+    return out
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _deadline(text: str) -> str:
+    m = V.ZH_DEADLINE.search(text)
+    return re.sub(r"\s+", "", m.group()) if m else ""
+
+
+def _clean_task(task: str) -> str:
+    task = task.strip().lstrip("，,：:").strip()
+    m = V.ZH_DEADLINE.match(_DEADLINE_PREFIX.sub("", task, count=1))
+    if m:  # a deadline opening the task: 于2022年3月底前提出… -> 提出…
+        stripped = _DEADLINE_PREFIX.sub("", task, count=1)[m.end() :].lstrip("，, ")
+        if stripped:
+            task = stripped
+    return task.rstrip("。；;！？ ").strip()
+
+
+def _decisions(text: str, a: int, b: int) -> list[Found]:
+    out: list[Found] = []
+    first = True
+    for p in _clause_starts(text, a, b):
+        q = p
+        lead_in = V.ZH_DECISION_LEAD_IN.match(text, q)
+        had_lead_in = bool(lead_in and lead_in.end() > q)
+        if lead_in:
+            q = lead_in.end()
+        for verb in V.ZH_DECISION_VERBS:
+            if not text.startswith(verb, q):
+                continue
+            after = q + len(verb)
+            rest = text[after:b]
+            bare = verb in ("同意", "通过", "批准", "决定")
+            if verb == "决定" and not had_lead_in:
+                break
+            if bare and not (had_lead_in or rest.startswith(("了《", "《")) or (verb == "同意" and first)):
+                break
+            if verb == "同意" and rest.startswith(("后", "的")):
+                break
+            m = re.match(r"了?\s*(《[^》]{2,80}》)", rest)
+            if m:
+                subject = m.group(1)
+            else:
+                sub = re.match(r"[^，。；;！？]*", rest.lstrip("了，, "))
+                subject = sub.group().strip() if sub else ""
+            if not subject and verb not in ("暂缓", "不同意"):
+                break
+            out.append(Found("decision", a, b, outcome=verb, subject=subject))
+            break
+        first = False
+    return out[:1] if out else []
+
+
+def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
+    out: list[Found] = []
+    sent = text[a:b]
+    for m in re.finditer(r"听取了?|原则同意|同意", sent):
+        pos = a + m.end()
+        units, end = parse_units(text, pos, lexicon)
+        if not units:
+            continue
+        tail = text[end:b]
+        r = re.match(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")", tail)
+        if not r:
+            continue
+        subject = r.group(1).strip()
+        subject = re.sub(r"^(?:关于|就|对)", "", subject)
+        subject = re.sub(r"的$", "", subject)
+        out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+    for p in _clause_starts(text, a, b):
+        req = text.startswith("请", p)
+        units, end = parse_units(text, p + (1 if req else 0), lexicon)
+        if not units:
+            continue
+        tail = text[end:b]
+        r = re.match(r"(?:汇报|报告|通报|介绍)了(.*)|(?:就|对)?(.{0,60}?)(?:作|做|进行)?(?:专题)?(?:汇报|报告)(?!了)", tail)
+        if r and (req or tail.startswith(("汇报了", "报告了", "通报了", "介绍了"))):
+            subject = (r.group(1) or r.group(2) or "").strip().rstrip("。；;")
+            out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+    return out
+
+
+def _with_units(f: Found, leads: list[Unit], partners: list[Unit]) -> Found:
+    f.lead = [u.name for u in leads]
+    f.partners = [u.name for u in partners if u.name not in f.lead]
+    f.generic = bool(leads) and all(u.generic for u in leads)
+    return f
+
+
+def _partners_after(text: str, pos: int, b: int, lexicon: Sequence[str]) -> tuple[list[Unit], int]:
+    """Partners named after the lead: 会同/会/协同 Y …, or ，Y 配合."""
+    for w in sorted(V.ZH_ROLE_PARTNER_BEFORE, key=len, reverse=True):
+        if text.startswith(w, pos):
+            units, end = parse_units(text, pos + len(w), lexicon)
+            if units:
+                return units, end
+    q = pos
+    if q < b and text[q] in "，,":
+        q += 1
+    units, end = parse_units(text, q, lexicon)
+    if units:
+        for w in V.ZH_ROLE_PARTNER_AFTER:
+            if text.startswith(w, end):
+                return units, end + len(w)
+    return [], pos
+
+
+def _assignment_at(text: str, p: int, b: int, lexicon: Sequence[str], *, triggered: bool) -> Found | None:
+    units, end = parse_units(text, p, lexicon)
+    if not units:
+        return None
+    pos = end
+    led = False
+    for w in V.ZH_ROLE_LEAD:
+        if text.startswith(w, pos):
+            pos += len(w)
+            led = True
+            break
+    partners, pos2 = _partners_after(text, pos, b, lexicon)
+    if partners:
+        pos = pos2
+        if not led:
+            for w in V.ZH_ROLE_LEAD:
+                if text.startswith(w, pos):
+                    pos += len(w)
+                    break
+    if not triggered and not led and not partners:
+        if not any(text.startswith(w, pos) for w in V.ZH_MODAL):
+            return None
+    if text.startswith(("汇报", "报告", "关于"), pos) and not led:
+        return None
+    task = _clean_task(text[pos:b])
+    return _with_units(Found("assignment", p, b, task=task), units, partners)
+
+
+def _assignments(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
+    out: list[Found] = []
+    for sa, sb in _segments(text, a, b):
+        found: Found | None = None
+        seg = text[sa:sb]
+        for trig in V.ZH_ASSIGN_TRIGGERS:
+            for m in re.finditer(re.escape(trig), seg):
+                k = sa + m.start()
+                bad = _BAD_BEFORE_TRIGGER.get(trig, "")
+                if k > 0 and text[k - 1] in bad:
+                    continue
+                if trig == "由" and text.startswith("由于", k):
+                    continue
+                f = _assignment_at(text, k + len(trig), sb, lexicon, triggered=True)
+                if f is not None:
+                    found = f
+                    break
+            if found:
+                break
+        if found is None:
+            for p in _clause_starts(text, sa, sb):
+                f = _assignment_at(text, p, sb, lexicon, triggered=False)
+                if f is not None:
+                    found = f
+                    break
+        if found is not None:
+            if not found.task:
+                before = text[sa : sa + seg.find(found.lead[0])] if found.lead and found.lead[0] in seg else ""
+                before = re.sub(r"^[^，,：:]{0,8}(?:明确|提出|要求|指出)[，,：:]", "", before)
+                found.task = _clean_task(re.sub(r"(?:明确由|由|请)$", "", before.rstrip("，,：: ")).rstrip("，,"))
+            found.start, found.end = sa, sb
+            found.deadline = _deadline(text[sa:sb])
+            out.append(found)
+        elif out and out[-1].end == sa:
+            out[-1].end = sb  # a ；-part without its own addressee continues the previous task
+    return out
+
+
+def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[Found]:
+    """Entries in ``text[a:b]`` (one section or item)."""
+    lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
+    out: list[Found] = []
+    for sa, sb in sentences(text, a, b):
+        out += _decisions(text, sa, sb)
+        out += _reports(text, sa, sb, lexicon)
+        out += _assignments(text, sa, sb, lexicon)
+    for f in out:  # quotes without trailing separators
+        while f.end > f.start and text[f.end - 1] in "；;，, \n":
+            f.end -= 1
+    return out
