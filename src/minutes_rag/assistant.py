@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder, build_embedder
@@ -17,6 +17,9 @@ from minutes_rag.errors import ConfigError
 from minutes_rag.index import StateIndex
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 from minutes_rag.store import ChromaStore, collection_name
+
+if TYPE_CHECKING:
+    from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
 
 
 class Assistant:
@@ -29,6 +32,7 @@ class Assistant:
         self._retriever = None
         self._answerers: dict[str, Any] = {}
         self._recovered = False
+        self._ledger_fresh = False
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -121,6 +125,7 @@ class Assistant:
     def ingest(self, paths: Sequence[str | Path], *, prune: bool = False, progress=None) -> IngestReport:
         report = self._ingestor().run([Path(p) for p in paths], prune=prune, progress=progress)
         self._recovered = True
+        self._ledger_fresh = True  # run() refreshed the ledger
         self._retriever = None  # pick up new jieba words
         return report
 
@@ -184,6 +189,21 @@ class Assistant:
     def list_minutes(self) -> list[dict]:
         self._repair_once()
         return self.index.list_minutes()
+
+    def actions(self, flt: "LedgerFilter") -> list["LedgerEntry"]:
+        """The ledger (督办台账): decisions, assignments and reports passing ``flt``, in date
+        order. A ledger made by an older extractor is re-extracted first (no embedding)."""
+        from dataclasses import replace as _replace
+
+        from minutes_rag.ingestion import refresh_ledger
+
+        self._repair_once()
+        if not self._ledger_fresh:
+            refresh_ledger(self.index)
+            self._ledger_fresh = True
+        if flt.minute:
+            flt = _replace(flt, minute=self.index.resolve_minute(flt.minute))
+        return self.index.ledger_entries(flt)
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
         minute_id = self.index.resolve_minute(ref)

@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("--out", help="model folder (default: DATA_DIR/models/e5-small-st)")
     pp.add_argument("--force", action="store_true")
 
+    from minutes_rag.ledger.cli import add_actions_parser
+
+    add_actions_parser(sub, _date, _common)
+
     for name, fn in _optional_parsers():
         fn(sub)
     return parser
@@ -219,10 +223,17 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_actions(args: argparse.Namespace) -> int:
+    from minutes_rag.ledger.cli import run_actions
+
+    return run_actions(args, _settings(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models}
+    handlers["actions"] = cmd_actions
     try:
         if args.command in handlers:
             return handlers[args.command](args)

@@ -7,17 +7,19 @@ Per file, nothing is written until the minute is parsed, split and embedded; the
   3. one SQLite transaction replaces its rows, lexical index and file record (commit point),
   4. Chroma drops the minute's vectors that are no longer in SQLite,
   5. the journal entry is removed.
-A crash anywhere leaves either the old or the new minute whole; ``recover`` (run on every
+The minute's ledger (decisions, assignments, reports: ``ledger/``) is extracted before step 1
+and written in the step-3 transaction with its sections. A crash anywhere leaves either the old or the new minute whole; ``recover`` (run on every
 open) finishes step 4 for journalled minutes. Retrieval also ignores Chroma ids that SQLite
 does not know, so a stray vector can never surface as a half minute.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -25,11 +27,31 @@ from minutes_rag.embed import Embedder
 from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
+from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.store import ChromaStore
 
 Progress = Callable[[int, int, str], None]
+
+log = logging.getLogger(__name__)
+
+
+def refresh_ledger(index: StateIndex) -> int:
+    """Re-extract the ledger of minutes extracted by another ``EXTRACTOR_VERSION`` (or never)
+    from their stored text and sections: no parsing, no embedding. One transaction per
+    minute, so an interrupted refresh resumes where it stopped. Returns the minutes done."""
+    stale = index.ledger_stale(EXTRACTOR_VERSION)
+    for minute_id in stale:
+        try:
+            minute = index.minute(minute_id)
+        except MinutesRagError:
+            continue  # removed meanwhile
+        entries = extract_ledger(minute, index.sections_of(minute_id))
+        index.replace_ledger(minute_id, entries, EXTRACTOR_VERSION)
+    if stale:
+        log.info("ledger re-extracted for %d minutes (extractor %s)", len(stale), EXTRACTOR_VERSION)
+    return len(stale)
 
 
 def embedding_text(section: Section, meta: MinuteMeta) -> str:
@@ -117,6 +139,7 @@ class Ingestor:
         sections = split_minute(minute, max_chars=self.section_max_chars)
         if not sections:
             raise ParseError(str(path), "no text to index after splitting")
+        ledger = extract_ledger(minute, sections)
         vectors = self.embed_sections(sections, minute.meta, report)
 
         old_ids = self.index.section_ids(minute.minute_id)
@@ -129,6 +152,7 @@ class Ingestor:
         self.index.write_minute(
             minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
             collection=self.store.collection_name, lexicon_words=words,
+            ledger=ledger, ledger_version=EXTRACTOR_VERSION,
         )
         self.store.retain_minute(minute.minute_id, new_ids)
         self.index.journal_end(minute.minute_id)
@@ -150,6 +174,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self.recover()
+        refresh_ledger(self.index)
         # teach jieba the departments already known, so query and index tokens agree
         add_user_words(self.index.lexicon())
         missing_roots = [p for p in paths if not p.exists()]

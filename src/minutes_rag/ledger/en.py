@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from minutes_rag.ledger import vocab as V
 from minutes_rag.ledger.zh import Found
@@ -62,7 +62,7 @@ def _ws(s: str) -> str:
 
 def _vote_near(text: str, a: int, pos: int, end: int) -> str:
     """The vote printed closest before ``pos`` (within the item), else just after it."""
-    before = [m for m in V.EN_VOTE.finditer(text, a, pos)]
+    before = list(V.EN_VOTE.finditer(text, a, pos))
     if before and pos - before[-1].end() < 200:
         return _ws(before[-1].group()).strip("()")
     after = V.EN_VOTE.search(text, pos, min(end, pos + 60))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from minutes_rag.ledger.en import extract_en
 from minutes_rag.ledger.model import LedgerEntry

@@ -83,7 +83,7 @@ class LedgerEntry:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "LedgerEntry":
+    def from_json(cls, d: dict[str, Any]) -> LedgerEntry:
         d = dict(d)
         d["lead"] = tuple(d.get("lead") or ())
         d["partners"] = tuple(d.get("partners") or ())
