@@ -69,41 +69,56 @@ def _vote_near(text: str, a: int, pos: int, end: int) -> str:
     return _ws(after.group()).strip("()") if after else ""
 
 
-def _disposition(text: str, a: int, b: int) -> tuple[int, int, str, str] | None:
-    """The final disposition in ``text[a:b]``: (start, end, outcome, referred-to unit)."""
-    cands: list[tuple[int, int, str, str]] = []
+def _dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
+    """The dispositions in ``text[a:b]`` in text order: (start, end, outcome, referred-to unit).
+    A motion that failed before the item was continued gives two."""
+    cands: list[tuple[int, int, str]] = []
     for m in V.EN_DISPOSITION_UPPER.finditer(text, a, b):
-        cands.append((m.start(), m.end(), _ws(m.group()), ""))
+        cands.append((m.start(), m.end(), _ws(m.group())))
     for m in V.EN_DISPOSITION_LABELLED.finditer(text, a, b):
-        cands.append((m.start(1), m.end(1), _ws(m.group(1)), ""))
+        cands.append((m.start(1), m.end(1), _ws(m.group(1))))
     for m in V.EN_DISPOSITION_SENTENCE.finditer(text, a, b):
-        cands.append((m.start(1), m.end(1), _ws(m.group(1)), ""))
+        cands.append((m.start(1), m.end(1), _ws(m.group(1))))
     for m in V.EN_ORDINANCE_NUMBER.finditer(text, a, b):
-        cands.append((m.start(1), m.end(1), f"Passed (No. {m.group(1)})", ""))
-    if not cands:
-        return None
-    s, e, outcome, _ = max(cands, key=lambda c: (c[0], c[1]))
-    ref = re.match(r"(?i)referred\s+(?:back\s+)?to\s+(?:the\s+)?(.+)", outcome)
-    return s, e, outcome, (ref.group(1).strip() if ref else "")
+        cands.append((m.start(1), m.end(1), f"Passed (No. {m.group(1)})"))
+    # overlapping candidates are one disposition: keep the longest
+    cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    kept: list[tuple[int, int, str]] = []
+    for c in cands:
+        if kept and c[0] < kept[-1][1]:
+            continue
+        kept.append(c)
+    out = []
+    for s, e, outcome in kept:
+        ref = re.match(r"(?i)referred\s+(?:back\s+)?to\s+(?:the\s+)?(.+)", outcome)
+        out.append((s, e, outcome, ref.group(1).strip() if ref else ""))
+    return out
 
 
-def item_decision(text: str, a: int, b: int, subject: str) -> Found | None:
-    """The decision on one council item spanning ``text[a:b]``."""
-    d = _disposition(text, a, b)
-    if d is None:
-        return None
-    s, e, outcome, referred = d
+def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
+    """The decisions on one council item spanning ``text[a:b]``."""
+    disp = _dispositions(text, a, b)
+    if not disp:
+        return []
     mark = _ITEM_MARK.match(text, a)
     qa = mark.end() if mark else a
     head = _ITEM_HEAD.match(text, qa, min(b, qa + 400))
     if head and head.group(1).strip():
         subject = _ws(head.group(1))
-    if e - qa > _MAX_ITEM_QUOTE:
-        qa = next((x for x, y in sentences(text, a, b) if x <= s < y), s)
-    f = Found("decision", qa, e, outcome=outcome, subject=subject, vote=_vote_near(text, a, s, b))
-    if referred:
-        f.lead = [referred]
-    return f
+    out = []
+    prev = qa
+    for s, e, outcome, referred in disp:
+        start = prev
+        if e - start > _MAX_ITEM_QUOTE:
+            start = next((x for x, y in sentences(text, prev, b) if x <= s < y), s)
+        while start < s and (text[start].isspace() or text[start] in ".;,"):
+            start += 1
+        f = Found("decision", start, e, outcome=outcome, subject=subject, vote=_vote_near(text, prev, s, b))
+        if referred:
+            f.lead = [referred]
+        out.append(f)
+        prev = e
+    return out
 
 
 def _sentence_decisions(text: str, a: int, b: int) -> list[Found]:
@@ -151,10 +166,9 @@ def extract_en(text: str, a: int, b: int, *, item_subject: str | None = None) ->
     out: list[Found] = []
     decided = False
     if item_subject is not None:
-        d = item_decision(text, a, b, item_subject)
-        if d is not None:
-            out.append(d)
-            decided = True
+        ds = item_decisions(text, a, b, item_subject)
+        out += ds
+        decided = bool(ds)
     for sa, sb in sentences(text, a, b):
         if not decided:
             out += _sentence_decisions(text, sa, sb)

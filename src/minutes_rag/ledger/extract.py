@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-6"
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
@@ -70,6 +70,19 @@ def _norm_outcome(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _drop_heading_reports(entries: list[LedgerEntry], by_id: dict[str, Section]) -> list[LedgerEntry]:
+    """An item headed "听取X关于…的报告" whose text says it again (会议听取了X关于…的报告) is
+    one report: keep the body's."""
+    last: dict[tuple, int] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "report":
+            sec = by_id.get(e.section_id)
+            top = sec.label_path[:1] if sec else ()
+            last[(e.minute_id, top, e.lead, re.sub(r"\s+", "", e.subject))] = i
+    keep = set(last.values())
+    return [e for i, e in enumerate(entries) if e.kind != "report" or i in keep]
+
+
 def extract_ledger(
     minute: Minute, sections: Sequence[Section], *, refiner: Refiner | None = None
 ) -> list[LedgerEntry]:
@@ -110,6 +123,7 @@ def extract_ledger(
             if refiner is not None:
                 entry = apply_refiner(refiner, entry, text[a:b])
             entries.append(entry)
+    entries = _drop_heading_reports(entries, {s.section_id: s for s in sections})
     entries.sort(key=lambda e: (e.start, e.kind))
     log.debug("ledger: %d entries in %s", len(entries), minute.minute_id)
     return entries

@@ -45,6 +45,8 @@ ZH_GENERIC_WORDS = ("各地", "各部门", "各单位", "相关部门", "有关�
 # Words that may follow a unit name directly: a role, a list separator, or the start of
 # the task. A unit candidate is accepted only when followed by one of these.
 ZH_ROLE_LEAD = ("牵头", "负责", "主抓", "主责")
+# 负责同志参加会议 / 负责人: the people of a unit, not a role
+ZH_NOT_ROLE = ("负责同志", "负责人")
 ZH_ROLE_PARTNER_BEFORE = ("会同", "协同", "联合", "商", "会", "同")  # 由A会同B…
 ZH_ROLE_PARTNER_AFTER = ("配合", "协助", "参与", "协同", "共同")  # A牵头，B配合
 ZH_MODAL = (
@@ -59,7 +61,6 @@ ZH_FOLLOWERS = (
     "进行", "编制", "会商", "同步", "协调", "立即", "迅速", "全力", "积极", "主动", "严格", "持续",
     "和", "及", "与", "以及", "、", "，", "。", "；", "：", "（", "(",
 )
-ZH_LIST_SEP = re.compile(r"^(?:、|和|及|与|以及|，(?=[^，。；]{0,20}?(?:配合|协助|参与)))")
 
 # --------------------------------------------------------------------------- Chinese verbs
 
@@ -69,7 +70,7 @@ ZH_DECISION_VERBS = (
     "原则同意", "原则通过", "审议并原则通过", "审议通过", "研究通过", "讨论通过", "审定通过", "会议通过",
     "同意", "通过", "批准", "原则批准", "不同意", "不予同意", "暂缓审议", "暂缓实施", "暂缓", "决定",
 )
-ZH_DECISION_LEAD_IN = re.compile(r"^(?:会议|经研究[，,]?|经会议研究[，,]?|会议研究[，,]|会议经研究[，,]?)?(?:讨论|研究|审议)?(?:并)?")
+ZH_DECISION_LEAD_IN = re.compile(r"(?:会议|经研究[，,]?|经会议研究[，,]?|会议研究[，,]|会议经研究[，,]?)?(?:讨论|研究|审议)?(?:并)?")
 
 # Assignment triggers before the unit list: 由X…, 请X…, 责成X…, 明确由X…
 ZH_ASSIGN_TRIGGERS = ("明确由", "责成", "交由", "委托", "要求", "请", "由")
@@ -123,10 +124,18 @@ EN_DISPOSITION_LABELLED = re.compile(
     rf"\b(?:Disposition|Action(?:\s+Taken)?|Council\s+Action|Result|Outcome|Final\s+Action)\s*[:\-–]\s*({EN_DISPOSITION_WORD})",
     re.IGNORECASE,
 )
+_EN_SUBJECT_NOUN = (
+    r"(?:motion|main\s+motion|substitute\s+motion|amendment|resolution|ordinance|item|report|"
+    r"consent\s+(?:agenda|calendar)|minutes|recommendation|bill|appointments?|request|application|appeal|contract|agreement)"
+)
+# "The motion carried 4-1", "the Consent Agenda was adopted", "The minutes of the May 24
+# meeting were approved", "Motion to award the contract ... failed"
 EN_DISPOSITION_SENTENCE = re.compile(
-    r"\b(?:the\s+)?(?:motion|main\s+motion|substitute\s+motion|amendment|resolution|ordinance|item|report|"
-    r"consent\s+(?:agenda|calendar)|minutes|recommendation|it|which|bill|appointment|appointments|request)"
-    rf"(?:\s+(?:No\.?\s*)?[\w.\-]+)?\s+(?:was\s+|were\s+|is\s+|has\s+been\s+)?(?:unanimously\s+)?({EN_DISPOSITION_WORD})",
+    rf"\b(?:the\s+)?(?:{_EN_SUBJECT_NOUN}|it|which)"
+    rf"(?:(?:\s+(?:No\.?\s*)?[\w.\-]+)?\s+(?:was|were|is|has\s+been|have\s+been)\s+"
+    rf"|\s+(?:of|for|on|to|regarding)\s+[^.;\n]{{1,120}}?\s+(?:was\s+|were\s+|is\s+|has\s+been\s+|have\s+been\s+)?"
+    rf"|(?:\s+No\.?\s*[\w.\-]+)?\s+)"
+    rf"(?:unanimously\s+)?({EN_DISPOSITION_WORD})(?!\s+(?:by|that|to\s+be)\b)",
     re.IGNORECASE,
 )
 # "(Y-5) 184349": the ordinance number printed as the disposition means it passed.
@@ -154,8 +163,9 @@ EN_DIRECTS = re.compile(
 EN_WILL = re.compile(
     r"\b((?:Council\s*member|Councilmember|Councillor|Councilor|Commissioner|Alderman|Alderwoman|Supervisor|Trustee|"
     r"Member|Mayor|Vice\s+Mayor|Director|Manager|Chief|Treasurer|Auditor|Clerk)\s+[A-Z][A-Za-z'\-]+"
-    r"|(?:The\s+|the\s+)?(?:City\s+Manager|City\s+Attorney|City\s+Clerk|staff|Staff)"
-    r"|(?:The\s+|the\s+)?(?:Bureau|Department|Office)\s+of\s+[A-Z][\w&]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&]*)*)"
+    r"|(?:The[ \t]+|the[ \t]+)?(?:[A-Z][\w&'\-]*[ \t]+){0,4}(?:Director|Manager|Attorney|Clerk|Engineer|Administrator|Chief|Officer|"
+    r"Department|Bureau|Office|Division|Committee|Commission|Staff|staff)"
+    r"(?:\s+of\s+[A-Z][\w&]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w&]*)*)?)"
     r"\s+(?:will|shall|agreed\s+to|is\s+to|are\s+to|to\s+report\s+back)\s+",
 )
 EN_GENERIC = re.compile(r"^(?:all|relevant|appropriate|respective|the\s+relevant|concerned)\b", re.IGNORECASE)
@@ -173,6 +183,7 @@ EN_DEADLINE = re.compile(
     rf"\b(?:by|no\s+later\s+than|on\s+or\s+before|before|prior\s+to)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
     rf"(?:{EN_DATE}|next\s+(?:week|month|meeting)|(?:council\s+)?meeting\s+of\s+{EN_DATE}|(?:next\s+)?(?:council\s+)?meeting|"
     r"(?:fiscal\s+)?year(?:[- ]end)?|month|quarter|summer|spring|fall|autumn|winter)"
+    r"|\b(?:at|by|before)\s+the\s+next\s+(?:regular\s+|council\s+|board\s+)?meeting\b"
     r"|\bwithin\s+\d+\s+(?:business\s+|working\s+|calendar\s+)?(?:days|weeks|months)\b",
     re.IGNORECASE,
 )

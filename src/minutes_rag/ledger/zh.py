@@ -35,17 +35,19 @@ _GENERIC_UNIT = re.compile(
     r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
     r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
+    r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
 )
 _LEAD_INS = (
-    "会议要求", "会议强调", "会议指出", "会议认为", "会议明确", "会议决定", "会议提出", "会议同意",
+    "会议要求", "会议强调", "会议指出", "会议认为", "会议明确", "会议提出",
     "同时", "其中", "明确", "此外", "另外", "下一步", "下一阶段", "下阶段", "当前", "今后", "并",
 )
 _BAD_BEFORE_TRIGGER = {"由": "理自缘经因", "请": "申邀提聘报呈敬"}
-_ETC = re.compile(r"^等(?:有关|相关)?(?:部门|单位|地区|方面)?")
+_ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|方面)?")
 _EXTEND = re.compile(
-    r"^(?!会同|会|配合|牵头|负责|要|和|及|与|协同|联合|同|商|等)[\u4e00-\u9fff]{1,4}?(?:办公室|研究室|部|办|室|委)"
+    r"(?!会同|会|配合|牵头|负责|要|和|及|与|协同|联合|同|商|等)[\u4e00-\u9fff]{1,4}?(?:办公室|研究室|部|办|室|委)"
 )
 _NOT_A_UNIT = ("关于", "对于", "围绕", "针对", "按照", "根据", "结合", "全市", "全省", "全区", "全县", "城市", "本市", "我市", "该市")
+_NOT_A_TASK = ("的", "等", "和", "及", "与", "是", "为", "在", "已", "对", "关于", *V.ZH_ROLE_PARTNER_AFTER)
 _DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
 
 
@@ -72,6 +74,8 @@ class Found:
     subject: str = ""
     vote: str = ""
     generic: bool = False
+    task_start: int = -1  # where an assignment's task begins (internal)
+    clause: int = -1  # the clause an assignment opens (internal)
 
 
 # --------------------------------------------------------------------------- units
@@ -90,8 +94,12 @@ def _ends_with_suffix(name: str) -> bool:
     return any(name.endswith(s) for s in V.ZH_UNIT_SUFFIXES)
 
 
-def parse_unit(text: str, i: int, lexicon: Sequence[str] = ()) -> Unit | None:
-    """The unit that starts at ``text[i]``, or None."""
+_STRONG_SUFFIX = ("局", "委", "办", "厅", "中心", "集团", "公司", "支队", "总队", "政府", "办公室", "管委会")
+
+
+def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = False) -> Unit | None:
+    """The unit that starts at ``text[i]``, or None. ``loose``: also when an unknown word
+    follows, if the name ends in a strong unit suffix (局, 委, 集团 ...)."""
     g = _GENERIC_UNIT.match(text, i)
     if g:
         end = g.end()
@@ -122,15 +130,19 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = ()) -> Unit | None:
             j = ext.end()
             name = text[i:j]
         return Unit(name, i, j, False)
+    if loose:
+        for j in range(i + 3, window_end + 1):
+            if text[i:j].endswith(_STRONG_SUFFIX) and not _EXTEND.match(text, j):
+                return Unit(text[i:j], i, j, False)
     return None
 
 
-def parse_units(text: str, i: int, lexicon: Sequence[str] = ()) -> tuple[list[Unit], int]:
+def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = False) -> tuple[list[Unit], int]:
     """A list of units joined by 、/和/及/与 starting at ``i``; returns (units, end)."""
     units: list[Unit] = []
     pos = i
     while True:
-        u = parse_unit(text, pos, lexicon)
+        u = parse_unit(text, pos, lexicon, loose=loose and not units)
         if u is None:
             break
         units.append(u)
@@ -335,18 +347,33 @@ def _partners_after(text: str, pos: int, b: int, lexicon: Sequence[str]) -> tupl
     return [], pos
 
 
-def _assignment_at(text: str, p: int, b: int, lexicon: Sequence[str], *, triggered: bool) -> Found | None:
+def _skip_modal(text: str, pos: int) -> int:
+    for w in ("要", "须", "需", "应"):
+        if text.startswith(w, pos) and not text.startswith(("要求", "需要", "应当", "须知"), pos):
+            return pos + len(w)
+    return pos
+
+
+def _assignment_at(
+    text: str, p: int, b: int, lexicon: Sequence[str], *, triggered: bool, follows: bool = False
+) -> Found | None:
+    """An assignment whose unit list opens at ``p``; ``Found.start`` is ``p`` and the
+    task runs to ``b`` (cut later by ``_assignments``)."""
     units, end = parse_units(text, p, lexicon)
+    if not units and follows and not triggered:
+        units, end = parse_units(text, p, lexicon, loose=True)
     if not units:
         return None
     pos = end
     led = False
+    if text.startswith(V.ZH_NOT_ROLE, pos):
+        return None
     for w in V.ZH_ROLE_LEAD:
         if text.startswith(w, pos):
             pos += len(w)
             led = True
             break
-    partners, pos2 = _partners_after(text, pos, b, lexicon)
+    partners, pos2 = _partners_after(text, _skip_modal(text, pos), b, lexicon)
     if partners:
         pos = pos2
         if not led:
@@ -354,50 +381,94 @@ def _assignment_at(text: str, p: int, b: int, lexicon: Sequence[str], *, trigger
                 if text.startswith(w, pos):
                     pos += len(w)
                     break
-    if not triggered and not led and not partners:
-        if not any(text.startswith(w, pos) for w in V.ZH_MODAL):
+    if not triggered and not led and not partners and not any(text.startswith(w, pos) for w in V.ZH_MODAL):
+        # 由A负责筹措，B给予补助: a named unit opening the next clause with its own verb
+        weak = follows and not any(u.generic for u in units) and _CJK.match(text[pos : pos + 1] or "x")
+        if not weak or text.startswith(_NOT_A_TASK, pos):
             return None
     if text.startswith(("汇报", "报告", "关于"), pos) and not led:
         return None
-    task = _clean_task(text[pos:b])
-    return _with_units(Found("assignment", p, b, task=task), units, partners)
+    f = _with_units(Found("assignment", p, b), units, partners)
+    f.task_start = pos
+    return f
+
+
+def _trigger_in(text: str, a: int, b: int, lexicon: Sequence[str], follows: bool) -> Found | None:
+    """An assignment trigger inside a clause: 公共停车场建设资金由X负责筹措, 会议同意…，请X…"""
+    for k in range(a, b):
+        for trig in V.ZH_ASSIGN_TRIGGERS:
+            if not text.startswith(trig, k):
+                continue
+            if k > 0 and text[k - 1] in _BAD_BEFORE_TRIGGER.get(trig, ""):
+                continue
+            if trig == "由" and text.startswith("由于", k):
+                continue
+            f = _assignment_at(text, k + len(trig), b, lexicon, triggered=True, follows=follows)
+            if f is not None:
+                return f
+    return None
+
+
+def _anchors(text: str, sa: int, sb: int, lexicon: Sequence[str]) -> list[Found]:
+    """Assignments of a segment, one per clause that names its addressee: 由/请/责成 X …,
+    X 要/负责/牵头 …, or (after one of those) a named unit with its own verb."""
+    out: list[Found] = []
+    starts = _clause_starts(text, sa, sb)
+    raw = [sa] + [i + 1 for i in range(sa, sb) if text[i] in _CLAUSE_SEP and i + 1 < sb]
+    for p in starts:
+        nxt = min((r for r in raw if r > p), default=sb)
+        clause_end = max(p, nxt - 1) if nxt < sb else sb
+        f = None
+        for trig in V.ZH_ASSIGN_TRIGGERS:
+            if text.startswith(trig, p) and not (trig == "由" and text.startswith("由于", p)):
+                f = _assignment_at(text, p + len(trig), sb, lexicon, triggered=True)
+                break
+        if f is None:
+            f = _assignment_at(text, p, sb, lexicon, triggered=False, follows=bool(out))
+        if f is None:
+            f = _trigger_in(text, p, clause_end, lexicon, bool(out))
+        if f is not None:
+            f.clause = p
+            out.append(f)
+    return out
+
+
+def _late_partners(text: str, a: int, b: int, lexicon: Sequence[str]) -> tuple[list[Unit], int]:
+    """A later clause "，Y 配合/协助/参与 …" naming the partners; returns (units, clause start)."""
+    for p in _clause_starts(text, a, b):
+        if p == a:
+            continue
+        units, end = parse_units(text, p, lexicon)
+        if units and any(text.startswith(w, end) for w in V.ZH_ROLE_PARTNER_AFTER):
+            return units, p
+    return [], -1
 
 
 def _assignments(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     out: list[Found] = []
     for sa, sb in _segments(text, a, b):
-        found: Found | None = None
-        seg = text[sa:sb]
-        for trig in V.ZH_ASSIGN_TRIGGERS:
-            for m in re.finditer(re.escape(trig), seg):
-                k = sa + m.start()
-                bad = _BAD_BEFORE_TRIGGER.get(trig, "")
-                if k > 0 and text[k - 1] in bad:
-                    continue
-                if trig == "由" and text.startswith("由于", k):
-                    continue
-                f = _assignment_at(text, k + len(trig), sb, lexicon, triggered=True)
-                if f is not None:
-                    found = f
-                    break
-            if found:
-                break
-        if found is None:
-            for p in _clause_starts(text, sa, sb):
-                f = _assignment_at(text, p, sb, lexicon, triggered=False)
-                if f is not None:
-                    found = f
-                    break
-        if found is not None:
-            if not found.task:
-                before = text[sa : sa + seg.find(found.lead[0])] if found.lead and found.lead[0] in seg else ""
+        anchors = _anchors(text, sa, sb, lexicon)
+        if not anchors:
+            if out and out[-1].end == sa:
+                out[-1].end = sb  # a ；-part without its own addressee continues the previous task
+            continue
+        # one entry per addressee: each anchor runs to the next one's clause
+        for n, f in enumerate(anchors):
+            qa = sa if n == 0 else f.clause
+            qb = anchors[n + 1].clause if n + 1 < len(anchors) else sb
+            task_end = qb
+            late, at = _late_partners(text, f.task_start, qb, lexicon)
+            if late:
+                f.partners += [u.name for u in late if u.name not in f.lead and u.name not in f.partners]
+                task_end = at
+            f.task = _clean_task(text[f.task_start : task_end])
+            if not f.task:
+                before = text[qa : f.start]
                 before = re.sub(r"^[^，,：:]{0,8}(?:明确|提出|要求|指出)[，,：:]", "", before)
-                found.task = _clean_task(re.sub(r"(?:明确由|由|请)$", "", before.rstrip("，,：: ")).rstrip("，,"))
-            found.start, found.end = sa, sb
-            found.deadline = _deadline(text[sa:sb])
-            out.append(found)
-        elif out and out[-1].end == sa:
-            out[-1].end = sb  # a ；-part without its own addressee continues the previous task
+                f.task = _clean_task(re.sub(r"(?:明确由|由|请|责成|要求)$", "", before.rstrip("，,：: ")).rstrip("，,"))
+            f.start, f.end = qa, qb
+            f.deadline = _deadline(text[qa:qb])
+            out.append(f)
     return out
 
 
