@@ -60,13 +60,34 @@ def _ws(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _vote_text(s: str) -> str:
+    s = _ws(s)
+    return s[1:-1] if s.startswith("(") and s.endswith(")") else s
+
+
 def _vote_near(text: str, a: int, pos: int, end: int) -> str:
     """The vote printed closest before ``pos`` (within the item), else just after it."""
     before = list(V.EN_VOTE.finditer(text, a, pos))
     if before and pos - before[-1].end() < 200:
-        return _ws(before[-1].group()).strip("()")
+        return _vote_text(before[-1].group())
     after = V.EN_VOTE.search(text, pos, min(end, pos + 60))
-    return _ws(after.group()).strip("()") if after else ""
+    return _vote_text(after.group()) if after else ""
+
+
+def _item_head(text: str, a: int, b: int) -> str:
+    """The item's matter: its text up to the type in brackets, a wide gap, a blank line or
+    the end of the first sentence (not at "Co." or "No.")."""
+    pos = a
+    for _ in range(6):
+        m = _ITEM_HEAD.match(text, pos, b)
+        if not m:
+            break
+        end = m.end(1)
+        if text.startswith(".", end) and _ABBREV.search(text[max(a, end - 6) : end]):
+            pos = end + 1  # an abbreviation: the sentence goes on
+            continue
+        return _ws(text[a:end])
+    return _ws(text[a:pos]) if pos > a else ""
 
 
 def _dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
@@ -102,18 +123,21 @@ def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
         return []
     mark = _ITEM_MARK.match(text, a)
     qa = mark.end() if mark else a
-    head = _ITEM_HEAD.match(text, qa, min(b, qa + 400))
-    if head and head.group(1).strip():
-        subject = _ws(head.group(1))
+    head = _item_head(text, qa, min(b, qa + 400))
+    if head:
+        subject = head
     out = []
     prev = qa
+    starts = [x for x, _ in sentences(text, a, b)]
     for s, e, outcome, referred in disp:
         start = prev
+        if out:  # a later disposition: from the sentence it is in
+            start = max([x for x in starts if prev <= x <= s], default=prev)
         if e - start > _MAX_ITEM_QUOTE:
             start = next((x for x, y in sentences(text, prev, b) if x <= s < y), s)
         while start < s and (text[start].isspace() or text[start] in ".;,"):
             start += 1
-        f = Found("decision", start, e, outcome=outcome, subject=subject, vote=_vote_near(text, prev, s, b))
+        f = Found("decision", start, e, outcome=outcome, subject=subject, vote=_vote_near(text, max(prev, start), s, b))
         if referred:
             f.lead = [referred]
         out.append(f)

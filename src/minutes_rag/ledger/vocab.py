@@ -145,7 +145,7 @@ EN_ORDINANCE_NUMBER = re.compile(r"\(\s*Y\s*-\s*\d+(?:\s*[;,]\s*N\s*-\s*\d+[^)]*
 EN_VOTE = re.compile(
     r"\(?\bY\s*-\s*\d+(?:\s*[;,]?\s*N\s*-\s*\d+(?:\s+[A-Z][a-z]+(?:,\s*[A-Z][a-z]+)*)?)?\)?"
     r"|\b(?:Ayes?|Yeas?|Yes)\s*[:(]?\s*\d+\)?(?:\s*[,;]?\s*(?:Nays?|Noes?|No)\s*[:(]?\s*\d+\)?)?"
-    r"|(?<![\d,.$/-])\b[0-9]\s*-\s*[0-9]\b(?![\d,./-])"
+    r"|(?<![\d,.$/-])\b[0-9]\s*-\s*[0-9]\b(?![\d,/-])(?!\.\d)"
     r"|\b(?:unanimously|unanimous(?:\s+vote)?)\b",
     re.IGNORECASE,
 )

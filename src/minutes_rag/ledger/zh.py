@@ -255,7 +255,8 @@ def _clean_task(task: str) -> str:
         stripped = _DEADLINE_PREFIX.sub("", task, count=1)[m.end() :].lstrip("，, ")
         if stripped:
             task = stripped
-    return task.rstrip("。；;！？ ").strip()
+    task = re.sub(r"^(?:要|须|需|应)(?!求|当|要)", "", task)
+    return task.rstrip("。；;！？，, ").strip()
 
 
 def _decisions(text: str, a: int, b: int) -> list[Found]:
@@ -369,8 +370,8 @@ def _assignment_at(
     if text.startswith(V.ZH_NOT_ROLE, pos):
         return None
     for w in V.ZH_ROLE_LEAD:
-        if text.startswith(w, pos):
-            pos += len(w)
+        if text.startswith(w, _skip_modal(text, pos)):  # X牵头, X要牵头
+            pos = _skip_modal(text, pos) + len(w)
             led = True
             break
     partners, pos2 = _partners_after(text, _skip_modal(text, pos), b, lexicon)
