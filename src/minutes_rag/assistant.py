@@ -20,6 +20,7 @@ from minutes_rag.store import ChromaStore, collection_name
 
 if TYPE_CHECKING:
     from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
+    from minutes_rag.timeline import Timeline
 
 
 class Assistant:
@@ -163,6 +164,10 @@ class Assistant:
         history: Sequence[Turn] = (), stream: bool = True,
     ) -> Iterator[str | Answer]:
         """Yields text deltas, then one final Answer."""
+        routed = self._answer_from_ledger(question, filters, history)
+        if routed is not None:
+            yield routed
+            return
         answerer, rewritten, hits, t_retrieve, t0 = self._prepare(question, filters, k, mode, history)
         t1 = time.perf_counter()
         final: Answer | None = None
@@ -184,6 +189,71 @@ class Assistant:
         }
         final = replace(final, question=question, hits=tuple(hits), timings_ms=timings)
         yield final
+
+    # -- ledger and timelines -------------------------------------------------------------
+    def timeline(self, topic: str, *, date_from: str = "", date_to: str = "", floor: float | None = None) -> "Timeline":
+        """Every minute that discussed ``topic``, in date order, each with a verbatim quote."""
+        from minutes_rag.ledger.model import LedgerFilter
+        from minutes_rag.timeline import DEFAULT_CANDIDATES, DEFAULT_FLOOR, build_timeline, with_candidates
+
+        self._repair_once()
+        wide = with_candidates(self.retriever, DEFAULT_CANDIDATES)
+        return build_timeline(
+            topic, lambda q, f, k: wide.retrieve(q, f, k),
+            ledger=lambda mid: self.actions(LedgerFilter(minute=mid)),
+            minute_text=lambda mid: self.index.minute(mid).text,
+            date_from=date_from, date_to=date_to, floor=DEFAULT_FLOOR if floor is None else floor,
+        )
+
+    def _answer_from_ledger(self, question: str, filters: Filters, history: Sequence[Turn]) -> Answer | None:
+        """A ledger or timeline answer when the question asks for one and the ledger has it;
+        None sends the question down the retrieval path."""
+        from minutes_rag.answer.lang import detect_lang
+        from minutes_rag.answer.ledger_answer import ledger_answer, timeline_answer
+        from minutes_rag.answer.ledger_intent import detect
+        from minutes_rag.answer.rewrite import is_follow_up
+
+        if history and is_follow_up(question):
+            return None
+        intent = detect(question)
+        if intent is None:
+            return None
+        t0 = time.perf_counter()
+        flt = replace(intent.flt, date_from=intent.flt.date_from or filters.date_from,
+                      date_to=intent.flt.date_to or filters.date_to, minute=filters.minute_id or intent.flt.minute)
+        lang = detect_lang(question)
+        if intent.kind == "timeline":
+            tl = self.timeline(intent.topic, date_from=flt.date_from, date_to=flt.date_to)
+            if not tl.entries:
+                return None
+            sids = [e.section_id for e in tl.entries]
+            answer = timeline_answer(question, intent, tl, self.index.sections_by_id(sids),
+                                     self.index.metas([e.minute_id for e in tl.entries]), lang)
+        else:
+            rows = self.actions(flt)
+            if intent.kind == "disposition":
+                rows = [e for e in rows if intent.outcome[:5] in e.outcome.lower()]
+            elif intent.kind == "decision":
+                rows = self._decisions_about(intent.topic, rows, filters)
+            if not rows:
+                return None
+            answer = ledger_answer(question, intent, rows, self.index.sections_by_id([e.section_id for e in rows]),
+                                   self.index.metas([e.minute_id for e in rows]), lang)
+        ms = round((time.perf_counter() - t0) * 1000, 2)
+        return replace(answer, timings_ms={"retrieve": ms, "answer": 0.0, "total": ms})
+
+    def _decisions_about(self, topic: str, decisions: list["LedgerEntry"], filters: Filters) -> list["LedgerEntry"]:
+        """The decision entries of the sections retrieval finds for ``topic`` that name it."""
+        from minutes_rag.timeline import TopicMatcher
+
+        hits = self.retrieve(topic, filters=filters, k=8)
+        spans = [(h.section.minute_id, h.section.start, h.section.end) for h in hits]
+        matcher = TopicMatcher(topic)
+        scored = [(matcher.score(f"{e.subject} {e.quote}"), e) for e in decisions
+                  if any(mid == e.minute_id and a <= e.start < b for mid, a, b in spans)]
+        best = max((sc for sc, _ in scored), default=0.0)
+        # the matter asked about, not its namesakes of other cities (东湖市… vs 枫林市… 措施)
+        return [e for sc, e in scored if sc >= 0.5 and sc >= best - 0.1]
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict]:

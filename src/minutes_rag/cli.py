@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--embedder")
 
+    p = sub.add_parser("timeline", help="every meeting that discussed a topic, in date order, with quotes")
+    p.add_argument("topic")
+    _common(p)
+    p.add_argument("--from", dest="date_from", type=_date, help="earliest meeting date, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="latest meeting date, YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help='print {"topic", "entries": [...]}')
+    p.add_argument("--embedder")
+
     p = sub.add_parser("minutes", help="list or show ingested minutes")
     msub = p.add_subparsers(dest="minutes_command", required=True)
     pl = msub.add_parser("list")
@@ -178,6 +186,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from minutes_rag.assistant import Assistant
+
+    assistant = Assistant(_settings(args))
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print("minutes-rag: error: --from is after --to", file=sys.stderr)
+        return 2
+    tl = assistant.timeline(args.topic, date_from=args.date_from or "", date_to=args.date_to or "")
+    if args.json:
+        _print_json(tl.to_json())
+        return 0
+    if not tl.entries:
+        print(assistant.not_found_text("en" if args.topic.isascii() else "zh"))
+        return 0
+    for e in tl.entries:
+        meeting = f" 第{e.meeting_number}次" if e.meeting_number else ""
+        print(f"{e.date or '----------'}  {e.doc_number or e.minute_id}{meeting} {e.label} [{e.kind}]")
+        print(f"    {' '.join(e.quote.split())}")
+    counts = ", ".join(f"{y}: {n}" for y, n in tl.counts("year"))
+    print(f"\n{len(tl.entries)} meetings ({counts})", file=sys.stderr)
+    return 0
+
+
 def cmd_minutes(args: argparse.Namespace) -> int:
     from minutes_rag.assistant import Assistant
 
@@ -232,7 +263,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models}
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "timeline": cmd_timeline, "serve": cmd_serve, "models": cmd_models}
     handlers["actions"] = cmd_actions
     try:
         if args.command in handlers:

@@ -19,8 +19,10 @@ Quotes are slices of the minute's text: ``minute.text[start:end] == quote``.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from minutes_rag.model import Filters, Hit
 
@@ -43,6 +45,8 @@ _SKIP_KINDS = frozenset({"attendance", "tail"})
 # mention, but an agenda item that discusses it is the better entry
 _KIND_RANK = {"item": 0, "paragraph": 0, "transcript": 1, "closing": 2, "preamble": 3}
 _LEDGER_RANK = {"decision": 0, "assignment": 1, "report": 2}
+_CONTENT = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # a span that is more than punctuation
+_WORD = re.compile(r"[a-z][a-z'\-]*")
 MENTION = "mention"  # the kind of an entry quoted from a sentence, not from the ledger
 
 
@@ -115,35 +119,97 @@ class Timeline:
 
 
 class TopicMatcher:
-    """The relevance floor's measure: weighted share of the topic's keywords in a text.
+    """The relevance floor's measure: weighted share of the topic's keywords that occur close
+    together in a text (within a window a few times the topic's length).
 
-    An English topic over Chinese minutes (or the reverse) shares no words with them, so the
+    Close together, because a long sentence that lists a meeting's items (数字化转型 …
+    农田建设 … 政府) holds the words of many topics without being about any of them. An
+    English topic over Chinese minutes (or the reverse) shares no words with them, so the
     glossary's other-language terms form a second keyword list and the better of the two
     counts.
     """
 
     def __init__(self, topic: str) -> None:
         from minutes_rag import glossary
-        from minutes_rag.answer.lang import detect_lang, keywords
+        from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords
 
         self.topic = topic
         lang = detect_lang(topic)
-        own = keywords(topic)
+        own = _topic_keywords(topic, keywords(topic)) if lang == "zh" else keywords(topic)
         cross = glossary.cross_terms(topic, lang=lang)
-        self.keyword_sets: list[list[str]] = [ks for ks in (own, cross) if ks]
+        self.keyword_sets: list[list[tuple[str, float]]] = [
+            [(k, keyword_weight(k)) for k in ks] for ks in (own, cross) if ks
+        ]
+        self.window = max(16, 2 * len(topic)) if lang == "zh" else max(80, 3 * len(topic))
 
     def score(self, text: str) -> float:
-        from minutes_rag.answer.lang import keyword_weight, text_matcher
+        from minutes_rag.answer.lang import text_matcher
 
-        if not self.keyword_sets:
+        if not self.keyword_sets or not text:
             return 0.0
         has = text_matcher(text)
+        low = text.lower()
         best = 0.0
         for ks in self.keyword_sets:
-            total = sum(keyword_weight(k) for k in ks)
-            found = sum(keyword_weight(k) for k in ks if has(k))
-            best = max(best, found / total if total else 0.0)
+            total = sum(w for _, w in ks)
+            anywhere = 0.0  # found through a glossary variant or a stem: no position to check
+            positions: list[tuple[int, int]] = []  # (offset, keyword index)
+            for i, (k, w) in enumerate(ks):
+                raw = _positions(low, k.lower())
+                if raw:
+                    positions += [(p, i) for p in raw if not _in_unit_name(low, p, k, self.topic)]
+                elif has(k):
+                    anywhere += w
+            near = 0.0
+            positions.sort()
+            for j, (p, _) in enumerate(positions):
+                inside = {i for q, i in positions[j:] if q < p + self.window}
+                near = max(near, sum(ks[i][1] for i in inside))
+            best = max(best, (near + anywhere) / total if total else 0.0)
         return best
+
+
+# Filler a topic may carry that says nothing about it (the words of a question are dropped
+# by ``keywords`` already); 政府 and 工作 are kept: "数字政府" is not "数字".
+_TOPIC_FILLER = frozenset({"会议", "纪要", "常务会议", "会议纪要", "情况", "问题", "关于", "有关", "相关", "方面", "内容"})
+# a unit's name ends so (市园林绿化局, 市卫生健康委): the topic 园林绿化 is not the bureau
+_UNIT_TAIL = ("局", "委", "办", "厅")
+
+
+def _topic_keywords(topic: str, kws: list[str]) -> list[str]:
+    """A topic's Chinese keywords: the question keywords plus the words of two or more
+    characters that the question stopwords took away (数字政府 -> 数字, 政府)."""
+    from minutes_rag.answer.lang import zh_tokens
+
+    out = list(kws)
+    for tok in zh_tokens(topic):
+        tok = tok.strip()
+        if len(tok) >= 2 and tok not in out and tok not in _TOPIC_FILLER and not any(tok in k for k in out):
+            out.append(tok)
+    # keep the topic's order, so weights and windows read naturally
+    return sorted(out, key=lambda k: topic.find(k) if k in topic else len(topic))
+
+
+def _in_unit_name(low: str, pos: int, kw: str, topic: str) -> bool:
+    """True when the keyword at ``pos`` is part of a unit's name and the topic is not one."""
+    tail = low[pos + len(kw) : pos + len(kw) + 1]
+    return bool(tail) and tail in _UNIT_TAIL and not topic.endswith(_UNIT_TAIL)
+
+
+def _positions(low: str, kw: str) -> list[int]:
+    """Offsets of ``kw`` in ``low``: substrings for Chinese, word starts (stemmed) for English."""
+    if not kw:
+        return []
+    if kw.isascii() and kw.isalpha():
+        from minutes_rag.answer.lang import stem
+
+        return [m.start() for m in _WORD.finditer(low) if stem(m.group(0)) == kw]
+    out: list[int] = []
+    i = low.find(kw)
+    while i >= 0:
+        out.append(i)
+        i = low.find(kw, i + 1)
+    return out
 
 
 # ------------------------------------------------------------------ building
@@ -151,24 +217,43 @@ class TopicMatcher:
 LedgerLookup = Callable[[str], Sequence["LedgerEntry"]]  # minute_id -> that minute's entries
 
 
-def _best_sentence(hit: Hit, matcher: TopicMatcher) -> tuple[int, int]:
-    """Offsets (in the section's text) of the sentence that matches the topic best; the
-    first body sentence when none matches (the heading alone says little)."""
+@dataclass(frozen=True)
+class _Scored:
+    """A candidate section with the floor's measure over its sentences."""
+
+    hit: Hit
+    rank: int
+    relevance: float  # the best sentence (or the heading) of the section
+    body: float  # the best sentence below the heading
+    quote: tuple[int, int]  # offsets in the section's text of the sentence to quote
+
+
+def _score_section(hit: Hit, matcher: TopicMatcher) -> tuple[float, float, tuple[int, int]]:
+    """The topic has to be named within one sentence (or the heading): words of it scattered
+    over a section (a department in one sentence, 保障 in another) are not the topic."""
     from minutes_rag.answer.sentences import heading_end, split_spans
 
     sec = hit.section
-    spans = split_spans(sec.text, sec.title)
+    spans = [(a, b) for a, b in split_spans(sec.text, sec.title) if _CONTENT.search(sec.text, a, b)]
     if not spans:
-        return (0, len(sec.text))
+        return 0.0, 0.0, (0, len(sec.text))
     head = heading_end(sec.text, sec.title)
-    body = [s for s in spans if not (head and s[1] <= head)] or spans
-    scored = [(matcher.score(sec.text[a:b]), -i, (a, b)) for i, (a, b) in enumerate(body)]
-    best = max(scored)
-    return best[2] if best[0] > 0 else body[0]
+    title_score = matcher.score(sec.title) if sec.title else 0.0
+    body = [((matcher.score(sec.text[a:b])), -i, (a, b)) for i, (a, b) in enumerate(spans) if not (head and b <= head)]
+    heading = [((matcher.score(sec.text[a:b])), -i, (a, b)) for i, (a, b) in enumerate(spans) if head and b <= head]
+    best_body = max(body) if body else None
+    best_head = max(heading) if heading else None
+    body_score = best_body[0] if best_body else 0.0
+    relevance = max(body_score, best_head[0] if best_head else 0.0, title_score)
+    if best_body and best_body[0] >= relevance:
+        return relevance, body_score, best_body[2]
+    if best_head:
+        return relevance, body_score, best_head[2]
+    return relevance, body_score, best_body[2] if best_body else spans[0]
 
 
-def _entry_for(hit: Hit, relevance: float, entries: Sequence["LedgerEntry"], matcher: TopicMatcher,
-               text: str) -> TimelineEntry:
+def _entry_for(found: _Scored, entries: Sequence[LedgerEntry], matcher: TopicMatcher, text: str) -> TimelineEntry:
+    hit = found.hit
     sec = hit.section
     inside = [e for e in entries if sec.start <= e.start and e.end <= sec.end and e.kind in _LEDGER_RANK]
     meta = hit.meta
@@ -177,13 +262,13 @@ def _entry_for(hit: Hit, relevance: float, entries: Sequence["LedgerEntry"], mat
         best = min(inside, key=lambda e: (-matcher.score(e.quote), _LEDGER_RANK[e.kind], e.start))
         start, end, kind = best.start, best.end, best.kind
     else:
-        a, b = _best_sentence(hit, matcher)
+        a, b = found.quote
         start, end, kind = sec.start + a, sec.start + b, MENTION
     quote = text[start:end] if text else sec.text[start - sec.start : end - sec.start]
     return TimelineEntry(
         date=meta.date, minute_id=sec.minute_id, doc_number=meta.doc_number, meeting_number=meta.meeting_number,
         label=sec.label, section_id=sec.section_id, title=sec.title, quote=quote, start=start, end=end, kind=kind,
-        relevance=round(relevance, 4),
+        relevance=round(found.relevance, 4),
     )
 
 
@@ -210,28 +295,27 @@ def build_timeline(
         return Timeline(topic="", date_from=date_from, date_to=date_to)
     matcher = TopicMatcher(topic)
     hits = retrieve(topic, Filters(date_from=date_from, date_to=date_to), candidates)
-    per_minute: dict[str, list[tuple[tuple, Hit, float]]] = {}
+    per_minute: dict[str, list[_Scored]] = {}
     for rank, hit in enumerate(hits):
-        sec = hit.section
-        if sec.kind in _SKIP_KINDS:
+        if hit.section.kind in _SKIP_KINDS:
             continue
-        relevance = matcher.score(f"{sec.title}\n{sec.text}")
+        relevance, body, quote = _score_section(hit, matcher)
         if relevance < floor:
             continue
-        order = (_KIND_RANK.get(sec.kind, 1), -relevance, rank)
-        per_minute.setdefault(sec.minute_id, []).append((order, hit, relevance))
+        per_minute.setdefault(hit.section.minute_id, []).append(_Scored(hit, rank, relevance, body, quote))
     out: list[TimelineEntry] = []
     for minute_id, found in per_minute.items():
-        found.sort(key=lambda t: t[0])
         entries = list(ledger(minute_id)) if ledger is not None else []
         text = minute_text(minute_id) if minute_text is not None else ""
-        # among the minute's agenda items that pass, one with a ledger entry says what was
-        # decided or assigned; fall back to the best-matching section
-        items = [f for f in found if f[0][0] == found[0][0][0]]
-        chosen = next(
-            (f for f in items if any(f[1].section.start <= e.start < f[1].section.end for e in entries)), items[0]
-        )
-        out.append(_entry_for(chosen[1], chosen[2], entries, matcher, text))
+
+        def key(f: _Scored, entries: list = entries) -> tuple:
+            sec = f.hit.section
+            has_entry = any(sec.start <= e.start < sec.end and e.kind in _LEDGER_RANK for e in entries)
+            # an agenda item before the preamble that lists it; what was decided or assigned
+            # there; a sentence that discusses the topic before a heading that only names it
+            return (_KIND_RANK.get(sec.kind, 1), not has_entry, f.body < floor, -f.relevance, f.rank)
+
+        out.append(_entry_for(min(found, key=key), entries, matcher, text))
     out.sort(key=lambda e: (e.date or "9999", e.minute_id, e.start))
     log.debug("timeline %r: %d candidates, %d minutes above the floor %.2f", topic, len(hits), len(out), floor)
     return Timeline(topic=topic, entries=tuple(out), date_from=date_from, date_to=date_to, candidates=len(hits))
