@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-7"
+EXTRACTOR_VERSION = "rules-9"
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
@@ -52,6 +52,57 @@ def apply_refiner(refiner: Refiner, entry: LedgerEntry, context: str) -> LedgerE
     if not isinstance(refined, LedgerEntry):
         return entry
     return replace(refined, **{k: getattr(entry, k) for k in _FIXED})
+
+
+_HEAD_MARK = re.compile(r"\s*[一二三四五六七八九十百]+[、．.]")
+_ANY_MARK = re.compile(r"\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}\s*[.、．)）](?!\d)|[①-⑳])")
+
+
+# how the sentence after an item's heading opens (so "1．审议《…》\n会议审议通过…" stays two lines)
+_OPENERS = ("会议", "会上", "经研究", "原则同意", "审议通过", "同意", "明确由", "由", "请")
+
+
+def zh_view(text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """``text[a:b]`` with the line breaks of hard-wrapped or page-broken text taken out
+    (市应急局\n关于, 各地各\n部门, 安\n\n全生产), and for each character of the view its offset
+    in ``text``. A break stays after a sentence end or a colon, before an item marker,
+    after a short line (a title) and after a heading (一、… without 。, or a marked line
+    without 。 followed by 会议…/由…/请…)."""
+    out: list[str] = []
+    where: list[int] = []
+    line_start = a
+    i = a
+    while i < b:
+        ch = text[i]
+        if ch == "\n":
+            j = i
+            while j < b and text[j] in " \t\r\n\u3000":
+                j += 1
+            prev = text[line_start:i].rstrip()
+            keep = (
+                not prev or j >= b or prev[-1] in "。！？：:；;" or _ANY_MARK.match(text, j) is not None
+                or len(prev.strip()) <= 30 or (_HEAD_MARK.match(prev) is not None and "。" not in prev)
+                or (_ANY_MARK.match(prev) is not None and "。" not in prev and text.startswith(_OPENERS, j))
+                or not ("\u4e00" <= prev[-1] <= "\u9fff" or prev[-1] in "，、“”（）《》")
+            )
+            if keep:
+                out.extend(text[i:j])
+                where.extend(range(i, j))
+            line_start = j
+            i = j
+            continue
+        out.append(ch)
+        where.append(i)
+        i += 1
+    return "".join(out), where
+
+
+def _to_text(f: Found, where: list[int]) -> Found:
+    """Offsets of an entry found in the view -> offsets in the minute's text."""
+    if f.end <= f.start:
+        return f
+    f.start, f.end = where[f.start], where[f.end - 1] + 1
+    return f
 
 
 def _groups(sections: Sequence[Section]) -> list[list[Section]]:
@@ -101,7 +152,8 @@ def extract_ledger(
         if meta.lang == "en":
             found: list[Found] = extract_en(text, a, b, item_subject=first.title if first.kind == "item" else None)
         else:
-            found = extract_zh(text, a, b, lexicon)
+            view, where = zh_view(text, a, b)
+            found = [_to_text(f, where) for f in extract_zh(view, 0, len(view), lexicon)]
         for f in found:
             if f.end <= f.start:
                 continue
