@@ -48,6 +48,7 @@ _EXTEND = re.compile(
 )
 _NOT_A_UNIT = ("关于", "对于", "围绕", "针对", "按照", "根据", "结合", "全市", "全省", "全区", "全县", "城市", "本市", "我市", "该市")
 _NOT_A_TASK = ("的", "等", "和", "及", "与", "是", "为", "在", "已", "对", "关于", *V.ZH_ROLE_PARTNER_AFTER)
+_CONTINUES = ("要确保", "确保", "力争", "争取", "并于", "并在", "务必于", "务必在", "于")
 _DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
 
 
@@ -478,9 +479,17 @@ def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[F
     lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
     out: list[Found] = []
     for sa, sb in sentences(text, a, b):
-        out += _decisions(text, sa, sb)
-        out += _reports(text, sa, sb, lexicon)
-        out += _assignments(text, sa, sb, lexicon)
+        found = _decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + _assignments(text, sa, sb, lexicon)
+        prev = out[-1] if out else None
+        if (
+            not found and prev is not None and prev.kind == "assignment" and not prev.deadline
+            and text.startswith(_CONTINUES, sa) and _deadline(text[sa:sb]) and not text[prev.end : sa].strip()
+        ):
+            # 由X负责组织实施。要确保10月15日前…: the next sentence, without an addressee, sets the deadline
+            prev.end = sb
+            prev.deadline = _deadline(text[sa:sb])
+            continue
+        out += found
     for f in out:  # quotes without trailing separators
         while f.end > f.start and text[f.end - 1] in "；;，, \n":
             f.end -= 1
