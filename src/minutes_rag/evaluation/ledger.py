@@ -87,7 +87,8 @@ def is_ledger_set(path: str | Path) -> bool:
 
 def split_sets(paths: Sequence[str | Path], *, force_ledger: bool = False) -> tuple[list[str], list[str]]:
     """(ledger sets, question sets) among ``paths``."""
-    ledger, questions = [], []
+    ledger: list[str] = []
+    questions: list[str] = []
     for p in paths:
         (ledger if force_ledger or is_ledger_set(p) else questions).append(str(p))
     return ledger, questions

@@ -126,7 +126,7 @@ def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
     head = _item_head(text, qa, min(b, qa + 400))
     if head:
         subject = head
-    out = []
+    out: list[Found] = []
     prev = qa
     starts = [x for x, _ in sentences(text, a, b)]
     for s, e, outcome, referred in disp:
