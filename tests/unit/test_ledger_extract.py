@@ -209,3 +209,48 @@ def test_a_refiner_never_replaces_the_verbatim_quote(zh: list[LedgerEntry]) -> N
     assert refined.task == "改写的任务"
     assert (refined.quote, refined.start, refined.end, refined.minute_id) == (e.quote, e.start, e.end, e.minute_id)
     assert apply_refiner(_Broken(), e, "context") == e
+
+
+class _Scripted:
+    """A chat model that replies with a fixed text (fake; the real server is in integration tests)."""
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.prompts: list[str] = []
+
+    def invoke(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.reply
+
+
+def test_the_llm_refiner_only_keeps_what_the_quote_says(zh: list[LedgerEntry]) -> None:
+    from minutes_rag.ledger.refine import LLMRefiner
+
+    e = _one(zh, kind="assignment", lead=("市住建局",))
+    good = _Scripted('{"lead": ["市住建局"], "partners": ["市财政局"], "task": "修改完善", "deadline": "6月30日前"}')
+    r = apply_refiner(LLMRefiner(good), e, "context")
+    assert (r.partners, r.task, r.deadline) == (("市财政局",), "修改完善", "6月30日前")
+    assert e.quote in good.prompts[0]
+    # invented units and dates are dropped; the rule-based values stay
+    bad = _Scripted('Sure: {"lead": ["市教育局"], "partners": [], "task": "建设学校", "deadline": "明年3月前"}')
+    r = apply_refiner(LLMRefiner(bad), e, "context")
+    assert (r.lead, r.task, r.deadline) == (e.lead, e.task, e.deadline) and r.partners == ()
+    assert apply_refiner(LLMRefiner(_Scripted("not json")), e, "context") == e
+
+
+def test_extract_ledger_runs_a_refiner_on_every_entry(tmp_path: Path) -> None:
+    path = tmp_path / "zh.txt"
+    path.write_text(ZH, encoding="utf-8")
+    minute = load_minute(path, max_bytes=10**7)
+    sections = split_minute(minute, max_chars=700)
+    seen: list[str] = []
+
+    class Count:
+        def refine(self, entry: LedgerEntry, context: str) -> LedgerEntry:
+            seen.append(entry.item_id)
+            assert entry.quote in context
+            return entry
+
+    plain = extract_ledger(minute, sections)
+    assert extract_ledger(minute, sections, refiner=Count()) == plain
+    assert sorted(seen) == sorted(e.item_id for e in plain)
