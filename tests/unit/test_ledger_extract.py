@@ -254,3 +254,22 @@ def test_extract_ledger_runs_a_refiner_on_every_entry(tmp_path: Path) -> None:
     plain = extract_ledger(minute, sections)
     assert extract_ledger(minute, sections, refiner=Count()) == plain
     assert sorted(seen) == sorted(e.item_id for e in plain)
+
+
+def test_commonwealth_resolutions_and_more_lead_roles(tmp_path: Path) -> None:
+    en_text = (
+        "BOROUGH COUNCIL\nMinutes of the Cabinet meeting held on 3 March 2021\n\n"
+        "47. Budget Monitoring Report\nThe Cabinet considered the report of the Director of Finance.\n"
+        "RESOLVED - That the report be noted.\n\n"
+        "48. Parking Review\nResolved: That the proposals be approved.\n\n49. Close\nThe meeting closed at 8 pm.\n"
+    )
+    entries, _ = _ledger(tmp_path, en_text, "uk.txt")
+    d = {e.label: e for e in entries if e.kind == "decision"}
+    assert d["47"].outcome == "RESOLVED" and d["47"].quote.endswith("That the report be noted.")
+    assert d["48"].outcome == "Resolved" and d["48"].quote.endswith("proposals be approved.")
+    assert "49" not in d
+    zh_text = "会议纪要\n\n一、关于交通工程\n\n由市发改委负总责，市财政局配合，年底前完成。市交通局为牵头单位，抓紧推进。\n"
+    entries, _ = _ledger(tmp_path, zh_text, "roles.txt")
+    assert [(e.lead, e.partners, e.task) for e in entries if e.kind == "assignment"] == [
+        (("市发改委",), ("市财政局",), "完成"), (("市交通局",), (), "抓紧推进"),
+    ]

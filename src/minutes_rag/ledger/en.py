@@ -100,6 +100,8 @@ def _dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
         cands.append((m.start(1), m.end(1), _ws(m.group(1))))
     for m in V.EN_DISPOSITION_SENTENCE.finditer(text, a, b):
         cands.append((m.start(1), m.end(1), _ws(m.group(1))))
+    for m in V.EN_RESOLVED.finditer(text, a, b):
+        cands.append((m.start(1), m.end(1), m.group(1)))
     for m in V.EN_ORDINANCE_NUMBER.finditer(text, a, b):
         cands.append((m.start(1), m.end(1), f"Passed (No. {m.group(1)})"))
     # overlapping candidates are one disposition: keep the longest
@@ -130,6 +132,11 @@ def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
     prev = qa
     starts = [x for x, _ in sentences(text, a, b)]
     for s, e, outcome, referred in disp:
+        if outcome.upper() in ("RESOLVED", "AGREED"):  # the resolution itself: RESOLVED - That ...
+            stop = re.search(r"\.(?=\s|$)|\n\s*\n", text[e:b])
+            e = e + stop.end() if stop else b
+            while e > s and text[e - 1].isspace():
+                e -= 1
         start = prev
         if out:  # a later disposition: from the sentence it is in
             start = max([x for x in starts if prev <= x <= s], default=prev)

@@ -44,7 +44,7 @@ ZH_GENERIC_WORDS = ("各地", "各部门", "各单位", "相关部门", "有关�
 
 # Words that may follow a unit name directly: a role, a list separator, or the start of
 # the task. A unit candidate is accepted only when followed by one of these.
-ZH_ROLE_LEAD = ("牵头", "负责", "主抓", "主责")
+ZH_ROLE_LEAD = ("作为牵头单位", "为牵头单位", "负总责", "牵头", "负责", "主抓", "主责")
 # 负责同志参加会议 / 负责人: the people of a unit, not a role
 ZH_NOT_ROLE = ("负责同志", "负责人")
 ZH_ROLE_PARTNER_BEFORE = ("会同", "协同", "联合", "商", "会", "同")  # 由A会同B…
@@ -109,6 +109,7 @@ EN_DISPOSITION_CORE = (
     rf"|REFERRED\s+(?:BACK\s+)?TO\s+{_UP_NAME}"
     rf"|CONTINUED(?:\s+(?:TO|UNTIL)\s+{_UP_DATE})?{_UP_TIME}"
     r"|FAILED(?:\s+TO\s+PASS)?|DENIED|DEFEATED|REJECTED|TABLED|WITHDRAWN|POSTPONED(?:\s+INDEFINITELY)?"
+    r"|RESOLVED|AGREED|NOTED|RECEIVED"  # British and Commonwealth minutes: RESOLVED - That ...
 )
 EN_DISPOSITION_UPPER = re.compile(rf"(?<![A-Za-z])(?:{EN_DISPOSITION_CORE})(?![A-Za-z])")
 
@@ -120,6 +121,8 @@ EN_DISPOSITION_WORD = (
     rf"continued(?:\s+(?:to|until)\s+(?:{EN_DATE}|the\s+next\s+meeting|a\s+(?:later|future)\s+(?:date|meeting)))?|"
     r"failed(?:\s+to\s+pass)?|denied|defeated|rejected|tabled|withdrawn|postponed(?:\s+indefinitely)?)"
 )
+# "Resolved: That the report be noted." / "Agreed - that ..." opening a line
+EN_RESOLVED = re.compile(r"(?m)^[ \t]*(Resolved|Agreed)\b(?=\s*(?:[:–\-]|,?\s+that\b))")
 EN_DISPOSITION_LABELLED = re.compile(
     rf"\b(?:Disposition|Action(?:\s+Taken)?|Council\s+Action|Result|Outcome|Final\s+Action)\s*[:\-–]\s*({EN_DISPOSITION_WORD})",
     re.IGNORECASE,

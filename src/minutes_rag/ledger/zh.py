@@ -85,7 +85,7 @@ class Found:
 def _follower_ok(text: str, j: int) -> bool:
     if j >= len(text):
         return True
-    rest = text[j : j + 4]
+    rest = text[j : j + 8]
     if not _CJK.match(rest[:1]):
         return True
     return any(rest.startswith(w) for w in V.ZH_FOLLOWERS)
