@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from minutes_rag.ledger.model import LedgerEntry
 from minutes_rag.model import Filters, Hit, MinuteMeta, Section
-from minutes_rag.timeline import MENTION, Timeline, TimelineEntry, TopicMatcher, build_timeline
+from minutes_rag.timeline import (
+    MENTION,
+    Timeline,
+    TimelineEntry,
+    TopicMatcher,
+    build_timeline,
+)
 
 PRE = "会议议定以下意见：\n"
 
@@ -114,3 +120,22 @@ def test_english_topic_matches_by_stem():
     m = TopicMatcher("parking permits")
     assert m.score("Staff proposed a new parking permit zone.") == 1.0
     assert m.score("The library budget was adopted.") == 0.0
+
+
+def test_topic_words_scattered_over_a_section_are_not_the_topic():
+    # the department of the topic in one sentence, its other words elsewhere: not about it
+    m = TopicMatcher("退役军人服务保障")
+    scattered = "由市园林绿化局牵头，市退役军人局、市农业农村局配合。要加大资金保障力度。要做好服务。"
+    assert max(m.score(s) for s in scattered.split("。")) < 0.67
+    assert m.score("会议研究了云江市退役军人服务保障推进工作。") == 1.0
+    # a long sentence that lists a meeting's items holds many topics' words far apart
+    listing = ("会议听取关于制造业智能化改造和数字化转型工作情况的汇报，审议《高标准农田建设实施方案》，"
+               "研究市政府投资项目审计推进工作。")
+    assert TopicMatcher("数字政府建设").score(listing) < 0.67
+
+
+def test_a_unit_name_is_not_its_policy_area():
+    m = TopicMatcher("园林绿化")
+    assert m.score("由市园林绿化局牵头，市财政局配合。") == 0.0
+    assert m.score("实施园林绿化提升工作。") == 1.0
+    assert TopicMatcher("市园林绿化局").score("由市园林绿化局牵头。") == 1.0

@@ -63,7 +63,7 @@ def _header(intent: LedgerIntent, n: int, lang: str) -> str:
     return f"{intent.topic}: {n} meetings{when}, in date order:"
 
 
-def _role(intent: "LedgerIntent", e: "LedgerEntry", lang: str) -> str:
+def _role(intent: LedgerIntent, e: LedgerEntry, lang: str) -> str:
     """For a unit's tasks: whether it leads or assists (the filter matches both)."""
     dept = intent.flt.dept.lower()
     if intent.kind != "assignments" or not dept:

@@ -10,9 +10,10 @@ import os
 import threading
 from typing import Any
 
-from minutes_rag.ui import render
+from minutes_rag.ui import ledger_app, render
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
+from minutes_rag.ui.ledger_handlers import LedgerHandlers
 
 API_NAME = "ask"  # gradio_client: Client(url).predict(question, ..., api_name="/ask")
 
@@ -111,6 +112,7 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
     settings = getattr(assistant, "settings", None)
     lang0 = norm_lang(lang or getattr(settings, "ui_lang", "zh"))
     h = Handlers(assistant, max_upload_mb=max_upload_mb)
+    lh = LedgerHandlers(h)
     llm = h.llm_available()
     L = _labels(lang0, llm, h.max_upload_mb)
 
@@ -159,6 +161,7 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
                             render.placeholder_html(t("viewer_empty", lang0)), js_on_load=VIEWER_JS,
                             elem_id="source-viewer", label=t("viewer", lang0),
                         )
+            ledger_ui = ledger_app.build_tabs(gr, lh, lang0, VIEWER_JS)
             with gr.Tab(t("tab_archive", lang0), id="archive", elem_id="tab-archive") as tab_archive:
                 count = gr.Markdown(t("archive_count", lang0, n=len(h.minutes())), elem_id="archive-count")
                 table = gr.Dataframe(
@@ -236,6 +239,8 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
             api_visibility="private",
         )
 
+        ledger_app.wire(gr, ledger_ui, lh, lang_radio)
+
         # -- the API -----------------------------------------------------------------------
         def ask(question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:
             """Answers a question from the minutes: {"answer", "citations": [...], "found", "mode", ...}."""
@@ -269,7 +274,7 @@ def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, qu
         server_port=int(settings.port),
         auth=parse_auth(settings.auth),
         max_file_size=int(float(settings.max_upload_mb) * 1024 * 1024),  # bytes
-        css=CSS,
+        css=CSS + ledger_app.CSS,
         show_error=True,
         footer_links=["api"],
         prevent_thread_lock=prevent_thread_lock,
