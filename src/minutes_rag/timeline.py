@@ -39,6 +39,7 @@ DEFAULT_FLOOR = 0.67
 # few hundred sections; each candidate costs a row read, not a model call
 DEFAULT_CANDIDATES = 600
 
+MAX_WIDENINGS = 8  # at most 8 x DEFAULT_CANDIDATES when nearly every candidate is about the topic
 # sections that never carry what a meeting said about a topic
 _SKIP_KINDS = frozenset({"attendance", "tail"})
 # when a minute names the topic only in its preamble (the list of items) that is still a
@@ -294,15 +295,25 @@ def build_timeline(
     if not topic:
         return Timeline(topic="", date_from=date_from, date_to=date_to)
     matcher = TopicMatcher(topic)
-    hits = retrieve(topic, Filters(date_from=date_from, date_to=date_to), candidates)
-    per_minute: dict[str, list[_Scored]] = {}
-    for rank, hit in enumerate(hits):
-        if hit.section.kind in _SKIP_KINDS:
-            continue
-        relevance, body, quote = _score_section(hit, matcher)
-        if relevance < floor:
-            continue
-        per_minute.setdefault(hit.section.minute_id, []).append(_Scored(hit, rank, relevance, body, quote))
+    filters = Filters(date_from=date_from, date_to=date_to)
+    n = candidates
+    while True:
+        hits = retrieve(topic, filters, n)
+        per_minute: dict[str, list[_Scored]] = {}
+        passed = 0
+        for rank, hit in enumerate(hits):
+            if hit.section.kind in _SKIP_KINDS:
+                continue
+            relevance, body, quote = _score_section(hit, matcher)
+            if relevance < floor:
+                continue
+            passed += 1
+            per_minute.setdefault(hit.section.minute_id, []).append(_Scored(hit, rank, relevance, body, quote))
+        # most candidates about the topic: a large archive may hold more of them further down
+        if passed * 2 < n or len(hits) < n // 2 or n >= candidates * MAX_WIDENINGS:
+            break
+        log.info("timeline %r: %d of %d candidates pass, asking for %d", topic, passed, n, 2 * n)
+        n *= 2
     out: list[TimelineEntry] = []
     for minute_id, found in per_minute.items():
         entries = list(ledger(minute_id)) if ledger is not None else []

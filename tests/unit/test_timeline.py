@@ -139,3 +139,19 @@ def test_a_unit_name_is_not_its_policy_area():
     assert m.score("由市园林绿化局牵头，市财政局配合。") == 0.0
     assert m.score("实施园林绿化提升工作。") == 1.0
     assert TopicMatcher("市园林绿化局").score("由市园林绿化局牵头。") == 1.0
+
+
+def test_asks_for_more_candidates_while_most_pass():
+    asked = []
+
+    def many(query: str, filters: Filters, k: int) -> list[Hit]:
+        asked.append(k)
+        hits = []
+        for i in range(min(k, 50)):  # 50 minutes about the topic
+            text = f"（一）原则同意《第{i}批老旧小区改造方案》。"
+            sec = Section(f"x{i}-s", f"x{i}", ("一",), "item", "审议", text, 0, len(text))
+            hits.append(Hit(section=sec, score=1.0, meta=MinuteMeta(date=f"2020-01-{i % 28 + 1:02d}")))
+        return hits
+
+    tl = build_timeline("老旧小区改造", many, candidates=10)
+    assert asked == [10, 20, 40, 80] and len(tl.entries) == 50
