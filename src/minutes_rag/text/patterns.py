@@ -233,13 +233,6 @@ BLOCK_MARKER = re.compile(
     r"|[a-z][.)]\s"
     r")"
 )
-# An English agenda item: "38 Request of ...", "*42 Accept", "S-56 Accept", "Item 38", "38."
-EN_ITEM = re.compile(
-    r"(?:(?<=\s)|^)(?P<item>(?:Agenda\s+)?(?:Item|ITEM)\s+(?:No\.?\s*)?)?(?P<star>\*)?"
-    r"(?:(?P<prefix>[A-Z]{1,2})-)?(?P<num>\d{1,4})(?:\.(?!\d)|\))?(?=\s+[\"“(]?[A-Z])",
-    re.MULTILINE,
-)
-
 # ---------------------------------------------------------------- field labels
 
 # Fields of a Chinese minute's attendance block and header.
