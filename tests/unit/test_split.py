@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from minutes_rag.model import Minute, MinuteMeta, Section
+from minutes_rag.parse.metadata import extract_metadata
 from minutes_rag.parse.normalize import normalize_text
-from minutes_rag.split import detect_lang, split_minute
+from minutes_rag.split import split_minute
+from minutes_rag.text.lang import detect_lang
 
 
 def _minute(raw: str, minute_id: str = "mtest") -> Minute:
-    return Minute(minute_id=minute_id, source="/tmp/x", content_hash="h", text=normalize_text(raw), meta=MinuteMeta())
+    # as parse.load_minute builds it: the splitter reads the language from the metadata
+    text = normalize_text(raw)
+    return Minute(minute_id=minute_id, source="/tmp/x", content_hash="h", text=text, meta=extract_metadata(text))
 
 
 def _check_invariants(minute: Minute, sections: list[Section]) -> None:
