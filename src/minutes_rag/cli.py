@@ -8,7 +8,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from minutes_rag.config import Settings
 from minutes_rag.errors import MinutesRagError
@@ -161,13 +162,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from minutes_rag.assistant import build_assistant
-    from minutes_rag.model import Filters
+    from minutes_rag.model import filters_from_flags
 
     assistant = build_assistant(_settings(args))
     minute_id = ""
     if args.minute:
         minute_id = assistant.resolve_minute(args.minute)
-    filters = Filters(date_from=args.date_from or "", date_to=args.date_to or "", minute_id=minute_id)
+    filters = filters_from_flags({"from": args.date_from, "to": args.date_to, "minute": minute_id})
     answer = assistant.ask(args.question, filters=filters, k=args.k, mode=args.mode)
     if args.json:
         _print_json(assistant.answer_json(answer))

@@ -11,12 +11,13 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from minutes_rag.errors import MinutesRagError, NotFound
-from minutes_rag.model import Answer, Filters, Turn
+from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
@@ -49,7 +50,7 @@ def make_filters(date_from: str, date_to: str, minute_id: str, lang: str) -> Fil
     a, b = check_date(date_from, lang), check_date(date_to, lang)
     if a and b and a > b:
         raise ValueError(t("bad_range", lang))
-    return Filters(date_from=a, date_to=b, minute_id=(minute_id or "").strip())
+    return filters_from_flags({"from": a, "to": b, "minute": minute_id})
 
 
 class Handlers:
