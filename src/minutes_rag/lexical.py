@@ -53,7 +53,7 @@ def _han_tokens(run: str) -> list[str]:
             continue
         out.append(word)
     # character bigrams of the run: robust to segmentation differences
-    chars = [c for c in run]
+    chars = list(run)
     for i in range(len(chars) - 1):
         gram = chars[i] + chars[i + 1]
         if gram not in ZH_STOPWORDS:
