@@ -14,9 +14,9 @@ from parse_builders import SMALL_MINUTE, suzhou_path  # noqa: E402
 from minutes_rag.model import MinuteMeta, Observer  # noqa: E402
 from minutes_rag.parse import load_minute  # noqa: E402
 from minutes_rag.parse.metadata import extract_metadata  # noqa: E402
+from minutes_rag.parse.normalize import normalize_text  # noqa: E402
 from minutes_rag.text.lang import detect_lang  # noqa: E402
 from minutes_rag.text.patterns import cn_to_int  # noqa: E402
-from minutes_rag.parse.normalize import normalize_text  # noqa: E402
 
 SUZHOU_ATTENDEES = ("李亚平", "王翔", "洪宗明", "陆春云", "江海", "曹后灵", "杨知评", "周伟", "吴维群")
 

@@ -82,8 +82,7 @@ def keywords(question: str) -> list[str]:
             if s in EN_QUESTION_STOPWORDS or (len(s) < 2 and not s.isdigit()):
                 continue
             out.append(s)
-    seen: set[str] = set()
-    return [k for k in out if not (k in seen or seen.add(k))]
+    return list(dict.fromkeys(out))
 
 
 def keyword_weight(kw: str) -> float:

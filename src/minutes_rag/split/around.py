@@ -76,7 +76,7 @@ def after_agenda(
     short = 0.6 * statistics.median(len(ln.text) for ln in lines)
     paras = [
         ln
-        for prev, ln in zip(lines[from_line:], lines[from_line + 1 :], strict=False)
+        for prev, ln in zip(lines[from_line:], lines[from_line + 1 :])
         if ln.start < end
         and (
             ln.para_start
