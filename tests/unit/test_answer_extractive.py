@@ -217,7 +217,7 @@ def test_detect_lang(text, lang):
 
 
 def test_numbers_and_quoted_chinese_anchor_an_english_question_on_a_chinese_minute():
-    from minutes_rag.answer.extractive import anchor_coverage, anchor_keywords
+    from minutes_rag.answer.evidence import anchor_coverage, anchor_keywords
 
     q = "How many residential compounds (老旧小区) must be renovated this year, 120?"
     hs = hits("1-2", dense=0.78)

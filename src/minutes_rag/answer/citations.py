@@ -53,8 +53,7 @@ def _numbers(body: str) -> tuple[int, ...]:
             out.extend(range(int(rng[0]), int(rng[1]) + 1))
         elif part.isdigit():
             out.append(int(part))
-    seen: set[int] = set()
-    return tuple(n for n in out if not (n in seen or seen.add(n)))
+    return tuple(dict.fromkeys(out))
 
 
 def parse_markers(text: str) -> list[Marker]:
