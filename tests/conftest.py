@@ -150,22 +150,3 @@ def bundled_embedder() -> Any:
 
     return build_embedder("e5", cache_dir=Path(MODELS_DIR))
 
-
-CORPUS = REPO.parent / "shared" / "corpus"
-
-
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    if not (CORPUS / "zh" / "suzhou_changwu_2020-21.txt").exists():
-        pytest.fail(f"the shared corpus is missing at {CORPUS} (it lies beside the repository)")
-    return CORPUS
-
-
-@pytest.fixture(scope="session")
-def suzhou_path(corpus: Path) -> Path:
-    return corpus / "zh" / "suzhou_changwu_2020-21.txt"
-
-
-@pytest.fixture(scope="session")
-def portland_path(corpus: Path) -> Path:
-    return corpus / "en" / "portland_council_2011-01-12_official_minutes.txt"

@@ -21,6 +21,7 @@ model, int8 weights) must get another name.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from minutes_rag.errors import EmbedderError
+
+log = logging.getLogger(__name__)
 
 NAME = "e5-small-q4-st"
 DIMENSION = 384
@@ -156,6 +159,7 @@ class E5Embedder:
             model = model.to(torch.float16)
         model.eval()
         self.device, self.precision = device, precision
+        log.info("loaded %s on %s in %s", self.model_dir, device, precision)
         self._max_content = int(model.max_seq_length or 512) - 2  # room for <s> and </s>
         # the raw tokenizers object: counts tokens without transformers' over-length warning
         from tokenizers import Tokenizer

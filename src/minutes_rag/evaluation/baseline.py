@@ -104,8 +104,14 @@ class BaselinePipeline:
         """Load, split, embed and store ``paths``; returns the number of chunks."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        try:
+            from langchain_chroma import Chroma
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+        except ImportError as exc:
+            from minutes_rag.evaluation import missing_extra
+
+            raise missing_extra(exc) from exc
 
         from minutes_rag.errors import MinutesRagError
 

@@ -7,6 +7,7 @@ drive the chat, the source viewer and uploads with a fake assistant.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import shutil
 import threading
@@ -21,6 +22,8 @@ from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
+
+log = logging.getLogger(__name__)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # the formats the parsers read; kept here too so the upload check does not import them
@@ -116,6 +119,7 @@ class Handlers:
             yield render.conversation_html(state.views, lang), state
             return
         except Exception as exc:  # noqa: BLE001 - the page must say something rather than hang
+            log.exception("answering %r failed", question)
             view.pending, view.error = False, t("error", lang, msg=f"{type(exc).__name__}: {exc}")
             yield render.conversation_html(state.views, lang), state
             return
@@ -253,8 +257,8 @@ class Handlers:
         with self.lock:
             try:
                 self.assistant.retrieve("warm up")
-            except Exception:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
-                pass
+            except Exception as exc:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
+                log.warning("warm-up skipped: %s", exc)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
