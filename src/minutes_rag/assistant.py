@@ -26,9 +26,9 @@ from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Sectio
 from minutes_rag.store import ChromaStore, collection_name
 
 if TYPE_CHECKING:
-    from minutes_rag.query import Query
     from minutes_rag.answer.base import Answerer
     from minutes_rag.ingestion import Ingestor
+    from minutes_rag.query import Query
     from minutes_rag.retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -268,7 +268,9 @@ class Assistant:
         self._repair_once()
         return self.retriever.retrieve(question, filters, k, boost_minutes)
 
-    def _prepare(self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]):
+    def _prepare(
+        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
+    ) -> tuple[Answerer, Query, list[Hit], float, float]:
         from minutes_rag.query import analyse
 
         answerer = self.answerer(mode)
