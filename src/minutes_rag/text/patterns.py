@@ -138,6 +138,8 @@ _EN_DATES = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s*{_YEAR}\b", re.IGNORECASE),  # 12 Jan 2011 / 12th of January, 2011
 )
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+# any date in any of the forms above, without groups, for composing (compile with IGNORECASE)
+DATE = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in (ZH_DATE.pattern, *(d.pattern for d in _EN_DATES), ISO_DATE.pattern))
 
 
 def zh_date_iso(m: re.Match[str]) -> str:
@@ -214,9 +216,10 @@ def zh_item_marker(line: str) -> ItemMarker | None:
     return None
 
 
-# An enumerator that opens a heading or list entry (一、 （一） (1) 1. 1、 Item 38): where a
-# quotable unit starts, and what a section's heading begins with.
-ENUMERATOR = r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|Item\s+\d+)"
+# An enumerator that opens a heading or list entry (一、 （一） (1) 1. 1、, and Item 38): where
+# a quotable unit starts, and what a section's heading begins with.
+ZH_ENUMERATOR = r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
+ENUMERATOR = rf"(?:{ZH_ENUMERATOR}|Item\s+\d+)"
 ENUMERATOR_RE = re.compile(ENUMERATOR)
 # Everything that starts a new block of a minute and is never the continuation of the block
 # before it (page-break repair): the enumerators above, ①, articles (第三条), English agenda
