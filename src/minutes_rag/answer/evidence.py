@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from minutes_rag.answer.lang import keyword_weight, text_matcher
 from minutes_rag.model import Hit
 from minutes_rag.query import Query, as_query
-from minutes_rag.text.lang import HAN_RE, detect_lang
+from minutes_rag.text.lang import HAN, HAN_RE, detect_lang
+from minutes_rag.text.patterns import MONTH_NAMES
 
 # Default not-found threshold on evidence_score (0..1), calibrated on the dev question sets
 # (eval/dev_zh, dev_en, synthetic_sample): it maximises answer + refusal accuracy with the
@@ -38,8 +39,7 @@ _GENERIC_EN = frozenset(
     council commission commissioner mayor vote pass passed item action propos
     """.split()
 )
-_MONTHS = "january february march april may june july august september october november december".split()
-_WORD = re.compile(r"[\w\u4e00-\u9fff]+")
+_WORD = re.compile(rf"[\w{HAN}]+")
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _reference_text(hit: Hit) -> str:
     if m.date:
         y, mo, d = (m.date.split("-") + ["", ""])[:3]
         parts += [y, f"{y}年", f"{int(mo)}月" if mo.isdigit() else "", f"{int(d)}日" if d.isdigit() else "",
-                  str(int(d)) if d.isdigit() else "", _MONTHS[int(mo) - 1] if mo.isdigit() and 0 < int(mo) <= 12 else ""]
+                  str(int(d)) if d.isdigit() else "", MONTH_NAMES[int(mo) - 1] if mo.isdigit() and 0 < int(mo) <= 12 else ""]
     return " ".join(p for p in parts if p).lower()
 
 

@@ -29,6 +29,7 @@ from minutes_rag.answer.evidence import (
 from minutes_rag.answer.lang import not_found_text, text_matcher
 from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.query import Query, as_query, find_intents
+from minutes_rag.text.lang import HAN
 from minutes_rag.text.patterns import ZH_ENUMERATOR
 from minutes_rag.text.sentences import heading_end, split_spans
 
@@ -260,8 +261,8 @@ def display_text(quote: str, lang: str) -> str:
     if lang == "zh":
         # a line break inside Chinese prose is a layout artefact; in a space-separated list
         # of names (出席：李亚平 王翔 ...) it separates two entries
-        if not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", t):
-            t = re.sub(r"(?<=[\u4e00-\u9fff，、。；：])\s*\n\s*(?=[\u4e00-\u9fff])", "", t)
+        if not re.search(f"[{HAN}] +[{HAN}]", t):
+            t = re.sub(rf"(?<=[{HAN}，、。；：])\s*\n\s*(?=[{HAN}])", "", t)
         t = re.sub(r"\s*\n\s*", " ", t)
     else:
         t = re.sub(r"\s+", " ", t)

@@ -120,8 +120,9 @@ ZH_DATE = re.compile(
     rf"\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*日"
 )
 
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, 1)}
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 MONTHS["sept"] = 9
 # a month name or abbreviation (no group), for composing: "Jan", "Jan.", "Sept", "January"

@@ -62,6 +62,10 @@ PART_BOUNDARIES: tuple[re.Pattern[str], ...] = (
     re.compile(r"[，、,：:]|\s"),
 )
 
+# Where a sentence of a generated reply (prose, not a minute's layout) ends: the citation
+# checker takes the sentence before a [n] marker as its claim.
+REPLY_SENTENCE_BREAK = re.compile(r"[。！？!?\n]|(?<=[.;])\s")
+
 # Chinese sentence ends, with any closing quotes/brackets that belong to the sentence.
 _ZH_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 # English sentence end: . ! ? followed by space and an uppercase letter, digit or quote.
