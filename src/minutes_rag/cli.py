@@ -6,19 +6,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from minutes_rag.config import Settings
 from minutes_rag.errors import MinutesRagError
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from minutes_rag.text.patterns import is_iso_date
 
 
 def _date(value: str) -> str:
-    if not _DATE.match(value):
+    if not is_iso_date(value):
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
     return value
 

@@ -19,13 +19,13 @@ from typing import Any
 
 from minutes_rag.errors import MinutesRagError, NotFound
 from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
+from minutes_rag.text.patterns import is_iso_date
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
 
 log = logging.getLogger(__name__)
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # the formats the parsers read; kept here too so the upload check does not import them
 UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
@@ -44,7 +44,7 @@ class ChatState:
 
 def check_date(value: str, lang: str) -> str:
     value = (value or "").strip()
-    if value and not _DATE.match(value):
+    if value and not is_iso_date(value):
         raise ValueError(t("bad_date", lang, value=value))
     return value
 
