@@ -213,3 +213,15 @@ def test_filters_from_flags_is_the_one_translation() -> None:
     assert Filters(minute_id="m1").minute_as_doc_number() is None
     with pytest.raises(KeyError):
         filters_from_flags({"until": "2020-01-01"})
+
+
+def test_the_state_index_filters_through_the_shared_conditions(assistant: Assistant) -> None:
+    (only,) = [m["minute_id"] for m in assistant.list_minutes()]
+    index = assistant.index
+    assert index.minute_ids_matching(Filters(year=2021)) == [only]
+    assert index.minute_ids_matching(Filters(year=2020)) == []
+    assert index.minute_ids_matching(filters_from_flags({"from": "2021-02-05", "to": "2021-02-05"})) == [only]
+    assert index.minute_ids_matching(filters_from_flags({"doc": "[2021]3号", "meeting": 110})) == [only]
+    assert index.minute_ids_matching(Filters(meeting_number=111)) == []
+    assert Filters(year=2021, minute_id="m").conditions() == [
+        ("date", ">=", 20210000), ("date", "<=", 20219999), ("minute_id", "=", "m")]
