@@ -156,3 +156,31 @@ def test_abbreviations_end_no_sentence() -> None:
     assert first_sentence("Mr. Adams presided at 9 a.m. today. Then the council met.", 80) == (
         "Mr. Adams presided at 9 a.m. today")
     assert first_sentence("审议《苏州市政策性租赁住房试点工作方案》。会议原则同意。") == "审议《苏州市政策性租赁住房试点工作方案》"
+
+
+# ---------------------------------------------------------------- agenda items, filter dates
+
+_EN_MINUTE = (
+    "Springfield City Council\nMinutes of the Regular Meeting\nMarch 3, 2015\n\n"
+    "Present: Councilmembers Simpson, Flanders and Van Houten; Mayor Quimby.\n\n"
+    "*12 Accept the bid of Acme Paving for $1,250,000 for 2015 street repairs.\n\n"
+    "13 Approve the plan for 40 Oak Avenue (Ordinance 184562).\n\n"
+    "S-15 Adopt the budget of the Bureau of Parks.\n\n"
+    "At 10:31 a.m. Council adjourned.\n"
+)
+
+
+def test_english_items_are_found_in_one_place() -> None:
+    text = normalize_text(_EN_MINUTE)
+    meta = extract_metadata(text)
+    items = [s.label for s in split_minute(Minute("m", "/x", "h", text, meta)) if s.kind == "item"]
+    # amounts, years, addresses and ordinance numbers are not items
+    assert items == ["12", "13", "15"]
+    assert meta.item_numbers == tuple(items)
+
+
+def test_filter_dates() -> None:
+    from minutes_rag.text.patterns import is_iso_date
+
+    assert is_iso_date("2020-06-30")
+    assert not any(is_iso_date(s) for s in ["2020-6-30", "2020-02-30", "2020/06/30", "20200630", " 2020-06-30"])
