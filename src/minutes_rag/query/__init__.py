@@ -18,7 +18,7 @@ from typing import Any
 from minutes_rag.model import Turn
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 from minutes_rag.query.intents import INTENTS, Intent, cue, find_intents, wanted_kinds
-from minutes_rag.references import References, find_references
+from minutes_rag.query.references import References, find_references
 from minutes_rag.text.lang import Lang, detect_lang
 
 __all__ = [
