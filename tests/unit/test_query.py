@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage
 
 import minutes_rag.answer.lang as answer_lang
 import minutes_rag.query as query_module
+import minutes_rag.query.followup as followup
 from minutes_rag.answer import ExtractiveAnswerer, metadata_kind
 from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
@@ -152,18 +153,20 @@ def assistant(tmp_path: Path) -> Assistant:
 
 def test_the_question_is_analysed_once_per_ask(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"analyse": 0, "keywords": 0}
-    real_analyse, real_keywords = query_module.analyse, answer_lang.keywords
+    real_analyse, real_keywords = query_module.analyse, query_module.keywords
 
     def counting_analyse(*args: Any, **kwargs: Any) -> Any:
         calls["analyse"] += 1
         return real_analyse(*args, **kwargs)
 
-    def counting_keywords(text: str) -> list[str]:
+    def counting_keywords(text: str, lang: Any = None) -> list[str]:
         calls["keywords"] += 1
-        return real_keywords(text)
+        return real_keywords(text, lang)
 
     monkeypatch.setattr(query_module, "analyse", counting_analyse)
-    monkeypatch.setattr(answer_lang, "keywords", counting_keywords)
+    # every name the keyword rule is reachable by
+    for module in (query_module, followup, answer_lang):
+        monkeypatch.setattr(module, "keywords", counting_keywords)
     ans = assistant.ask("某市垃圾分类实施方案由哪个部门修改完善？")
     assert ans.found
     assert calls == {"analyse": 1, "keywords": 1}
