@@ -105,7 +105,7 @@ def _labels(lang: str, llm: bool, mb: float) -> dict[str, Any]:
     }
 
 
-def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None):
+def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None) -> Any:
     """The page around ``assistant`` (anything with the Assistant API); not launched."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
@@ -263,7 +263,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False):
+def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
     """Serves a built page with the settings' host, port, auth and upload limit."""
     return app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host,
