@@ -146,6 +146,10 @@ def test_stemmer_pairs_meet_on_every_path(a: str, b: str) -> None:
 def test_stems_differ_for_different_words() -> None:
     assert words.stem("bus") != words.stem("business")
     assert words.stem("refer") != words.stem("reform")
+    # a derivation names another concept (同意 is not 行政审批): inflections meet, derivations do not
+    assert words.stem("approved") == words.stem("approving") != words.stem("approval") == words.stem("approvals")
+    assert words.stem("assist") != words.stem("assistance") != words.stem("assistant")
+    assert words.stem("represented") == words.stem("represent") and words.stem("arrived") == words.stem("arrive")
 
 
 # ---------------------------------------------------------------- sentences
