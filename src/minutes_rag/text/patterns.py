@@ -146,7 +146,7 @@ DATE = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in (ZH_DATE.pattern, *(d.p
 def is_iso_date(value: str) -> bool:
     """Whether ``value`` is a date written YYYY-MM-DD (the form filters and metadata use)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return bool(m) and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    return m is not None and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
 
 
 def zh_date_iso(m: re.Match[str]) -> str:
