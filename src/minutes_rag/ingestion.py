@@ -32,6 +32,8 @@ from minutes_rag.lexical import add_user_words
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.store import ChromaStore
 
+log = logging.getLogger(__name__)
+
 Progress = Callable[[int, int, str], None]
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,8 @@ class Ingestor:
         for minute_id in pending:
             self.store.retain_minute(minute_id, self.index.section_ids(minute_id))
             self.index.journal_end(minute_id)
+        if pending:
+            log.warning("repaired %d minute(s) whose last ingest was interrupted: %s", len(pending), ", ".join(pending))
         return len(pending)
 
     # -- embedding with cache ------------------------------------------------------------
@@ -188,9 +192,11 @@ class Ingestor:
             except MinutesRagError as exc:
                 report.failed += 1
                 report.errors.append({"path": str(path), "error": getattr(exc, "problem", None) or str(exc)})
+                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
             except OSError as exc:
                 report.failed += 1
                 report.errors.append({"path": str(path), "error": f"cannot read file: {exc.strerror or exc}"})
+                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
             if progress is not None:
                 progress(n + 1, len(files), str(path))
         if prune:
@@ -210,3 +216,4 @@ class Ingestor:
                 report.sections_removed += self.index.delete_minute(minute_id)
                 self.store.delete_minute_everywhere(minute_id)
                 report.removed += 1
+                log.info("pruned %s (%s)", minute_id, "file gone" if gone else "no longer under a scanned folder")

@@ -180,7 +180,7 @@ _UNIT_TAIL = ("局", "委", "办", "厅")
 def _topic_keywords(topic: str, kws: list[str]) -> list[str]:
     """A topic's Chinese keywords: the question keywords plus the words of two or more
     characters that the question stopwords took away (数字政府 -> 数字, 政府)."""
-    from minutes_rag.answer.lang import zh_tokens
+    from minutes_rag.text.words import zh_words as zh_tokens
 
     out = list(kws)
     for tok in zh_tokens(topic):

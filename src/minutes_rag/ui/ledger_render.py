@@ -6,7 +6,8 @@ an index into the entries the server listed to this session, never a minute id o
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from minutes_rag.ui.i18n import t
 from minutes_rag.ui.render import citation_head, esc, placeholder_html
