@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from minutes_rag.assistant import Assistant
+from minutes_rag.assistant import Assistant, build_assistant
 from minutes_rag.config import Settings
 from minutes_rag.evaluation.ledger import load_ledger_sets, run_ledger_eval
 from minutes_rag.ledger import LedgerFilter
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_ingest_real import _renderings  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+from test_eval_ledger import labels_are_verbatim  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +30,7 @@ SETS = ["ledger_dev.jsonl", "ledger_synthetic_sample.jsonl", "ledger_heldout.jso
 def archive(tmp_path_factory: pytest.TempPathFactory, suzhou_path: Path, portland_path: Path, bundled_embedder) -> Assistant:
     tmp = tmp_path_factory.mktemp("ledger-real")
     renderings = _renderings(suzhou_path, tmp / "renderings")
-    a = Assistant(Settings.load(env={}, data_dir=str(tmp / "data")), embedder=bundled_embedder)
+    a = build_assistant(Settings.load(env={}, data_dir=str(tmp / "data")), embedder=bundled_embedder)
     report = a.ingest([
         suzhou_path, portland_path, REPO / "ingest" / "sample" / "synthetic", REPO / "eval" / "ledger_heldout",
         REPO / "eval" / "ledger_heldout2", *renderings,
@@ -84,3 +87,7 @@ def test_extraction_targets_on_the_labelled_sets(archive: Assistant, suzhou_path
     assert g["decision (en)"]["recall"] >= 0.85 and g["decision (en)"]["precision"] >= 0.85, g["decision (en)"]
     assert summary["verbatim_quotes"] == 1.0
     assert summary["deadline_accuracy"] >= 0.8
+
+
+def test_the_dev_labels_are_verbatim_in_the_real_minutes(corpus: Path) -> None:
+    assert labels_are_verbatim(REPO / "eval" / "ledger_dev.jsonl", [corpus / "zh", corpus / "en"]) > 80

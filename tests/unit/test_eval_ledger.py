@@ -124,28 +124,34 @@ def test_ledger_sets_are_told_from_question_sets() -> None:
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return re.sub(r"\s+", "", s).replace("《", "").replace("》", "").lower()
 
 
-@pytest.mark.parametrize("name", ["ledger_dev.jsonl", "ledger_synthetic_sample.jsonl", "ledger_heldout.jsonl", "ledger_heldout2.jsonl"])
-def test_the_labels_are_verbatim_in_their_minutes(name: str, corpus: Path) -> None:
-    """Every labelled string occurs in the minute the record names."""
-    folders = [corpus / "zh", corpus / "en", REPO / "ingest" / "sample" / "synthetic", REPO / "eval" / "ledger_heldout",
-               REPO / "eval" / "ledger_heldout2"]
+def labels_are_verbatim(set_path: Path, folders: list[Path]) -> int:
+    """Assert that every labelled string of a ledger set occurs in the minute its record
+    names (looked up by file name or document number in ``folders``); returns the count."""
     from minutes_rag.parse import load_minute
 
-    texts = {}
+    texts: dict[str, str] = {}
     for folder in folders:
-        for f in folder.iterdir():
+        for f in sorted(folder.iterdir()):
             if f.suffix in (".txt", ".docx"):
                 m = load_minute(f, max_bytes=10**7)
                 texts[f.name] = m.text
                 if m.meta.doc_number:
                     texts.setdefault(m.meta.doc_number, m.text)
-    items = load_ledger_sets([REPO / "eval" / name])
-    assert items
-    for item in items:
-        text = _squash(texts[item.minute]).lower()
+    n = 0
+    for item in load_ledger_sets([set_path]):
+        text = _squash(texts[item.minute])
         for lb in item.entries:
             for value in (lb.lead, lb.task, lb.outcome, lb.subject, lb.deadline, *lb.partners):
-                assert _squash(value.replace("《", "").replace("》", "")).lower() in text.replace("《", "").replace("》", ""), (item.id, value)
+                assert _squash(value) in text, (item.id, value)
+                n += 1
+    return n
+
+
+@pytest.mark.parametrize("name", ["ledger_synthetic_sample.jsonl", "ledger_heldout.jsonl", "ledger_heldout2.jsonl"])
+def test_the_labels_are_verbatim_in_their_minutes(name: str) -> None:
+    """(The labels of the real minutes beside the repository: tests/integration/test_ledger_real.py.)"""
+    folders = [REPO / "ingest" / "sample" / "synthetic", REPO / "eval" / "ledger_heldout", REPO / "eval" / "ledger_heldout2"]
+    assert labels_are_verbatim(REPO / "eval" / name, folders) > 50

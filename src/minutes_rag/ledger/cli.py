@@ -34,12 +34,12 @@ def add_actions_parser(sub: Any, date_type: Callable[[str], str], common: Callab
 
 
 def run_actions(args: argparse.Namespace, settings: Any) -> int:
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         sys.stderr.write("minutes-rag: error: --from is after --to\n")
         return 2
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     flt = LedgerFilter(
         minute=args.minute or "", dept=args.dept or "", kind=args.kind or "", date_from=args.date_from or "",
         date_to=args.date_to or "", named_only=bool(args.named), keyword=args.keyword or "",

@@ -16,13 +16,13 @@ import logging
 import re
 from collections.abc import Sequence
 
-from minutes_rag.ledger import vocab as V
 from minutes_rag.ledger.zh import Found
+from minutes_rag.text import ledger_vocab as V
+from minutes_rag.text.sentences import is_abbreviation
 
 log = logging.getLogger(__name__)
 
 _ITEM_MARK = re.compile(r"\s*(?:Item\s+(?:No\.?\s*)?)?[*S]?-?\d{1,4}[A-Za-z]?\b[.:)]?\s*", re.IGNORECASE)
-_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Inc|Jr|Sr|vs|Co|Ltd|Ave|Rd|a\.m|p\.m|approx|Dept|Gov|Com|Corp))$")
 _MAX_ITEM_QUOTE = 700
 # an item's matter: its text up to the type in brackets, a wide gap or a blank line
 _ITEM_HEAD = re.compile(
@@ -39,7 +39,7 @@ def sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
     s = a
     for m in re.finditer(r"[.!?](?=\s+[\"'(*A-Z0-9])|\n\s*\n", text[a:b]):
         j = a + m.end()
-        if m.group().startswith(".") and _ABBREV.search(text[max(s, j - 6) : j - 1]):
+        if m.group().startswith(".") and is_abbreviation(text[max(s, j - 12) : j - 1]):
             continue
         out.append((s, j))
         s = j
@@ -83,7 +83,7 @@ def _item_head(text: str, a: int, b: int) -> str:
         if not m:
             break
         end = m.end(1)
-        if text.startswith(".", end) and _ABBREV.search(text[max(a, end - 6) : end]):
+        if text.startswith(".", end) and is_abbreviation(text[max(a, end - 12) : end]):
             pos = end + 1  # an abbreviation: the sentence goes on
             continue
         return _ws(text[a:end])

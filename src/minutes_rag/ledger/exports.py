@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import logging
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from minutes_rag.errors import MinutesRagError
 from minutes_rag.ledger.model import LedgerEntry
+from minutes_rag.text.lang import has_cjk
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def data_lang(entries: Sequence[LedgerEntry]) -> str:
     """"zh" when most quotes are Chinese, else "en" (an empty ledger: "zh")."""
     if not entries:
         return "zh"
-    zh = sum(1 for e in entries if re.search(r"[\u4e00-\u9fff]", e.quote))
+    zh = sum(1 for e in entries if has_cjk(e.quote))
     return "zh" if zh * 2 >= len(entries) else "en"
 
 

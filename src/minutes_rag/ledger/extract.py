@@ -19,6 +19,7 @@ from minutes_rag.ledger.en import extract_en
 from minutes_rag.ledger.model import LedgerEntry
 from minutes_rag.ledger.zh import Found, extract_zh
 from minutes_rag.model import Minute, Section
+from minutes_rag.text import ledger_vocab as V
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ def apply_refiner(refiner: Refiner, entry: LedgerEntry, context: str) -> LedgerE
     return replace(refined, **{k: getattr(entry, k) for k in _FIXED})
 
 
-_HEAD_MARK = re.compile(r"\s*[一二三四五六七八九十百]+[、．.]")
-_ANY_MARK = re.compile(r"\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}\s*[.、．)）](?!\d)|[①-⑳])")
+_HEAD_MARK = V.ZH_HEAD_MARK
+_ANY_MARK = V.ZH_ITEM_MARK
 
 
 # how the sentence after an item's heading opens (so "1．审议《…》\n会议审议通过…" stays two lines)

@@ -18,14 +18,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from minutes_rag.ledger import vocab as V
+from minutes_rag.text import ledger_vocab as V
+from minutes_rag.text.lang import HAN_RE
 
 log = logging.getLogger(__name__)
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}\s*[.、．)）](?!\d)|[①-⑳])\s*"
-)
+_CJK = HAN_RE
+_MARKER = V.ZH_ITEM_MARK
 _SENT_END = "。！？"
 _CLAUSE_SEP = "，；：,;:"
 _GENERIC_UNIT = re.compile(

@@ -5,12 +5,19 @@ One copy of each convention the ledger extractors use: how a responsible unit is
 are generic (各地各部门各单位, 各有关部门), the verbs that open a decision (原则同意, 审议通过;
 Adopted, Passed to Second Reading), the roles of units in a task (牵头, 会同, 配合), how a
 deadline is written (年底前, 6月30日前; by March 1), and how English votes are printed
-(Y-5, 4-1, Aye (5)). The extractors in ``zh.py`` and ``en.py`` hold the grammar.
+(Y-5, 4-1, Aye (5)). The grammar that puts them together is in ``ledger/zh.py`` and
+``ledger/en.py``; months and item markers come from ``patterns``.
 """
 
 from __future__ import annotations
 
 import re
+
+from minutes_rag.text.patterns import EN_MONTH, ZH_ENUMERATOR
+
+# An item marker opening a sentence (一、 （一） 1. 1、 ①), which a quote leaves out.
+ZH_ITEM_MARK = re.compile(rf"\s*(?:{ZH_ENUMERATOR}(?!\d)|[一二三四五六七八九十百]+[．.]|\d{{1,2}}\s*[)）]|[①-⑳])\s*")
+ZH_HEAD_MARK = re.compile(r"\s*[一二三四五六七八九十百]+[、．.]")  # a top-level item: 一、
 
 # --------------------------------------------------------------------------- Chinese units
 
@@ -90,10 +97,6 @@ ZH_DEADLINE = re.compile(
 
 # --------------------------------------------------------------------------- English
 
-EN_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
 EN_DATE = rf"(?:{EN_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|{EN_MONTH}\s+\d{{4}})"
 
 # Dispositions. Printed in capitals as a column of the minutes (Portland, most US councils),
