@@ -155,3 +155,14 @@ def test_the_labels_are_verbatim_in_their_minutes(name: str) -> None:
     """(The labels of the real minutes beside the repository: tests/integration/test_ledger_real.py.)"""
     folders = [REPO / "ingest" / "sample" / "synthetic", REPO / "eval" / "ledger_heldout", REPO / "eval" / "ledger_heldout2"]
     assert labels_are_verbatim(REPO / "eval" / name, folders) > 50
+
+
+def test_the_synthetic_generator_writes_its_ground_truth_ledger(tmp_path: Path) -> None:
+    from minutes_rag.evaluation.synth import write_archive
+
+    write_archive(tmp_path / "a", 12, seed=3, ledger_path=tmp_path / "ledger.jsonl")
+    items = load_ledger_sets([tmp_path / "ledger.jsonl"])
+    assert len(items) == 12
+    kinds = {lb.kind for item in items for lb in item.entries}
+    assert kinds == {"decision", "assignment", "report"}
+    assert labels_are_verbatim(tmp_path / "ledger.jsonl", [tmp_path / "a"]) > 12 * 3

@@ -57,6 +57,7 @@ def add_synth_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--questions", default=None, metavar="PATH", help="question set path (default DIR/questions.jsonl)")
     p.add_argument("--questions-per-minute", type=int, default=3)
+    p.add_argument("--ledger", default=None, metavar="PATH", help="also write the ground-truth ledger set (JSONL) here")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(func_name="synth")
     return p
@@ -69,13 +70,15 @@ def run_synth(args: argparse.Namespace, settings: Any = None) -> int:
         print("synth: --minutes must be >= 0", file=sys.stderr)
         return 2
     rep = write_archive(args.out, args.minutes, args.seed, questions_path=args.questions,
-                        questions_per_minute=args.questions_per_minute)
+                        questions_per_minute=args.questions_per_minute, ledger_path=args.ledger)
     if args.json:
         print(json.dumps(rep.to_json(), ensure_ascii=False))
     else:
         formats = ", ".join(f"{k}: {v}" for k, v in sorted(rep.by_format.items()))
         print(f"wrote {rep.minutes} SYNTHETIC minutes to {rep.out_dir} ({formats})")
         print(f"wrote {rep.questions} questions ({rep.unanswerable} unanswerable) to {rep.questions_path}")
+        if args.ledger:
+            print(f"wrote the ground-truth ledger to {args.ledger}")
     return 0
 
 
