@@ -185,10 +185,10 @@ def match(labels: Sequence[LedgerLabel], entries: Sequence[LedgerEntry]) -> list
     """A maximum one-to-one matching of labels to entries: [(label index, entry index)]."""
     # each label tries the entries that agree with it most first (same deadline, partners,
     # section), so two look-alike tasks of one minute are not paired crosswise
-    options = [
-        sorted((j for j, e in enumerate(entries) if matches(lb, e)), key=lambda j, lb=lb: -_agreement(lb, entries[j]))
-        for lb in labels
-    ]
+    options: list[list[int]] = []
+    for lb in labels:
+        fits = [j for j, e in enumerate(entries) if matches(lb, e)]
+        options.append(sorted(fits, key=lambda j, lb=lb: -_agreement(lb, entries[j])))  # type: ignore[misc]
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:

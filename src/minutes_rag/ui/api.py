@@ -11,6 +11,7 @@ from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Sectio
 
 if TYPE_CHECKING:
     from minutes_rag.config import Settings
+    from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
 
 
 class AssistantAPI(Protocol):
@@ -43,3 +44,5 @@ class AssistantAPI(Protocol):
     def not_found_text(self, lang: str) -> str: ...
 
     def answer_json(self, answer: Answer) -> dict[str, Any]: ...
+
+    def actions(self, flt: LedgerFilter) -> list[LedgerEntry]: ...
