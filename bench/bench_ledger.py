@@ -26,10 +26,7 @@ def main() -> int:
     from minutes_rag.parse import iter_source_files, load_minute
     from minutes_rag.split import split_minute
 
-    try:
-        from minutes_rag.evaluation.synth import write_archive
-    except ImportError:  # before the synth generator moved under evaluation/
-        from minutes_rag.synth import write_archive  # type: ignore[no-redef]
+    from minutes_rag.evaluation.synth import write_archive
 
     work = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
     write_archive(work / "synth", args.minutes, seed=5)
