@@ -210,3 +210,25 @@ def test_actions_json_contract_via_cli(tmp_path: Path, archive: Path, capsys, mo
     assert main(["actions", "--data-dir", str(data), "--minute", "〔1999〕1号", "--json"]) == 1
     assert "1999" in capsys.readouterr().err
     assert os.path.exists(data / "state.sqlite")
+
+
+def test_actions_writes_xlsx_and_csv_via_cli(tmp_path: Path, archive: Path, capsys, monkeypatch) -> None:
+    from openpyxl import load_workbook
+
+    from minutes_rag.cli import main
+
+    monkeypatch.setenv("MINUTES_RAG_EMBEDDER", "hash-64")
+    data = tmp_path / "data"
+    assert main(["ingest", str(archive), "--data-dir", str(data), "--json"]) == 0
+    xlsx, csv_path = tmp_path / "l.xlsx", tmp_path / "l.csv"
+    assert main(["actions", "--data-dir", str(data), "--minute", "〔2021〕3号", "--named", "--xlsx", str(xlsx)]) == 0
+    ws = load_workbook(xlsx).active
+    assert ws.max_row == 1 + 4 and ws["G1"].value == "责任单位"
+    assert {c.value for c in ws["M"][1:]} == {"〔2021〕3号 一（一）", "〔2021〕3号 二"}  # 文号 + 议题
+    assert main(["actions", "--data-dir", str(data), "--kind", "decision", "--csv", str(csv_path), "--lang", "en"]) == 0
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("No.,Meeting,Doc. number") and len(lines) == 3
+    assert "2 entries written" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # one output at a time
+        main(["actions", "--data-dir", str(data), "--json", "--csv", str(csv_path)])
+    assert exc.value.code == 2
