@@ -58,15 +58,10 @@ def main() -> int:
     ap.add_argument("--json", help="also write the per-topic results here")
     args = ap.parse_args()
 
-    try:
-        from minutes_rag.evaluation.synth import (  # after the issue-9 layout
-            TOPICS,
-            generate,
-        )
-    except ImportError:
-        from minutes_rag.synth import TOPICS, generate
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
     from minutes_rag.config import Settings
+    from minutes_rag.evaluation.synth import generate
+    from minutes_rag.evaluation.synth.vocab import TOPICS
     from minutes_rag.ledger.model import LedgerFilter
     from minutes_rag.timeline import DEFAULT_CANDIDATES, DEFAULT_FLOOR, with_candidates
 
@@ -74,7 +69,7 @@ def main() -> int:
     archive = generate(int(manifest["minutes"]), int(manifest["seed"]))
     by_file = {m.filename: m for m in archive}
 
-    assistant = Assistant(Settings.load(data_dir=args.data_dir, mode="extractive"))
+    assistant = build_assistant(Settings.load(data_dir=args.data_dir, mode="extractive"))
     index = assistant.index
     file_of = {r["minute_id"]: Path(r["source"]).name for r in index.list_minutes()}
     missing = [f for f in by_file if f not in set(file_of.values())]

@@ -272,9 +272,7 @@ class Assistant:
         self._repair_once()
         return self.retriever.retrieve(question, filters, k, boost_minutes)
 
-    def _prepare(
-        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
-    ) -> tuple[Answerer, Query, list[Hit], float, float]:
+    def _analyse(self, question: str, mode: str | None, history: Sequence[Turn]) -> tuple[Answerer, Query, float]:
         from minutes_rag.query import analyse
 
         answerer = self.answerer(mode)
@@ -283,9 +281,7 @@ class Assistant:
         # follow-up asks for the LLM: a standalone question must not wait on the model twice
         # (rewrite + answer) when the server is slow or down
         query = analyse(question, history, llm=lambda: getattr(answerer, "chat_model", None))
-        hits = self.retrieve(query, filters=filters, k=k)
-        t_retrieve = (time.perf_counter() - t0) * 1000
-        return answerer, query, hits, t_retrieve, t0
+        return answerer, query, t0
 
     def ask(
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
@@ -303,11 +299,18 @@ class Assistant:
         history: Sequence[Turn] = (), stream: bool = True,
     ) -> Iterator[str | Answer]:
         """Yields text deltas, then one final Answer."""
-        routed = self._answer_from_ledger(question, filters, history)
-        if routed is not None:
-            yield routed
-            return
-        answerer, rewritten, hits, t_retrieve, t0 = self._prepare(question, filters, k, mode, history)
+        answerer, rewritten, t0 = self._analyse(question, mode, history)
+        if rewritten.ledger is not None:
+            # a question the ledger answers (tasks of a unit, how a matter was decided, a
+            # timeline); None when the ledger has nothing for it: retrieval answers then
+            routed = self._answer_from_ledger(rewritten, filters)
+            if routed is not None:
+                ms = round((time.perf_counter() - t0) * 1000, 2)
+                yield replace(routed, question=question, rewrite=rewritten.rewrite,
+                              timings_ms={"retrieve": ms, "answer": 0.0, "total": ms})
+                return
+        hits = self.retrieve(rewritten, filters=filters, k=k)
+        t_retrieve = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         final: Answer | None = None
         if stream:
@@ -344,55 +347,11 @@ class Assistant:
             date_from=date_from, date_to=date_to, floor=DEFAULT_FLOOR if floor is None else floor,
         )
 
-    def _answer_from_ledger(self, question: str, filters: Filters, history: Sequence[Turn]) -> Answer | None:
-        """A ledger or timeline answer when the question asks for one and the ledger has it;
-        None sends the question down the retrieval path."""
-        from minutes_rag.answer.lang import detect_lang
-        from minutes_rag.answer.ledger_answer import ledger_answer, timeline_answer
-        from minutes_rag.answer.ledger_intent import detect
-        from minutes_rag.answer.rewrite import is_follow_up
+    def _answer_from_ledger(self, query: Query, filters: Filters) -> Answer | None:
+        from minutes_rag.answer.ledger_answer import answer_from_ledger
 
-        if history and is_follow_up(question):
-            return None
-        intent = detect(question)
-        if intent is None:
-            return None
-        t0 = time.perf_counter()
-        flt = replace(intent.flt, date_from=intent.flt.date_from or filters.date_from,
-                      date_to=intent.flt.date_to or filters.date_to, minute=filters.minute_id or intent.flt.minute)
-        lang = detect_lang(question)
-        if intent.kind == "timeline":
-            tl = self.timeline(intent.topic, date_from=flt.date_from, date_to=flt.date_to)
-            if not tl.entries:
-                return None
-            sids = [e.section_id for e in tl.entries]
-            answer = timeline_answer(question, intent, tl, self.index.sections_by_id(sids),
-                                     self.index.metas([e.minute_id for e in tl.entries]), lang)
-        else:
-            rows = self.actions(flt)
-            if intent.kind == "disposition":
-                rows = [e for e in rows if intent.outcome[:5] in e.outcome.lower()]
-            elif intent.kind == "decision":
-                rows = self._decisions_about(intent.topic, rows, filters)
-            if not rows:
-                return None
-            answer = ledger_answer(question, intent, rows, self.index.sections_by_id([e.section_id for e in rows]),
-                                   self.index.metas([e.minute_id for e in rows]), lang)
-        ms = round((time.perf_counter() - t0) * 1000, 2)
-        return replace(answer, timings_ms={"retrieve": ms, "answer": 0.0, "total": ms})
-
-    def _decisions_about(self, topic: str, decisions: list[LedgerEntry], filters: Filters) -> list[LedgerEntry]:
-        """The decision entries of the sections retrieval finds for ``topic`` that name it."""
-        from minutes_rag.timeline import TopicMatcher
-
-        hits = self.retrieve(topic, filters=filters, k=8)
-        spans = [(h.section.minute_id, h.section.start, h.section.end) for h in hits]
-        matcher = TopicMatcher(topic)
-        scored = [(matcher.score(f"{e.subject} {e.quote}"), e) for e in decisions
-                  if any(mid == e.minute_id and a <= e.start < b for mid, a, b in spans)]
-        best = max((sc for sc, _ in scored), default=0.0)
-        # the matter asked about, not its namesakes of other cities (东湖市… vs 枫林市… 措施)
-        return [e for sc, e in scored if sc >= 0.5 and sc >= best - 0.1]
+        return answer_from_ledger(query, filters, actions=self.actions, timeline=self.timeline,
+                                  retrieve=lambda q, f, k: self.retrieve(q, filters=f, k=k), index=self.index)
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict[str, Any]]:

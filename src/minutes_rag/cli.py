@@ -197,9 +197,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
-    assistant = Assistant(_settings(args))
+    assistant = build_assistant(_settings(args))
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print("minutes-rag: error: --from is after --to", file=sys.stderr)
         return 2

@@ -22,9 +22,10 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from minutes_rag.model import Filters, Hit
+from minutes_rag.text.lang import HAN
 
 if TYPE_CHECKING:  # the ledger is read through a callable; only its entries' shape matters here
     from minutes_rag.ledger.model import LedgerEntry
@@ -46,7 +47,7 @@ _SKIP_KINDS = frozenset({"attendance", "tail"})
 # mention, but an agenda item that discusses it is the better entry
 _KIND_RANK = {"item": 0, "paragraph": 0, "transcript": 1, "closing": 2, "preamble": 3}
 _LEDGER_RANK = {"decision": 0, "assignment": 1, "report": 2}
-_CONTENT = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]")  # a span that is more than punctuation
+_CONTENT = re.compile(f"[0-9A-Za-z{HAN}]")  # a span that is more than punctuation
 _WORD = re.compile(r"[a-z][a-z'\-]*")
 MENTION = "mention"  # the kind of an entry quoted from a sentence, not from the ledger
 
@@ -132,11 +133,13 @@ class TopicMatcher:
 
     def __init__(self, topic: str) -> None:
         from minutes_rag import glossary
-        from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords
+        from minutes_rag.answer.lang import keyword_weight
+        from minutes_rag.query.keywords import keywords
+        from minutes_rag.text.lang import detect_lang
 
         self.topic = topic
-        lang = detect_lang(topic)
-        own = _topic_keywords(topic, keywords(topic)) if lang == "zh" else keywords(topic)
+        lang = detect_lang(topic, question=True)
+        own = _topic_keywords(topic, keywords(topic, lang)) if lang == "zh" else keywords(topic, lang)
         cross = glossary.cross_terms(topic, lang=lang)
         self.keyword_sets: list[list[tuple[str, float]]] = [
             [(k, keyword_weight(k)) for k in ks] for ks in (own, cross) if ks
@@ -202,7 +205,7 @@ def _positions(low: str, kw: str) -> list[int]:
     if not kw:
         return []
     if kw.isascii() and kw.isalpha():
-        from minutes_rag.answer.lang import stem
+        from minutes_rag.text.words import stem
 
         return [m.start() for m in _WORD.finditer(low) if stem(m.group(0)) == kw]
     out: list[int] = []
@@ -232,7 +235,7 @@ class _Scored:
 def _score_section(hit: Hit, matcher: TopicMatcher) -> tuple[float, float, tuple[int, int]]:
     """The topic has to be named within one sentence (or the heading): words of it scattered
     over a section (a department in one sentence, 保障 in another) are not the topic."""
-    from minutes_rag.answer.sentences import heading_end, split_spans
+    from minutes_rag.text.sentences import heading_end, split_spans
 
     sec = hit.section
     spans = [(a, b) for a, b in split_spans(sec.text, sec.title) if _CONTENT.search(sec.text, a, b)]
@@ -328,8 +331,26 @@ def build_timeline(
 
         out.append(_entry_for(min(found, key=key), entries, matcher, text))
     out.sort(key=lambda e: (e.date or "9999", e.minute_id, e.start))
+    out = one_per_passage(out)  # the same minute filed twice is one meeting
     log.debug("timeline %r: %d candidates, %d minutes above the floor %.2f", topic, len(hits), len(out), floor)
     return Timeline(topic=topic, entries=tuple(out), date_from=date_from, date_to=date_to, candidates=len(hits))
+
+
+_P = TypeVar("_P", "TimelineEntry", "LedgerEntry")
+
+
+def one_per_passage(items: Sequence[_P]) -> list[_P]:
+    """The first of the entries that quote the same passage of the same minute: a minute
+    filed twice (another folder, another format) has two ids but is one meeting, as
+    retrieval's dedupe of identical passages already treats it."""
+    seen: set[tuple[str, str, str, str]] = set()
+    out: list[_P] = []
+    for e in items:
+        same = (e.date, e.doc_number, e.label, "".join(e.quote.split()))
+        if same not in seen:
+            seen.add(same)
+            out.append(e)
+    return out
 
 
 def with_candidates(retriever: Any, candidates: int) -> Any:

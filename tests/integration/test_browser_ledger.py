@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from minutes_rag.evaluation import synth
+from minutes_rag.evaluation.synth.vocab import TOPICS
+
 sys.path.insert(0, str(Path(__file__).parent))
-from llm_server import free_port  # noqa: E402
-from test_browser_ui import CHROMIUM, FLAGS, REPO, _wait_http  # noqa: E402
+from test_browser_ui import CHROMIUM, FLAGS, serve_app  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -29,21 +30,12 @@ SEED, MINUTES = 11, 40
 UNIT = "市住建局"
 
 
-def _synth():
-    try:
-        from minutes_rag.evaluation import synth  # the issue-9 layout
-    except ImportError:
-        from minutes_rag import synth  # type: ignore[no-redef]
-    return synth
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    synth = _synth()
     out = tmp_path_factory.mktemp("synth")
     synth.write_archive(out, MINUTES, SEED)
     minutes = synth.generate(MINUTES, SEED)
-    counts = sorted(((sum(1 for m in minutes if name in m.text), name) for name, _, _ in synth.TOPICS), reverse=True)
+    counts = sorted(((sum(1 for m in minutes if name in m.text), name) for name, _, _ in TOPICS), reverse=True)
     n, topic = counts[0]
     assert n >= 4  # the archive has a topic worth a timeline
     dates = sorted(m.date for m in minutes if topic in m.text)
@@ -53,28 +45,8 @@ def archive(tmp_path_factory):
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, archive, suzhou_path):
     folder, _, _ = archive
-    data = tmp_path_factory.mktemp("ui-ledger-data")
-    env = {**os.environ, "MINUTES_RAG_DATA_DIR": str(data), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-           "HF_HUB_DISABLE_TELEMETRY": "1", "ANONYMIZED_TELEMETRY": "False"}
-    cli = [sys.executable, "-c", "import sys; from minutes_rag.cli import main; sys.exit(main())"]
-    done = subprocess.run(cli + ["ingest", str(folder), str(suzhou_path)], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    port = free_port()
-    env["MINUTES_RAG_PORT"] = str(port)
-    log = data / "app.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_http(url, proc, log)
+    with serve_app(tmp_path_factory.mktemp("ui-ledger-data"), [folder, suzhou_path], ingest_timeout=600) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from minutes_rag.evaluation import synth
+
 pytestmark = [pytest.mark.integration]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,17 +21,8 @@ KEYS = {"date", "minute_id", "doc_number", "meeting_number", "label", "section_i
         "kind"}
 
 
-def _synth():
-    try:
-        from minutes_rag.evaluation import synth  # the issue-9 layout
-    except ImportError:
-        from minutes_rag import synth  # type: ignore[no-redef]
-    return synth
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    synth = _synth()
     folder = tmp_path_factory.mktemp("tl-synth")
     synth.write_archive(folder, MINUTES, SEED)
     data = tmp_path_factory.mktemp("tl-data")

@@ -155,3 +155,14 @@ def test_asks_for_more_candidates_while_most_pass():
 
     tl = build_timeline("老旧小区改造", many, candidates=10)
     assert asked == [10, 20, 40, 80] and len(tl.entries) == 50
+
+
+def test_a_minute_filed_twice_is_one_meeting():
+    text, secs, meta = M2
+    copy = [Section("copy-s1", "copy", s.label_path, s.kind, s.title, s.text, s.start, s.end) for s in secs]
+
+    def twice(query: str, filters: Filters, k: int) -> list[Hit]:
+        return [Hit(section=s, score=1.0, meta=meta) for s in secs + copy]
+
+    tl = build_timeline("老旧小区改造", twice)
+    assert len(tl.entries) == 1

@@ -40,6 +40,7 @@ ENTRIES = [
 class FakeAssistant:
     settings: Settings
     filters: list = field(default_factory=list)
+    llm_available: bool = False
 
     def actions(self, flt: LedgerFilter) -> list[LedgerEntry]:
         self.filters.append(flt)

@@ -8,14 +8,16 @@ open it like any other citation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from minutes_rag.model import Answer, Citation, Hit, MinuteMeta, Section
+from minutes_rag.model import Answer, Citation, Filters, Hit, MinuteMeta, Section
 
 if TYPE_CHECKING:
-    from minutes_rag.answer.ledger_intent import LedgerIntent
-    from minutes_rag.ledger.model import LedgerEntry
+    from minutes_rag.index import StateIndex
+    from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
+    from minutes_rag.query import LedgerAsk, Query
     from minutes_rag.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,14 @@ def _one_line(quote: str) -> str:
     return " ".join(quote.split())
 
 
-def _header(intent: LedgerIntent, n: int, lang: str) -> str:
-    f = intent.flt
+def _header(intent: LedgerAsk, n: int, lang: str) -> str:
+    f = intent
     year = f.date_from[:4] if f.date_from and f.date_to and f.date_from[:4] == f.date_to[:4] else ""
     since = f.date_from[:4] if f.date_from and not f.date_to else ""
     if lang == "zh":
         when = f"{year}年" if year else (f"{since}年以来" if since else "")
         if intent.kind == "assignments":
-            return f"{when}{f.dept}承担的任务（共{n}项）："
+            return f"{when}{f.unit}承担的任务（共{n}项）："
         if intent.kind == "decision":
             return f"{when}会议对{intent.topic}的决定（共{n}项）："
         if intent.kind == "disposition":
@@ -54,7 +56,7 @@ def _header(intent: LedgerIntent, n: int, lang: str) -> str:
         return f"{when}历次会议对{intent.topic}的部署（共{n}次会议，按日期排列）："
     when = f" in {year}" if year else (f" since {since}" if since else "")
     if intent.kind == "assignments":
-        return f"Tasks given to {f.dept}{when} ({n}):"
+        return f"Tasks given to {f.unit}{when} ({n}):"
     if intent.kind == "decision":
         return f"Decisions on {intent.topic}{when} ({n}):"
     if intent.kind == "disposition":
@@ -63,9 +65,9 @@ def _header(intent: LedgerIntent, n: int, lang: str) -> str:
     return f"{intent.topic}: {n} meetings{when}, in date order:"
 
 
-def _role(intent: LedgerIntent, e: LedgerEntry, lang: str) -> str:
+def _role(intent: LedgerAsk, e: LedgerEntry, lang: str) -> str:
     """For a unit's tasks: whether it leads or assists (the filter matches both)."""
-    dept = intent.flt.dept.lower()
+    dept = intent.unit.lower()
     if intent.kind != "assignments" or not dept:
         return ""
     if any(dept in u.lower() for u in e.lead):
@@ -102,11 +104,13 @@ def _answer(question: str, header: str, rows: list[tuple[Citation, str]], more: 
 
 
 def ledger_answer(
-    question: str, intent: LedgerIntent, entries: Sequence[LedgerEntry], sections: Mapping[str, Section],
+    question: str, intent: LedgerAsk, entries: Sequence[LedgerEntry], sections: Mapping[str, Section],
     metas: Mapping[str, MinuteMeta], lang: str,
 ) -> Answer:
     """An answer listing ``entries`` (already filtered), oldest first, each line cited."""
-    ordered = sorted(entries, key=lambda e: (e.date or "9999", e.minute_id, e.start))
+    from minutes_rag.timeline import one_per_passage
+
+    ordered = one_per_passage(sorted(entries, key=lambda e: (e.date or "9999", e.minute_id, e.start)))
     shown = ordered[:MAX_LINES]
     rows: list[tuple[Citation, str]] = []
     for n, e in enumerate(shown, 1):
@@ -121,7 +125,7 @@ def ledger_answer(
 
 
 def timeline_answer(
-    question: str, intent: LedgerIntent, timeline: Timeline, sections: Mapping[str, Section],
+    question: str, intent: LedgerAsk, timeline: Timeline, sections: Mapping[str, Section],
     metas: Mapping[str, MinuteMeta], lang: str,
 ) -> Answer:
     """One cited line per meeting, in date order."""
@@ -134,3 +138,57 @@ def timeline_answer(
         rows.append((cite, _one_line(e.quote)))
     return _answer(question, _header(intent, len(timeline.entries), lang), rows, len(timeline.entries) - len(shown),
                    "timeline", lang, _hits([e.section_id for e in shown], sections, metas))
+
+
+def _filter(ask: LedgerAsk, filters: Filters) -> LedgerFilter:
+    """The ledger filter for what the question asks, within the page's / CLI's filters."""
+    from minutes_rag.ledger.model import LedgerFilter
+
+    kind = {"assignments": "assignment", "decision": "decision", "disposition": "decision"}.get(ask.kind, "")
+    return LedgerFilter(minute=filters.minute_id, dept=ask.unit, kind=kind, keyword=ask.keyword,
+                        date_from=max(ask.date_from, filters.date_from), date_to=min(
+                            x for x in (ask.date_to, filters.date_to, "9999-12-31") if x))
+
+
+def answer_from_ledger(
+    query: Query, filters: Filters, *, actions: Callable[[LedgerFilter], list[LedgerEntry]],
+    timeline: Callable[..., Timeline], retrieve: Callable[[str, Filters, int], list[Hit]], index: StateIndex,
+) -> Answer | None:
+    """The answer to ``query.ledger`` read from the ledger (or a timeline), one cited line
+    per entry; None when the ledger has nothing for it (retrieval answers then)."""
+    ask = query.ledger
+    if ask is None:
+        return None
+    flt = _filter(ask, filters)
+    if flt.date_to == "9999-12-31":
+        flt = replace(flt, date_to="")
+    lang = "en" if query.lang == "en" else "zh"
+    question = query.asked or query.text
+    if ask.kind == "timeline":
+        tl = timeline(ask.topic, date_from=flt.date_from, date_to=flt.date_to)
+        if not tl.entries:
+            return None
+        return timeline_answer(question, ask, tl, index.sections_by_id([e.section_id for e in tl.entries]),
+                               index.metas([e.minute_id for e in tl.entries]), lang)
+    rows = actions(flt)
+    if ask.kind == "disposition":
+        rows = [e for e in rows if ask.outcome[:5] in e.outcome.lower()]
+    elif ask.kind == "decision":
+        rows = _decisions_about(ask.topic, rows, retrieve(ask.topic, filters, 8))
+    if not rows:
+        return None
+    return ledger_answer(question, ask, rows, index.sections_by_id([e.section_id for e in rows]),
+                         index.metas([e.minute_id for e in rows]), lang)
+
+
+def _decisions_about(topic: str, decisions: list[LedgerEntry], hits: list[Hit]) -> list[LedgerEntry]:
+    """The decision entries inside the sections retrieval found for ``topic`` that name it."""
+    from minutes_rag.timeline import TopicMatcher
+
+    spans = [(h.section.minute_id, h.section.start, h.section.end) for h in hits]
+    matcher = TopicMatcher(topic)
+    scored = [(matcher.score(f"{e.subject} {e.quote}"), e) for e in decisions
+              if any(mid == e.minute_id and a <= e.start < b for mid, a, b in spans)]
+    best = max((sc for sc, _ in scored), default=0.0)
+    # the matter asked about, not its namesakes of other cities (东湖市… vs 枫林市… 措施)
+    return [e for sc, e in scored if sc >= 0.5 and sc >= best - 0.1]

@@ -12,6 +12,7 @@ from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Sectio
 if TYPE_CHECKING:
     from minutes_rag.config import Settings
     from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
+    from minutes_rag.timeline import Timeline
 
 
 class AssistantAPI(Protocol):
@@ -46,3 +47,5 @@ class AssistantAPI(Protocol):
     def answer_json(self, answer: Answer) -> dict[str, Any]: ...
 
     def actions(self, flt: LedgerFilter) -> list[LedgerEntry]: ...
+
+    def timeline(self, topic: str, *, date_from: str = ..., date_to: str = ...) -> Timeline: ...
