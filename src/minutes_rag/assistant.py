@@ -6,6 +6,8 @@ Everything heavy (the model, Chroma, jieba) is created on first use, not here.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +15,19 @@ from typing import Any, Iterator, Sequence
 
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder, build_embedder
-from minutes_rag.errors import ConfigError
+from minutes_rag.errors import ConfigError, DenseUnavailable
 from minutes_rag.index import StateIndex
+from minutes_rag.lock import WriterLock, is_locked
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 from minutes_rag.store import ChromaStore, collection_name
+
+log = logging.getLogger(__name__)
+
+BUSY_NOTE = (
+    "the index is being updated by another process: this answer comes from the keyword index only "
+    "(an embedded Chroma is not shared between processes; use a Chroma server, `chroma run`, for that)"
+)
+DENSE_NOTE = "the vector index is unavailable ({why}): this answer comes from the keyword index only"
 
 
 class Assistant:
@@ -28,7 +39,11 @@ class Assistant:
         self._store: ChromaStore | None = None
         self._retriever = None
         self._answerers: dict[str, Any] = {}
-        self._recovered = False
+        self._checked = False
+        self._generation: int | None = None
+        self._lock: WriterLock | None = None
+        self._open_lock = threading.Lock()
+        self.notes: list[str] = []  # what the reader's self-check found (shown once, logged)
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -57,20 +72,55 @@ class Assistant:
             )
         return self._store
 
-    def _ingestor(self):
+    def writer_lock(self, *, wait: float = 0.0, on_wait=None) -> WriterLock:
+        if self._lock is None:
+            self._lock = WriterLock(self.settings.data_path)
+        self._lock.wait, self._lock.on_wait = wait, on_wait
+        return self._lock
+
+    def _ingestor(self, *, wait: float = 0.0, on_wait=None):
         from minutes_rag.ingestion import Ingestor
 
         return Ingestor(
             self.index, self.store, self.embedder,
             max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
             section_max_chars=self.settings.section_max_chars,
+            lock=self.writer_lock(wait=wait, on_wait=on_wait),
+            follow_symlinks=bool(getattr(self.settings, "follow_symlinks", False)),
         )
 
-    def _repair_once(self) -> None:
-        if not self._recovered:
-            self._recovered = True
-            if self.index.journal_pending():
-                self._ingestor().recover()
+    def _writer_elsewhere(self) -> bool:
+        """True while another process holds the writer lock (our own ingest does not count)."""
+        if self._lock is not None and self._lock.held:
+            return False
+        return is_locked(self.settings.data_path)
+
+    def _refresh(self) -> None:
+        """Readers: notice a commit by any writer (this process or another) and reopen Chroma,
+        whose embedded client keeps its index in memory; check the counts once. Readers never
+        write: repairs are the writer's (the next ingest, or ``doctor --repair``)."""
+        with self._open_lock:
+            gen = self.index.generation()
+            if self._generation is not None and gen != self._generation:
+                log.info("the index changed (generation %s -> %s): reopening it", self._generation, gen)
+                if self._store is not None:
+                    self._store.reopen()
+                self._retriever = None  # new jieba words
+            self._generation = gen
+            if not self._checked and not self._writer_elsewhere():
+                self._checked = True
+                self._self_check()
+
+    def _self_check(self) -> None:
+        from minutes_rag import doctor
+
+        check = doctor.quick_check(self.index, self.store)
+        if not check.ok:
+            self.notes = [
+                *check.problems(),
+                "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
+            ]
+            log.warning("index self-check: %s", "; ".join(self.notes))
 
     @property
     def retriever(self):
@@ -119,15 +169,39 @@ class Assistant:
 
     # -- ingest ---------------------------------------------------------------------------
     def ingest(self, paths: Sequence[str | Path], *, prune: bool = False, progress=None) -> IngestReport:
-        report = self._ingestor().run([Path(p) for p in paths], prune=prune, progress=progress)
-        self._recovered = True
+        return self.ingest_waiting(paths, prune=prune, progress=progress)
+
+    def ingest_waiting(self, paths: Sequence[str | Path], *, prune: bool = False, progress=None,
+                       wait: float = 0.0, on_wait=None) -> IngestReport:
+        """``ingest`` that waits up to ``wait`` seconds for another writer to finish."""
+        report = self._ingestor(wait=wait, on_wait=on_wait).run([Path(p) for p in paths], prune=prune, progress=progress)
+        self._checked = True
+        self.notes = []
         self._retriever = None  # pick up new jieba words
         return report
 
     # -- ask ------------------------------------------------------------------------------
     def retrieve(self, question: str, *, filters: Filters = Filters(), k: int | None = None, boost_minutes=()) -> list[Hit]:
-        self._repair_once()
-        return self.retriever.retrieve(question, filters, k, boost_minutes)
+        return self.retrieve_noted(question, filters=filters, k=k, boost_minutes=boost_minutes)[0]
+
+    def retrieve_noted(
+        self, question: str, *, filters: Filters = Filters(), k: int | None = None, boost_minutes=()
+    ) -> tuple[list[Hit], list[str]]:
+        """Hits, and the warnings a user must see (the dense index unavailable, say)."""
+        self._refresh()
+        dense = True
+        notes: list[str] = []
+        if self._writer_elsewhere() and not self.settings.chroma_url:
+            # an embedded Chroma being written by another process is not safe to read
+            dense = False
+            notes.append(BUSY_NOTE)
+        try:
+            hits = self.retriever.retrieve(question, filters, k, boost_minutes, dense=dense)
+        except DenseUnavailable as exc:
+            log.warning("dense retrieval unavailable: %s", exc)
+            notes.append(DENSE_NOTE.format(why=exc))
+            hits = self.retriever.retrieve(question, filters, k, boost_minutes, dense=False)
+        return hits, notes
 
     def _prepare(self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]):
         from minutes_rag.answer.rewrite import is_follow_up, rewrite_question
@@ -138,9 +212,11 @@ class Assistant:
         # on the model twice (rewrite + answer) when the server is slow or down
         llm = getattr(answerer, "chat_model", None) if history and is_follow_up(question) else None
         rewritten = rewrite_question(question, history, llm=llm)
-        hits = self.retrieve(rewritten.question, filters=filters, k=k, boost_minutes=rewritten.boost_minute_ids)
+        hits, notes = self.retrieve_noted(
+            rewritten.question, filters=filters, k=k, boost_minutes=rewritten.boost_minute_ids
+        )
         t_retrieve = (time.perf_counter() - t0) * 1000
-        return answerer, rewritten.question, hits, t_retrieve, t0
+        return answerer, rewritten.question, hits, t_retrieve, t0, notes
 
     def ask(
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
@@ -158,7 +234,7 @@ class Assistant:
         history: Sequence[Turn] = (), stream: bool = True,
     ) -> Iterator[str | Answer]:
         """Yields text deltas, then one final Answer."""
-        answerer, rewritten, hits, t_retrieve, t0 = self._prepare(question, filters, k, mode, history)
+        answerer, rewritten, hits, t_retrieve, t0, notes = self._prepare(question, filters, k, mode, history)
         t1 = time.perf_counter()
         final: Answer | None = None
         if stream:
@@ -177,12 +253,12 @@ class Assistant:
             "answer": round(t_answer, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        final = replace(final, question=question, hits=tuple(hits), timings_ms=timings)
+        warnings = tuple(dict.fromkeys([*notes, *self.notes, *final.warnings]))
+        final = replace(final, question=question, hits=tuple(hits), timings_ms=timings, warnings=warnings)
         yield final
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict]:
-        self._repair_once()
         return self.index.list_minutes()
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
@@ -228,6 +304,7 @@ class Assistant:
                 for h in answer.hits
             ],
             "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieve", "answer", "total")},
+            "warnings": list(answer.warnings),
         }
 
     def close(self) -> None:

@@ -38,3 +38,11 @@ class ConfigError(MinutesRagError):
 
 class AnswerError(MinutesRagError):
     """The answerer (e.g. an LLM server) failed."""
+
+
+class IndexBusy(StoreError):
+    """Another process holds the data directory's writer lock (an ingest is running)."""
+
+
+class DenseUnavailable(StoreError):
+    """The dense index (Chroma) cannot answer just now; the lexical index still can."""
