@@ -25,7 +25,7 @@ from minutes_rag.embed import Embedder
 from minutes_rag.errors import DenseUnavailable, StoreError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
-from minutes_rag.store import ChromaStore
+from minutes_rag.store import ChromaStore, _forget_system
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ def reset_embedded_store(store: ChromaStore) -> str:
     """Move a broken embedded Chroma folder aside (never delete it: it may hold evidence)."""
     path = store.data_dir / "chroma"
     store.reopen()
+    _forget_system(str(path))
     if not path.exists():
         return ""
     aside = path.with_name(f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}")

@@ -68,6 +68,8 @@ class ParsedDocument:
     path: str
     text: str
     encoding: str = ""  # for text formats: the detected encoding
+    # keys a format carries beside the text (Markdown front matter): metadata, never text
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

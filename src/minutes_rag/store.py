@@ -66,6 +66,17 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _forget_system(persist_directory: str) -> None:
+    """Chroma caches one embedded system per folder, even one that failed to open; drop it
+    so that the next open (after a repair) starts afresh instead of reusing the broken one."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:  # pragma: no cover
+        return
+    SharedSystemClient._identifier_to_system.pop(persist_directory, None)
+    SharedSystemClient._identifier_to_refcount.pop(persist_directory, None)
+
+
 class ChromaStore:
     """Dense vectors in one Chroma collection."""
 
@@ -108,6 +119,8 @@ class ChromaStore:
             except DenseUnavailable:
                 raise
             except Exception as exc:  # chromadb raises plain Exceptions for connection problems
+                if not self._url:
+                    _forget_system(str(self._data_dir / "chroma"))
                 where = f"Chroma server at {self._url}" if self._url else f"Chroma at {self._data_dir / 'chroma'}"
                 raise StoreError(f"cannot open {where}: {exc}") from exc
         return self._client

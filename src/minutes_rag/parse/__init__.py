@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -142,12 +143,17 @@ def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
     text = normalize_text(doc.text)
     if not text.strip():
         raise ParseError(str(path), "document has no text")
+    meta = extract_metadata(text)
+    # front matter only fills what the minute's own text does not say
+    title = doc.properties.get("title", "").strip()
+    if title and not meta.title:
+        meta = replace(meta, title=title[:200])
     return Minute(
         minute_id=ids.minute_id_for(path),
         source=str(path.resolve()),
         content_hash=ids.bytes_hash(data),
         text=text,
-        meta=extract_metadata(text),
+        meta=meta,
     )
 
 
