@@ -233,7 +233,11 @@ class Assistant:
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
         history: Sequence[Turn] = (), stream: bool = True,
     ) -> Iterator[str | Answer]:
-        """Yields text deltas, then one final Answer."""
+        """Yields text deltas, then one final Answer. Raises ``InvalidRequest`` for a question
+        or options that cannot be answered as given (the one check the CLI, API and UI share)."""
+        req = self.validate(question, k=k, filters=filters)
+        question, k = req.question, req.k
+        filters = replace(filters, date_from=req.date_from, date_to=req.date_to)
         answerer, rewritten, hits, t_retrieve, t0, notes = self._prepare(question, filters, k, mode, history)
         t1 = time.perf_counter()
         final: Answer | None = None
@@ -256,6 +260,16 @@ class Assistant:
         warnings = tuple(dict.fromkeys([*notes, *self.notes, *final.warnings]))
         final = replace(final, question=question, hits=tuple(hits), timings_ms=timings, warnings=warnings)
         yield final
+
+    def validate(self, question: str, *, k: object = None, filters: Filters = Filters()):
+        from minutes_rag.validation import MAX_K, MAX_QUESTION_CHARS, validate_request
+
+        s = self.settings
+        return validate_request(
+            question, k=k, date_from=filters.date_from, date_to=filters.date_to,
+            max_chars=int(getattr(s, "max_question_chars", MAX_QUESTION_CHARS)),
+            max_k=int(getattr(s, "max_k", MAX_K)),
+        )
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict]:
