@@ -25,8 +25,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -93,6 +93,8 @@ class Ingestor:
             else:
                 self.store.delete_minute_everywhere(minute_id)
             self.index.journal_end(minute_id)
+        if pending:
+            log.warning("repaired %d minute(s) whose last ingest was interrupted: %s", len(pending), ", ".join(pending))
         return len(pending)
 
     def self_check(self, report: IngestReport) -> None:
@@ -231,7 +233,7 @@ class Ingestor:
     def _failed(self, path: Path, problem: str, report: IngestReport) -> None:
         report.failed += 1
         report.errors.append({"path": str(path), "error": problem})
-        log.warning("%s: %s", path, problem)  # one line: the problem is the user's, not a bug trace
+        log.warning("skipped %s: %s", path, problem)  # one line: the problem is the user's, not a bug trace
         # a write that failed half-way (Chroma refused a batch, say) is finished now, not later
         if self.index.journal_pending():
             try:
@@ -255,3 +257,4 @@ class Ingestor:
                 self.store.delete_minute_everywhere(minute_id)
                 self.index.journal_end(minute_id)
                 report.removed += 1
+                log.info("pruned %s (%s)", minute_id, "file gone" if gone else "no longer under a scanned folder")

@@ -16,8 +16,9 @@ import hashlib
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from minutes_rag.model import Answer, Citation, Filters, Hit, Minute, MinuteMeta, Section
 
@@ -92,7 +93,7 @@ class BaselinePipeline:
         self.persist_dir = Path(persist_dir)
         self.collection = collection or ("baseline-" + _safe(getattr(embedder, "name", "embedder")))
         self._minutes: dict[str, Minute] = {}
-        self._store = None
+        self._store: Any = None
         self.chunks = 0
         self.failed: list[dict[str, str]] = []
         self.index_seconds = 0.0
@@ -103,8 +104,14 @@ class BaselinePipeline:
         """Load, split, embed and store ``paths``; returns the number of chunks."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        try:
+            from langchain_chroma import Chroma
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+        except ImportError as exc:
+            from minutes_rag.evaluation import missing_extra
+
+            raise missing_extra(exc) from exc
 
         from minutes_rag.errors import MinutesRagError
 
@@ -167,7 +174,7 @@ class BaselinePipeline:
         t1 = time.perf_counter()
         hits = tuple(self._hit(doc.page_content, doc.metadata, dist, r) for r, (doc, dist) in enumerate(found, start=1))
         if not hits:
-            text, citations = "", ()
+            text, citations = "", ()  # type: tuple[str, tuple[Citation, ...]]
         else:
             top = hits[0]
             meta = top.meta

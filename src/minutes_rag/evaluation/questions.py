@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from minutes_rag.errors import MinutesRagError
-from minutes_rag.model import Filters
+from minutes_rag.model import FILTER_FLAGS, Filters, filters_from_flags
 
 
 class QuestionSetError(MinutesRagError):
@@ -26,17 +27,11 @@ class QuestionSetError(MinutesRagError):
 
 REQUIRED = {"id": str, "question": str, "evidence": list, "answer_contains": list, "answerable": bool}
 OPTIONAL = {"filters": dict, "lang": str, "notes": str}
-# the ask flags a question may carry, and the Filters field (or "k") each becomes
+# the ask flags a question may carry, and the Filters field (or "k") each becomes (the
+# translation itself is model.filters_from_flags)
 FILTER_KEYS = {
-    "from": "date_from",
-    "to": "date_to",
-    "year": "year",
-    "meeting": "meeting_number",
-    "meeting_number": "meeting_number",
-    "doc": "doc_number",
-    "doc_number": "doc_number",
-    "minute": "minute_id",
-    "minute_id": "minute_id",
+    **{flag: FILTER_FLAGS[flag] for flag in
+       ("from", "to", "year", "meeting", "meeting_number", "doc", "doc_number", "minute", "minute_id")},
     "k": "k",
 }
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -153,15 +148,9 @@ def load_questions(paths: Iterable[str | Path]) -> list[Question]:
 
 def filters_for(q: Question) -> tuple[Filters, int | None]:
     """The question's filters as :class:`Filters`, and its ``k`` (None: the run's k)."""
-    values: dict[str, Any] = {}
-    k = None
-    for key, value in q.filters.items():
-        target = FILTER_KEYS[key]
-        if target == "k":
-            k = int(value)
-        else:
-            values[target] = value
-    return Filters(**values), k
+    k = q.filters.get("k")
+    flags = {key: value for key, value in q.filters.items() if key != "k"}
+    return filters_from_flags(flags), (int(k) if k is not None else None)
 
 
 def dump_questions(questions: Iterable[Question]) -> str:

@@ -11,8 +11,8 @@ import errno
 import os
 import stat
 from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from minutes_rag import ids
 from minutes_rag.errors import ParseError, UnsupportedFormat
