@@ -27,6 +27,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,9 +36,12 @@ from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
 from minutes_rag.lexical import add_user_words
-from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.lock import WriterLock
+from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.store import ChromaStore
+
+if TYPE_CHECKING:
+    from minutes_rag.doctor import CheckReport
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +83,7 @@ class Ingestor:
         self.section_max_chars = section_max_chars
         self.lock = lock
         self.follow_symlinks = follow_symlinks
-        self.check = None  # the doctor's CheckReport of the last run
+        self.check: CheckReport | None = None  # the doctor's report of the last run
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
         """Finish interrupted writes (writer lock held): drop Chroma vectors SQLite does not

@@ -8,7 +8,6 @@ import zipfile
 from minutes_rag.errors import ParseError
 from minutes_rag.model import ParsedDocument
 
-
 # A .docx is a zip: its size on disk says little about what it unpacks to (a 0.5 MB zip
 # bomb grew to 3.5 GB). python-docx unpacks every part into memory and lxml parses the XML
 # parts, so the unpacked total and the number of entries are bounded before it starts.
