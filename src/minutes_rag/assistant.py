@@ -483,5 +483,7 @@ class Assistant:
         }
 
     def close(self) -> None:
+        if self._store is not None:
+            self._store.reopen()  # closes the Chroma client
         if self._index is not None:
             self._index.close()

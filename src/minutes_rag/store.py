@@ -115,6 +115,10 @@ class ChromaStore:
                     path = self._data_dir / "chroma"
                     if not self.create and not (path / "chroma.sqlite3").exists():
                         raise DenseUnavailable(f"there is no vector index at {path} yet")
+                    if not (path / "chroma.sqlite3").exists():
+                        # a store deleted under a running process: Chroma's cached system for
+                        # the folder still holds the old one in memory
+                        _forget_system(str(path))
                     path.mkdir(parents=True, exist_ok=True)
                     self._client = chromadb.PersistentClient(path=str(path), settings=settings)
             except DenseUnavailable:
