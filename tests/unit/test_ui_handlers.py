@@ -276,3 +276,25 @@ def test_the_server_refuses_uploads_over_the_limit(tmp_path):
         app.close()
     assert small.status_code == 200
     assert big.status_code == 413
+
+
+# -- hardening (issue 10): validation, index notes --------------------------------------------
+
+def test_ui_dates_are_validated_as_dates_and_notes_are_shown(tmp_path) -> None:
+    from minutes_rag.assistant import BUSY_NOTE, DENSE_NOTE
+    from minutes_rag.errors import InvalidRequest
+    from minutes_rag.ui import render
+    from minutes_rag.ui.handlers import check_date, invalid_message, localise_warning
+
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        check_date("2020-13-45", "en")
+    assert check_date("2020-02-29", "en") == "2020-02-29"
+    assert "仅来自关键词检索" in localise_warning(BUSY_NOTE, "zh")
+    zh = localise_warning(DENSE_NOTE.format(why="the Chroma server at http://x did not answer"), "zh")
+    assert "向量索引暂不可用" in zh and "the Chroma server at http://x" in zh
+    assert localise_warning("something else", "zh") == "something else"
+    assert "上限为 2000 字" in invalid_message(
+        InvalidRequest("question", "the question is 5000 characters long; the limit is 2000: please shorten it"), "zh")
+    view = render.TurnView(question="q", text="a", warnings=["<b>note</b>"])
+    html = render.turn_html(view, 0, "en")
+    assert 'class="answer-warning">&lt;b&gt;note&lt;/b&gt;</div>' in html

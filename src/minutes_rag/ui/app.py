@@ -72,6 +72,9 @@ CSS = """
 .answer-pending { color: var(--body-text-color-subdued); font-style: italic; }
 .answer-not-found { color: var(--body-text-color-subdued); }
 .answer-error { color: #b42318; }
+.answer-warnings { margin-top: 6px; }
+.answer-warning { font-size: 0.85em; color: #93370d; background: #fffaeb; border-left: 3px solid #f79009;
+  padding: 2px 8px; margin-top: 2px; }
 .mode-badge { flex: none; font-size: 0.75em; border: 1px solid var(--border-color-primary); border-radius: 10px;
   padding: 0 6px; margin-top: 3px; }
 .cite-marker { color: var(--link-text-color); text-decoration: none; font-weight: 600; cursor: pointer; }
