@@ -267,18 +267,27 @@ def parse_auth(value: str) -> tuple[str, str] | None:
 
 
 def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False):
-    """Serves a built page with the settings' host, port, auth and upload limit."""
-    return app.queue(default_concurrency_limit=4).launch(
+    """Serves a built page with the settings' host, port, auth and upload limit. With auth,
+    the gate (``ui.gate``) answers nothing but the login page without a session."""
+    auth = parse_auth(settings.auth)
+    out = app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host,
         server_port=int(settings.port),
-        auth=parse_auth(settings.auth),
+        auth=auth,
         max_file_size=int(float(settings.max_upload_mb) * 1024 * 1024),  # bytes
         css=CSS,
         show_error=True,
         footer_links=["api"],
-        prevent_thread_lock=prevent_thread_lock,
+        prevent_thread_lock=True,  # the gate goes in before anyone is served the page
         quiet=quiet,
     )
+    if auth is not None:
+        from minutes_rag.ui import gate
+
+        gate.install(app.server_app)
+    if not prevent_thread_lock:
+        app.block_thread()
+    return out
 
 
 def launch(settings: Settings) -> None:
