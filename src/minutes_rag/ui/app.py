@@ -6,6 +6,7 @@ and this module is imported only when the UI starts.
 """
 
 
+import logging
 import os
 import threading
 from typing import Any
@@ -15,6 +16,8 @@ from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
+
+log = logging.getLogger(__name__)
 
 API_NAME = "ask"  # gradio_client: Client(url).predict(question, ..., api_name="/ask")
 
@@ -246,7 +249,9 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
             try:
                 return h.api_ask(question, date_from, date_to, minute_id, mode)
             except ValueError as exc:
-                raise gr.Error(str(exc)) from exc
+                # a refused request is handled: one log line, not Gradio's default traceback
+                log.info("API request refused: %s", exc)
+                raise gr.Error(str(exc), print_exception=False) from exc
 
         gr.api(ask, api_name=API_NAME)
 
