@@ -298,3 +298,24 @@ def test_ui_dates_are_validated_as_dates_and_notes_are_shown(tmp_path) -> None:
     view = render.TurnView(question="q", text="a", warnings=["<b>note</b>"])
     html = render.turn_html(view, 0, "en")
     assert 'class="answer-warning">&lt;b&gt;note&lt;/b&gt;</div>' in html
+
+
+def test_an_upload_while_another_process_ingests_says_so(tmp_path) -> None:
+    from test_index_safety import hold_lock_in_another_process
+
+    from minutes_rag.embed import HashEmbedder
+
+    data = tmp_path / "data"
+    data.mkdir()
+    a = Assistant(Settings.load(env={}, data_dir=str(data)), embedder=HashEmbedder(64))
+    h = Handlers(a, upload_dir=tmp_path / "up")
+    f = tmp_path / "m.txt"
+    f.write_text("某市人民政府常务会议纪要\n\n一、审议《方案》\n\n会议原则同意。\n", encoding="utf-8")
+    proc = hold_lock_in_another_process(data)
+    try:
+        html = h.ingest([str(f)], "en")
+    finally:
+        proc.kill()
+        proc.wait()
+    assert f"being updated by process {proc.pid}" in html
+    assert "1 added" in h.ingest([str(f)], "en") and a.index.minute_count() == 1

@@ -259,8 +259,12 @@ class Handlers:
             if progress is not None:
                 progress(done / max(total, 1), Path(path).name)
 
-        with self.lock:
-            report = self.assistant.ingest(accepted, progress=on_progress)
+        try:
+            with self.lock:
+                report = self.assistant.ingest(accepted, progress=on_progress)
+        except MinutesRagError as exc:  # another process is ingesting, a read-only index, ...
+            log.warning("upload not ingested: %s", exc)
+            return render.ingest_html(t("error", lang, msg=str(exc)), errors, lang)
         for e in report.errors:
             errors.append((Path(e.get("path", "")).name, e.get("error", "")))
         summary = t(
