@@ -300,7 +300,7 @@ def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         sys.stdout.write(markdown_table(setting_flags(parser)))
         return 0
     settings = Settings.load()
-    _print_json({name: str(getattr(settings, name)) for name in Settings.model_fields})
+    _print_json(settings.model_dump(mode="json"))  # the API key shows as "**********"
     return 0
 
 

@@ -341,24 +341,9 @@ class StateIndex:
             return None
         sql: list[str] = ["SELECT minute_id FROM minutes WHERE 1=1"]
         args: list[Any] = []
-        if filters.date_from:
-            sql.append("AND date >= ?")
-            args.append(int(filters.date_from.replace("-", "")))
-        if filters.date_to:
-            sql.append("AND date <= ?")
-            args.append(int(filters.date_to.replace("-", "")))
-        if filters.year is not None:
-            sql.append("AND date BETWEEN ? AND ?")
-            args += [filters.year * 10000, filters.year * 10000 + 9999]
-        if filters.meeting_number is not None:
-            sql.append("AND meeting_number = ?")
-            args.append(filters.meeting_number)
-        if filters.doc_number:
-            sql.append("AND doc_number = ?")
-            args.append(filters.doc_number)
-        if filters.minute_id:
-            sql.append("AND minute_id = ?")
-            args.append(filters.minute_id)
+        for column, op, value in filters.conditions():  # columns and ops from a fixed set
+            sql.append(f"AND {column} {op} ?")
+            args.append(value)
         return [r[0] for r in self._q(" ".join(sql), args)]
 
     # -- lexical search ------------------------------------------------------------------

@@ -58,7 +58,7 @@ class MinuteMeta:
         d["attendees"] = tuple(d.get("attendees") or ())
         d["observers"] = tuple(Observer(**o) for o in d.get("observers") or ())
         d["item_numbers"] = tuple(d.get("item_numbers") or ())
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
@@ -227,6 +227,26 @@ class Filters:
 
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def conditions(self) -> list[tuple[str, str, str | int]]:
+        """The filters as ``(field, op, value)`` conditions over a minute's stored fields, for
+        a store to turn into its own query (SQL, a Chroma ``where``). Fields: ``date``
+        (YYYYMMDD as an int, the way Chroma compares numbers), ``meeting_number``,
+        ``doc_number``, ``minute_id``; ops: ``>=``, ``<=``, ``=``. A year is a date range."""
+        out: list[tuple[str, str, str | int]] = []
+        if self.date_from:
+            out.append(("date", ">=", int(self.date_from.replace("-", ""))))
+        if self.date_to:
+            out.append(("date", "<=", int(self.date_to.replace("-", ""))))
+        if self.year is not None:
+            out += [("date", ">=", self.year * 10000), ("date", "<=", self.year * 10000 + 9999)]
+        if self.meeting_number is not None:
+            out.append(("meeting_number", "=", self.meeting_number))
+        if self.doc_number:
+            out.append(("doc_number", "=", self.doc_number))
+        if self.minute_id:
+            out.append(("minute_id", "=", self.minute_id))
+        return out
 
     def minute_as_doc_number(self) -> Filters | None:
         """These filters with the minute flag read as a document number (``--minute 〔2020〕21号``

@@ -15,7 +15,7 @@ from minutes_rag.embed import Embedder
 from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
-from minutes_rag.references import References
+from minutes_rag.query.references import References
 from minutes_rag.store import ChromaStore
 
 # The one table of section-kind weights, applied once, to the fused score (the answerers
@@ -25,15 +25,15 @@ from minutes_rag.store import ChromaStore
 # substance. Closing: a few lines after the last item (often a study session, 学法专题) that
 # rarely match a topic by chance, so a light penalty is enough. Transcript: what was said,
 # before what was decided.
-KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.8}
-_MEETING_PARTS = ("preamble", "attendance", "tail", "closing")
+KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.6}
 _KIND_WEIGHT = KIND_WEIGHT  # the former name
 
 
 def kind_weight(kind: str, query: Query) -> float:
-    """The weight of a section of ``kind`` for ``query``: the parts around the agenda are not
-    penalised for a question about the meeting itself (who chaired, when it was held)."""
-    if query.intents and kind in _MEETING_PARTS:
+    """The weight of a section of ``kind`` for ``query``: the parts of a minute that hold the
+    answer to the question's intents (the attendance block for "who attended?", the opening
+    for "who chaired?") are not penalised; every other part keeps its table weight."""
+    if query.intents and kind in wanted_kinds(query.intents):
         return 1.0
     return KIND_WEIGHT.get(kind, 1.0)
 

@@ -7,15 +7,13 @@ than a bound is refused with a message (it would only slow every other user down
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from dataclasses import dataclass
 
 from minutes_rag.errors import InvalidRequest
+from minutes_rag.text.patterns import is_iso_date
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass(frozen=True)
@@ -31,14 +29,10 @@ def parse_date(value: str | None, field: str = "date") -> str:
     text = (value or "").strip()
     if not text:
         return ""
-    # fromisoformat alone also takes 20200630 and week dates: keep the one documented form
-    if not _ISO_DAY.match(text):
+    # one convention for what a YYYY-MM-DD date is (text.patterns): a real day, one form
+    if not is_iso_date(text):
         raise InvalidRequest(field, f"{field}: {text!r} is not a date (use YYYY-MM-DD, e.g. 2020-06-30)")
-    try:
-        day = _dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidRequest(field, f"{field}: {text!r} is not a date (use YYYY-MM-DD, e.g. 2020-06-30)") from None
-    return day.isoformat()
+    return text
 
 
 def parse_k(value: object, *, max_k: int = MAX_K) -> int | None:

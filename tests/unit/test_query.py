@@ -14,12 +14,13 @@ from langchain_core.messages import AIMessage
 
 import minutes_rag.answer.lang as answer_lang
 import minutes_rag.query as query_module
+import minutes_rag.query.followup as followup
 from minutes_rag.answer import ExtractiveAnswerer, metadata_kind
 from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
 from minutes_rag.embed import HashEmbedder
 from minutes_rag.model import Answer, Citation, Filters, Turn, filters_from_flags
-from minutes_rag.query import analyse
+from minutes_rag.query import analyse, wanted_kinds
 from minutes_rag.retrieve import KIND_WEIGHT, RetrievalConfig, Retriever, kind_weight
 
 # -- the three questions of issue 9: one intent (or none) everywhere --------------------------
@@ -88,7 +89,7 @@ def test_retrieval_and_answerer_read_the_same_intent(question: str, intent: str)
     found = _retriever().retrieve(q, k=5)
     assert any("metadata" in h.sources for h in found) == bool(intent)
     preamble = next(h for h in found if h.section.kind == "preamble")
-    assert preamble.weight == (1.0 if intent else KIND_WEIGHT["preamble"])
+    assert preamble.weight == (1.0 if "preamble" in wanted_kinds(q.intents) and intent else KIND_WEIGHT["preamble"])
 
 
 def test_a_date_question_is_answered_with_the_date_line() -> None:
@@ -103,7 +104,11 @@ def test_kind_weights_come_from_one_table() -> None:
     for kind, w in KIND_WEIGHT.items():
         assert kind_weight(kind, content) == w
     assert kind_weight("item", content) == 1.0
+    # the parts that hold the answer to the intent are not penalised, the others are
     assert kind_weight("preamble", meeting) == 1.0 and kind_weight("transcript", meeting) == KIND_WEIGHT["transcript"]
+    assert kind_weight("attendance", meeting) == KIND_WEIGHT["attendance"]
+    attended = analyse("哪些人出席了会议？")
+    assert kind_weight("attendance", attended) == 1.0 and kind_weight("preamble", attended) == KIND_WEIGHT["preamble"]
 
 
 def test_the_answerer_weighs_a_section_by_the_weight_retrieval_gave_it_not_by_its_kind() -> None:
@@ -152,18 +157,20 @@ def assistant(tmp_path: Path) -> Assistant:
 
 def test_the_question_is_analysed_once_per_ask(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"analyse": 0, "keywords": 0}
-    real_analyse, real_keywords = query_module.analyse, answer_lang.keywords
+    real_analyse, real_keywords = query_module.analyse, query_module.keywords
 
     def counting_analyse(*args: Any, **kwargs: Any) -> Any:
         calls["analyse"] += 1
         return real_analyse(*args, **kwargs)
 
-    def counting_keywords(text: str) -> list[str]:
+    def counting_keywords(text: str, lang: Any = None) -> list[str]:
         calls["keywords"] += 1
-        return real_keywords(text)
+        return real_keywords(text, lang)
 
     monkeypatch.setattr(query_module, "analyse", counting_analyse)
-    monkeypatch.setattr(answer_lang, "keywords", counting_keywords)
+    # every name the keyword rule is reachable by
+    for module in (query_module, followup, answer_lang):
+        monkeypatch.setattr(module, "keywords", counting_keywords)
     ans = assistant.ask("某市垃圾分类实施方案由哪个部门修改完善？")
     assert ans.found
     assert calls == {"analyse": 1, "keywords": 1}
@@ -213,3 +220,15 @@ def test_filters_from_flags_is_the_one_translation() -> None:
     assert Filters(minute_id="m1").minute_as_doc_number() is None
     with pytest.raises(KeyError):
         filters_from_flags({"until": "2020-01-01"})
+
+
+def test_the_state_index_filters_through_the_shared_conditions(assistant: Assistant) -> None:
+    (only,) = [m["minute_id"] for m in assistant.list_minutes()]
+    index = assistant.index
+    assert index.minute_ids_matching(Filters(year=2021)) == [only]
+    assert index.minute_ids_matching(Filters(year=2020)) == []
+    assert index.minute_ids_matching(filters_from_flags({"from": "2021-02-05", "to": "2021-02-05"})) == [only]
+    assert index.minute_ids_matching(filters_from_flags({"doc": "[2021]3号", "meeting": 110})) == [only]
+    assert index.minute_ids_matching(Filters(meeting_number=111)) == []
+    assert Filters(year=2021, minute_id="m").conditions() == [
+        ("date", ">=", 20210000), ("date", "<=", 20219999), ("minute_id", "=", "m")]

@@ -10,8 +10,8 @@ flagged (warning "no valid citation").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from minutes_rag.answer.base import make_citation
 from minutes_rag.answer.lang import is_not_found_reply, not_found_text, stem

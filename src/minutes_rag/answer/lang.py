@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from minutes_rag.query.keywords import LATIN_WORD as _LATIN_WORD
+from minutes_rag.query.keywords import keywords
 from minutes_rag.text.lang import HAN_RE, Lang
 from minutes_rag.text.lang import detect_lang as _detect_lang
-from minutes_rag.text.words import EN_QUESTION_STOPWORDS, ZH_QUESTION_STOPWORDS, stem, zh_words
+from minutes_rag.text.words import stem
 
 __all__ = ["NOT_FOUND", "detect_lang", "is_not_found_reply", "keyword_weight", "keywords", "not_found_text",
            "stem", "text_matcher"]
@@ -24,7 +26,6 @@ NOT_FOUND = {
 }
 
 _CJK = HAN_RE
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*")
 
 
 def detect_lang(text: str) -> Lang:
@@ -41,48 +42,6 @@ def is_not_found_reply(text: str) -> bool:
     """True when a reply is (essentially) the not-found sentence, in either language."""
     t = re.sub(r"\s+", "", text or "").lower()
     return any(re.sub(r"\s+", "", s).lower().rstrip("。.") in t for s in NOT_FOUND.values())
-
-
-def keywords(question: str) -> list[str]:
-    """Content keywords of a question, in order, without duplicates.
-
-    Chinese: jieba words of 2+ characters (or numbers) that are not question/filler words;
-    embedded Latin words are kept too. English: stemmed words, minus stopwords.
-    """
-    out: list[str] = []
-    if detect_lang(question) == "zh":
-        for tok in zh_words(question):
-            tok = tok.strip()
-            if not tok or tok in ZH_QUESTION_STOPWORDS:
-                continue
-            if _CJK.search(tok):
-                if len(tok) < 2:
-                    continue
-                # jieba keeps e.g. "会议研究" together; drop a leading/trailing filler word
-                for sw in ("会议", "纪要"):
-                    if tok.startswith(sw) and len(tok) > len(sw) + 1:
-                        tok = tok[len(sw):]
-                if tok in ZH_QUESTION_STOPWORDS:
-                    continue
-            elif tok.isascii():
-                if not re.search(r"[A-Za-z0-9]", tok):
-                    continue
-                tok = stem(tok) if tok.isalpha() else tok
-                if tok in EN_QUESTION_STOPWORDS:
-                    continue
-            else:
-                continue
-            out.append(tok)
-    else:
-        for m in _LATIN_WORD.finditer(question):
-            w = m.group(0)
-            if w.lower() in EN_QUESTION_STOPWORDS:
-                continue
-            s = stem(w) if w[0].isalpha() else w
-            if s in EN_QUESTION_STOPWORDS or (len(s) < 2 and not s.isdigit()):
-                continue
-            out.append(s)
-    return list(dict.fromkeys(out))
 
 
 def keyword_weight(kw: str) -> float:

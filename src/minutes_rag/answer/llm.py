@@ -8,6 +8,7 @@ cannot be reached or times out, the extractive answer is given instead, with mod
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,8 @@ from minutes_rag.answer.prompts import build_messages
 from minutes_rag.errors import AnswerError
 from minutes_rag.model import Answer, Hit, Turn
 from minutes_rag.query import Query, as_query
+
+log = logging.getLogger(__name__)
 
 FALLBACK_MODE = "llm-fallback-extractive"
 
@@ -92,7 +95,8 @@ class LLMAnswerer:
         (bad GGUF path, missing package): answering then falls back with a warning."""
         try:
             return self._get_model()
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - building a model raises many kinds; answering falls back
+            log.warning("the chat model cannot be built (%s: %s)", type(exc).__name__, exc)
             return None
 
     def answer(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
@@ -117,8 +121,9 @@ class LLMAnswerer:
                 if delta:
                     parts.append(delta)
                     yield delta
-        except Exception as exc:  # any failure of the model or server: answer anyway
+        except Exception as exc:  # noqa: BLE001 - any failure of the model or server: answer anyway
             reason = describe_failure(exc, self.timeout, self.where)
+            log.warning("%s", reason)
             fb = self.fallback.answer(q, hits, history)
             fb = replace(fb, mode=FALLBACK_MODE, warnings=(*fb.warnings, reason), timings_ms={"answer": clock.ms()})
             # streamed consumers that only concatenate deltas still get a readable answer

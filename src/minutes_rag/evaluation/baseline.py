@@ -51,19 +51,14 @@ def _embeddings_adapter(embedder: Any):
 
 def where_for(filters: Filters) -> dict[str, Any] | None:
     """Chroma ``where`` for our Filters over the chunk metadata the baseline stores."""
+    ops = {">=": "$gte", "<=": "$lte"}
     conds: list[dict[str, Any]] = []
-    if filters.date_from:
-        conds.append({"date_int": {"$gte": int(filters.date_from.replace("-", ""))}})
-    if filters.date_to:
-        conds.append({"date_int": {"$lte": int(filters.date_to.replace("-", ""))}})
-    if filters.year is not None:
-        conds.append({"year": filters.year})
-    if filters.meeting_number is not None:
-        conds.append({"meeting_number": filters.meeting_number})
-    if filters.doc_number:
-        conds.append({"doc_number": filters.doc_number})
-    if filters.minute_id:  # an id or a document number, as the ask flag takes
-        conds.append({"$or": [{"minute_id": filters.minute_id}, {"doc_number": filters.minute_id}]})
+    for field, op, value in filters.conditions():
+        if field == "minute_id":  # an id or a document number, as the ask flag takes
+            conds.append({"$or": [{"minute_id": value}, {"doc_number": value}]})
+        else:
+            key = "date_int" if field == "date" else field
+            conds.append({key: {ops[op]: value}} if op in ops else {key: value})
     if not conds:
         return None
     return conds[0] if len(conds) == 1 else {"$and": conds}

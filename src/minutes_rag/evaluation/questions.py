@@ -11,7 +11,6 @@ Errors name the file and the line, so that a broken set is fixed in one look.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from minutes_rag.errors import MinutesRagError
 from minutes_rag.model import FILTER_FLAGS, Filters, filters_from_flags
+from minutes_rag.text.patterns import is_iso_date
 
 
 class QuestionSetError(MinutesRagError):
@@ -34,7 +34,6 @@ FILTER_KEYS = {
        ("from", "to", "year", "meeting", "meeting_number", "doc", "doc_number", "minute", "minute_id")},
     "k": "k",
 }
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def parse_question(obj: Any, where: str) -> Question:
         if key not in FILTER_KEYS:
             raise QuestionSetError(f"{where}: unknown filter {key!r} (use {', '.join(sorted(FILTER_KEYS))})")
         target = FILTER_KEYS[key]
-        if target in ("date_from", "date_to") and not (isinstance(value, str) and _DATE.match(value)):
+        if target in ("date_from", "date_to") and not (isinstance(value, str) and is_iso_date(value)):
             raise QuestionSetError(f"{where}: filter {key!r} must be a date YYYY-MM-DD, got {value!r}")
         if target in ("year", "meeting_number", "k") and not (isinstance(value, int) and not isinstance(value, bool)):
             raise QuestionSetError(f"{where}: filter {key!r} must be an integer, got {value!r}")

@@ -15,11 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from minutes_rag.glossary import cross_terms, expand_query
+from minutes_rag.lexical import tokenize
 from minutes_rag.model import Turn
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 from minutes_rag.query.intents import INTENTS, Intent, cue, find_intents, wanted_kinds
-from minutes_rag.references import References, find_references
+from minutes_rag.query.keywords import keywords
+from minutes_rag.query.references import References, find_references
 from minutes_rag.text.lang import Lang, detect_lang
+from minutes_rag.text.words import stem
 
 __all__ = [
     "INTENTS",
@@ -73,18 +77,12 @@ class Query:
 
 
 def _analyse_text(text: str) -> dict[str, Any]:
-    # imported on use: the answer layer's keyword rule, the lexical tokenizer and the
-    # glossary load jieba and package data, and the answerers import this package
-    from minutes_rag.answer.lang import keywords, stem
-    from minutes_rag.glossary import cross_terms, expand_query
-    from minutes_rag.lexical import tokenize
-
     lang = detect_lang(text, question=True)
     expanded = expand_query(text)
     return {
         "text": text,
         "lang": lang,
-        "keywords": tuple(keywords(text)),
+        "keywords": tuple(keywords(text, lang)),
         "tokens": tuple(tokenize(expanded, for_query=True)),
         "expanded": expanded,
         "cross_terms": tuple(cross_terms(text, lang=lang)),

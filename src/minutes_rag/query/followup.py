@@ -17,18 +17,11 @@ from typing import Any
 
 from minutes_rag.model import Turn
 from minutes_rag.query.intents import find_intents
+from minutes_rag.query.keywords import keywords
 from minutes_rag.text.lang import detect_lang
 from minutes_rag.text.patterns import DOC_NUMBER_CORE, ISO_DATE, ZH_MEETING_ORDINAL
 
 log = logging.getLogger(__name__)
-
-
-def keywords(question: str) -> list[str]:
-    # the question's content words: the answer layer's rule, imported on use so that the
-    # query package does not load the answerers (they import it)
-    from minutes_rag.answer.lang import keywords as _keywords
-
-    return _keywords(question)
 
 
 @dataclass(frozen=True)

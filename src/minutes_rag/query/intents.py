@@ -24,9 +24,6 @@ class Intent:
     kinds: tuple[str, ...]  # the section kinds that hold the answer, best first
 
 
-# a meeting date as minutes write it (text.patterns.DATE: 2020年6月30日, January 12, 2011,
-# Jan. 12, 2011, 2011-01-12 ...), or a "12TH DAY OF" whose month is on the next line
-_DATE = DATE + r"|\d{1,2}(?:st|nd|rd|th)?\s+DAY\s+OF"
 _ATTENDANCE = ("attendance", "tail")
 
 # In priority order: the first intent a question matches is its main one (Query.intent).
@@ -83,7 +80,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:什么时候|何时|哪天|哪一天|日期|几月几日|时间).{0,8}(?:召开|举行|开会|开的)"
             r"|(?:召开|举行|开会).{0,6}(?:时间|日期)|会议(?:的)?(?:日期|时间)"
             r"|\b(?:what|which)\s+(?:date|day)\b|\bwhen\b.*\b(?:held|meet|met|meeting|convened?)\b", re.I),
-        re.compile(_DATE, re.I),
+        re.compile(DATE, re.I),  # a date as minutes write it (2020年6月30日, 12TH DAY OF JANUARY, 2011)
         ("preamble",),
     ),
 )

@@ -143,6 +143,12 @@ ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d
 DATE = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in (ZH_DATE.pattern, *(d.pattern for d in _EN_DATES), ISO_DATE.pattern))
 
 
+def is_iso_date(value: str) -> bool:
+    """Whether ``value`` is a date written YYYY-MM-DD (the form filters and metadata use)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return m is not None and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+
+
 def zh_date_iso(m: re.Match[str]) -> str:
     """The ISO form of a ``ZH_DATE`` match ("" if it is no real date)."""
     return to_iso(cn_to_int(m.group(1)), cn_to_int(m.group(2)), cn_to_int(m.group(3)))

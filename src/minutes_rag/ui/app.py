@@ -111,7 +111,7 @@ def _labels(lang: str, llm: bool, mb: float) -> dict[str, Any]:
     }
 
 
-def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None):
+def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None) -> Any:
     """The page around ``assistant`` (anything with the Assistant API); not launched."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
@@ -271,7 +271,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False):
+def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
     """Serves a built page with the settings' host, port, auth and upload limit. With auth,
     the gate (``ui.gate``) answers nothing but the login page without a session."""
     auth = parse_auth(settings.auth)
