@@ -137,6 +137,7 @@ def test_a_reader_leaves_an_interrupted_write_to_the_writer(tmp_path: Path, arch
     assert reader.index.journal_pending() and set(a.store.all_ids()) == before
 
 
+@pytest.mark.timeout(180)
 def test_a_reader_sees_what_another_process_ingested(tmp_path: Path, archive: Path) -> None:
     data = tmp_path / "data"
     (archive / "b.txt").unlink()
@@ -281,3 +282,23 @@ def test_a_read_only_index_can_be_listed_and_asked(tmp_path: Path, archive: Path
     assert r.ask("垃圾分类实施方案").citations
     with pytest.raises(Exception):
         r.index.touch_file("x", 1, 1)
+
+
+@pytest.mark.timeout(180)  # two real CLI processes on a shared 2-core machine
+def test_two_ingests_started_at_once_into_a_new_data_dir(tmp_path: Path, archive: Path) -> None:
+    """They used to fail files with Chroma-internal errors ("table collections already
+    exists"): now one waits for the other, and both succeed."""
+    data = tmp_path / "new-data"
+    env = {**os.environ, "PYTHONPATH": SRC, "MINUTES_RAG_EMBEDDER": "hash-64"}
+    cmd = [sys.executable, "-m", "minutes_rag.cli", "ingest", str(archive), "--data-dir", str(data), "--json",
+           "--wait", "120"]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-500:] for o in outs]
+    import json
+
+    reports = [json.loads(o[0]) for o in outs]
+    assert sorted(r["minutes"]["added"] for r in reports) == [0, 2]
+    assert all(r["errors"] == [] for r in reports)
+    a, _ = make_assistant(data)
+    assert consistent(a)
