@@ -227,7 +227,8 @@ def repair(
         report.removed = len(report.strays)
     if report.rebuilt or report.removed:
         index.bump_generation()
-        log.warning(
+        # info, not warning: the caller shows it (ingest's warnings, doctor's output)
+        log.info(
             "the vector index %s did not match the state database: %d vectors rebuilt from the cache, "
             "%d stray vectors removed", store.collection_name, report.rebuilt, report.removed,
         )
