@@ -328,6 +328,10 @@ class Assistant:
         self._checked = True
         self.notes = []
         self._retriever = None  # pick up new jieba words
+        # our own writes are already in our Chroma client: no reopen for them (a reopen
+        # closes the client under any question being answered in another thread)
+        with self._open_lock:
+            self._generation = self.index.generation()
         return report
 
     # -- ask ------------------------------------------------------------------------------
