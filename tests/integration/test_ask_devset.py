@@ -144,7 +144,9 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
                      str(dev_assistant.settings.data_path), "--json", "--k", "4"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) == {"question", "answer", "mode", "citations", "retrieved", "timings_ms"}
+    # "rewrite" and "warnings" extend the contract compatibly
+    assert set(out) == {"question", "answer", "mode", "citations", "retrieved", "timings_ms", "rewrite", "warnings"}
+    assert out["warnings"] == []
     assert out["mode"] == "extractive"
     assert set(out["timings_ms"]) == {"retrieve", "answer", "total"}
     assert 0 < len(out["retrieved"]) <= 4
