@@ -187,8 +187,8 @@ def kill_once(work: Path, scenario: str, ref: Reference, template: Path, rng: ra
     shutil.rmtree(data, ignore_errors=True)
     shutil.copytree(template, data)
     prune = scenario == "prune"
-    # spread the kill over the whole run, imports included (most of the writes are late)
-    delay = rng.uniform(0.2, ref.seconds * 1.05)
+    # spread the kill over the run, imports included (most of the writes are late)
+    delay = rng.uniform(0.2, ref.seconds * 0.9)
     proc = subprocess.Popen(ingest_cmd(archive, data, prune), env=env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
