@@ -21,18 +21,9 @@ from minutes_rag.embed import HashEmbedder
 from minutes_rag.errors import IndexBusy, StoreError
 from minutes_rag.lock import WriterLock, holder, is_locked
 
-from test_ingest_pipeline import MINUTE_A, MINUTE_B, make_assistant
+from test_ingest_pipeline import MINUTE_B, archive, make_assistant  # noqa: F401 - archive is a fixture
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-
-
-@pytest.fixture()
-def archive(tmp_path: Path) -> Path:
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
-    (folder / "b.txt").write_text(MINUTE_B, encoding="utf-8")
-    return folder
 
 
 def hold_lock_in_another_process(data_dir: Path) -> subprocess.Popen:
