@@ -84,6 +84,7 @@ class Ingestor:
         self.lock = lock
         self.follow_symlinks = follow_symlinks
         self.check: CheckReport | None = None  # the doctor's report of the last run
+
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
         """Finish interrupted writes (writer lock held): drop Chroma vectors SQLite does not
