@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minutes_rag.errors import NotFound, StoreError
-from minutes_rag.lexical import tokenize
+from minutes_rag.lexical import TOKENIZER_VERSION, tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class StateIndex:
             migrated = self._check_schema()
             if migrated or not self._has_schema():
                 self._db.executescript(_SCHEMA)
+            self._check_tokenizer()
         except (sqlite3.Error, StoreError) as exc:
             self._db.close()
             if isinstance(exc, StoreError):
@@ -148,6 +149,29 @@ class StateIndex:
             "INSERT INTO info VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET "
             "value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
         )
+
+    def _check_tokenizer(self) -> None:
+        # BM25 rows hold the tokens of the tokenizer that wrote them; a query tokenised by a
+        # newer rule (a changed stemmer, say) would miss them, so they are rewritten from the
+        # stored section text: cheap, and no embedding is involved.
+        row = self._db.execute("SELECT value FROM info WHERE key='tokenizer'").fetchone()
+        if row is not None and row[0] == str(TOKENIZER_VERSION):
+            return
+        try:
+            with self.transaction() as db:
+                rows = db.execute("SELECT rid, title, text FROM sections").fetchall()
+                if rows:
+                    db.execute("DELETE FROM sections_fts")
+                    db.executemany(
+                        "INSERT INTO sections_fts (rowid, tokens) VALUES (?, ?)",
+                        [(rid, " ".join(tokenize((title or "") + "\n" + (text or "")))) for rid, title, text in rows],
+                    )
+                db.execute("INSERT OR REPLACE INTO info VALUES ('tokenizer', ?)", (str(TOKENIZER_VERSION),))
+        except sqlite3.OperationalError as exc:  # a read-only index keeps its tokens until a writer opens it
+            log.warning("the lexical index of %s uses an older tokenizer and cannot be rewritten here: %s", self.path, exc)
+            return
+        if rows:
+            log.info("re-tokenised %d sections of %s for tokenizer %d", len(rows), self.path, TOKENIZER_VERSION)
 
     def close(self) -> None:
         with self._lock:
