@@ -166,12 +166,19 @@ def test_a_new_extractor_version_reextracts_without_embedding(tmp_path: Path, ar
     report = b.ingest([archive])
     assert report.unchanged == 2 and emb.calls == 0
     assert ledger_of(b) == expected
-    # the same on open, without an ingest (the actions command)
+    assert b.index.ledger_stale(EXTRACTOR_VERSION) == []
+    # a reader (the actions command, the UI) sees the current ledger at once but writes
+    # nothing: the stale rows stay until the next writer (ingest, doctor --repair) stores it
     db = b.index._db
     db.execute("UPDATE ledger SET data = json_set(data, '$.task', 'stale')")
     db.execute("UPDATE ledger_state SET version = 'rules-0'")
     c, emb_c = make(tmp_path / "data")
     assert ledger_of(c) == expected and emb_c.calls == 0
+    assert len(c.index.ledger_stale(EXTRACTOR_VERSION)) == 2
+    assert ledger_of(c) == expected  # again, from its cache
+    c.doctor(repair=True)
+    assert c.index.ledger_stale(EXTRACTOR_VERSION) == [] and ledger_of(c) == expected
+    assert "stale" not in json.dumps([r[0] for r in db.execute("SELECT data FROM ledger")])
 
 
 def test_filters(tmp_path: Path, archive: Path) -> None:
