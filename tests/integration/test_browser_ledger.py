@@ -172,3 +172,26 @@ def test_timeline_cards_chart_and_passage(page, archive, tmp_path):
     pg.locator("#tabs button[role=tab]", has_text="Ledger").wait_for(timeout=15_000)
     pg.locator("#tabs button[role=tab]", has_text="Timeline").wait_for(timeout=15_000)
     assert "Show timeline" in pg.locator("#timeline-btn").inner_text()
+
+
+def test_chat_answers_a_timeline_question_with_cited_lines(page, archive):
+    pg = page
+    _, topic, truth_dates = archive
+    pg.locator("#lang label", has_text="中文").click()
+    pg.locator("#tabs button[role=tab]", has_text="问答").wait_for(timeout=15_000)
+    pg.locator("#tabs button[role=tab]", has_text="问答").click()
+    n = pg.locator("#conversation .turn").count()
+    pg.locator("#question textarea").fill(f"历次常务会议对{topic}作了哪些部署？")
+    pg.locator("#ask-btn").click()
+    turn = f"#turn-{n}"
+    pg.locator(f'{turn}[data-state="done"]').wait_for(timeout=120_000)
+    cards = pg.locator(f"{turn} .cite-card")
+    assert cards.count() == len(truth_dates)  # one cited line per meeting
+    dates = [re.search(r"\d{4}-\d{2}-\d{2}", c).group(0) for c in cards.all_inner_texts()]
+    assert dates == truth_dates
+    assert "议题时间线" in pg.locator(f"{turn} .mode-badge").inner_text()
+    quote = cards.nth(0).locator(".cite-quote").inner_text().strip()
+    cards.nth(0).click()
+    mark = pg.locator("#source-viewer mark#cite-mark")
+    mark.wait_for(timeout=30_000)
+    assert mark.inner_text().strip() == quote
