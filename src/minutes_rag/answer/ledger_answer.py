@@ -62,7 +62,7 @@ def _header(intent: LedgerAsk, n: int, lang: str) -> str:
     if intent.kind == "disposition":
         target = f" to {f.keyword}" if f.keyword else ""
         return f"{_VERB_EN.get(intent.outcome, intent.outcome.title())}{target}{when} ({n}):"
-    return f"{intent.topic}: {n} meetings{when}, in date order:"
+    return f"{intent.topic}: {n} meeting{'' if n == 1 else 's'}{when}, in date order:"
 
 
 def _role(intent: LedgerAsk, e: LedgerEntry, lang: str) -> str:
