@@ -113,7 +113,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "timeline_period": {"zh": "时期", "en": "Period"},
     "timeline_meetings": {"zh": "会议数", "en": "Meetings"},
     "timeline_enter": {"zh": "请输入议题。", "en": "Enter a topic."},
-    "timeline_count": {"zh": "“{topic}”：共 {n} 次会议讨论，按日期排列。", "en": "“{topic}”: {n} meetings, in date order."},
+    "timeline_count": {"zh": "“{topic}”：共 {n} 次会议讨论，按日期排列。", "en": "“{topic}”: {n} meeting(s), in date order."},
     "timeline_none": {"zh": "未找到讨论“{topic}”的会议。", "en": "No meeting discussed “{topic}”."},
     "timeline_empty": {"zh": "输入议题后，这里按日期列出讨论过它的每次会议及原文摘录。",
                        "en": "Enter a topic to list every meeting that discussed it, in date order, with quotes."},
