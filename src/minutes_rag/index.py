@@ -10,6 +10,8 @@ interrupted is listed in ``journal`` so the next open repairs it.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 import sqlite3
 import threading
 import time
@@ -20,10 +22,21 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from minutes_rag.errors import NotFound, StoreError
-from minutes_rag.lexical import tokenize
+from minutes_rag.lexical import bigrams, tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
 SCHEMA_VERSION = 1
+MAX_QUERY_TERMS = 24  # BM25 terms per question
+# the postings an FTS5 OR query may read (its cost grows with them): past two terms, the
+# commonest terms are left out once the rarer ones add up to this many sections
+POSTING_BUDGET = 5000
+# FTS5's unicode61 tokenizer reads "_" as a separator: the "_xy" bigram tokens of
+# ``lexical`` are the terms "xy" in the index
+_PLAIN_TERM = re.compile(r"[^\W_]+")
+
+
+def _fts_term(token: str) -> str:
+    return token.strip("_")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -60,6 +73,7 @@ class StateIndex:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._total, self._total_at = 0, -1e9
 
     def close(self) -> None:
         with self._lock:
@@ -266,26 +280,94 @@ class StateIndex:
         return [r[0] for r in self._q(" ".join(sql), args)]
 
     # -- lexical search ------------------------------------------------------------------
+    def _vocab(self) -> None:
+        """FTS5's own term statistics, as a table of this connection's temp schema (a reader
+        never writes to the database for it)."""
+        with self._lock:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.sections_vocab USING fts5vocab(main, sections_fts, 'row')"
+            )
+
+    def doc_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many sections hold each (FTS-normalised) term; terms in none are absent."""
+        terms = list(dict.fromkeys(terms))
+        if not terms:
+            return {}
+        self._vocab()
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i : i + 500]
+            rows = self._q(f"SELECT term, doc FROM temp.sections_vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk)
+            out.update((r[0], int(r[1])) for r in rows)
+        return out
+
+    def _section_total(self) -> int:
+        # for the share of sections a term is in; a minute's staleness does not matter here
+        now = time.monotonic()
+        if now - self._total_at > 30:
+            self._total, self._total_at = self.section_count(), now
+        return self._total
+
+    def query_terms(self, query_tokens: Sequence[str]) -> list[str]:
+        """The terms worth a BM25 query: the question's words that some section holds (a word
+        in none is replaced by its character bigrams), rarest first, at most
+        ``MAX_QUERY_TERMS``, and past the two rarest only while their sections add up to at
+        most ``POSTING_BUDGET``. The cost of an FTS5 OR query is the length of its posting
+        lists; a term that much of the archive holds adds length, and little to BM25."""
+        # a word that is also a bigram (人才, _人才) is one FTS term; asked for twice, as the
+        # index holds it twice, it keeps the weight the words of a question have always had
+        weight = Counter(_fts_term(t) for t in query_tokens if _fts_term(t))
+        words = list(weight)
+        phrases = [w for w in words if not _PLAIN_TERM.fullmatch(w)]  # "2.5", "council's": FTS phrases
+        plain = [w for w in words if _PLAIN_TERM.fullmatch(w)]
+        fallback = {w: [_fts_term(b) for b in bigrams(w)] for w in plain}
+        df = self.doc_frequencies(plain + [b for bs in fallback.values() for b in bs])
+        chosen: dict[str, int] = {}
+        for w in plain:
+            if df.get(w):
+                chosen.setdefault(w, df[w])
+            else:
+                for b in fallback[w]:
+                    if df.get(b):
+                        chosen.setdefault(b, df[b])
+        ranked = sorted(chosen, key=lambda t: chosen[t])
+        terms: list[str] = []
+        postings = 0
+        for t in ranked:
+            if len(terms) >= MAX_QUERY_TERMS - len(phrases):
+                break
+            if len(terms) >= 2 and postings + chosen[t] > POSTING_BUDGET:
+                continue  # common: costs posting-list length, adds little to BM25
+            terms.append(t)
+            postings += chosen[t]
+        return [t for t in phrases + terms for _ in range(min(2, weight.get(t, 1)))]
+
     def lexical_search(
         self, query_tokens: Sequence[str], k: int, minute_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """BM25 over the FTS5 index: [(section_id, score)] best first (score higher = better)."""
-        terms = sorted({t for t in query_tokens if t})
+        terms = self.query_terms(query_tokens)
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        sql = (
-            "SELECT s.section_id, -bm25(sections_fts) AS score FROM sections_fts"
-            " JOIN sections s ON s.rid = sections_fts.rowid WHERE sections_fts MATCH ?"
-        )
-        args: list = [match]
         if minute_ids is not None:
             if not minute_ids:
                 return []
-            sql += f" AND s.minute_id IN ({','.join('?' * len(minute_ids))})"
-            args += list(minute_ids)
-        sql += " ORDER BY bm25(sections_fts) LIMIT ?"
-        args.append(k)
+            # a few minutes in scope: SQLite walks their sections and tests each against the
+            # match (much faster than ranking the whole archive and filtering)
+            sql = (
+                "SELECT s.section_id, -bm25(sections_fts) FROM sections_fts"
+                " JOIN sections s ON s.rid = sections_fts.rowid WHERE sections_fts MATCH ?"
+                f" AND s.minute_id IN ({','.join('?' * len(minute_ids))}) ORDER BY bm25(sections_fts) LIMIT ?"
+            )
+            args = [match, *minute_ids, k]
+        else:
+            # rank is bm25() (lower is better); the join to section ids runs on the top k only
+            sql = (
+                "SELECT s.section_id, -f.rank FROM (SELECT rowid AS rid, rank FROM sections_fts"
+                " WHERE sections_fts MATCH ? ORDER BY rank LIMIT ?) f JOIN sections s ON s.rid = f.rid ORDER BY f.rank"
+            )
+            args = [match, k]
         try:
             return [(r[0], float(r[1])) for r in self._q(sql, args)]
         except sqlite3.OperationalError as exc:
