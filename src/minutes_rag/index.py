@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS sections (
     minute_id TEXT NOT NULL, label_path TEXT, kind TEXT, title TEXT, text TEXT,
     start INTEGER, "end" INTEGER, part INTEGER, parts INTEGER, ord INTEGER);
 CREATE INDEX IF NOT EXISTS sections_minute ON sections(minute_id);
+CREATE INDEX IF NOT EXISTS minutes_meeting ON minutes(meeting_number);
+CREATE INDEX IF NOT EXISTS minutes_doc ON minutes(doc_number);
+CREATE INDEX IF NOT EXISTS minutes_date ON minutes(date);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS lexicon (word TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS embed_cache (model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash));
@@ -208,6 +211,19 @@ class StateIndex:
     def sections_of(self, minute_id: str) -> list[Section]:
         rows = self._q(f"SELECT {self._SEC_COLS} FROM sections WHERE minute_id=? ORDER BY ord", (minute_id,))
         return [self._section(r) for r in rows]
+
+    def section_ids_of_kinds(self, minute_ids: Sequence[str], kinds: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(minute_id, kind, section_id) of those minutes' sections of those kinds, in minute
+        order: one indexed query, not a read of each minute's every section."""
+        if not minute_ids or not kinds:
+            return []
+        mids, ks = list(minute_ids), list(kinds)
+        rows = self._q(
+            f"SELECT minute_id, kind, section_id FROM sections WHERE minute_id IN ({','.join('?' * len(mids))})"
+            f" AND kind IN ({','.join('?' * len(ks))}) ORDER BY ord",
+            [*mids, *ks],
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def sections_by_id(self, ids: Sequence[str]) -> dict[str, Section]:
         out: dict[str, Section] = {}

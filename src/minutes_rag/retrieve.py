@@ -176,12 +176,10 @@ class Retriever:
         if intents & {"chair", "doc_number", "date"} or not wanted:
             wanted.append("preamble")
         order = {kind: i for i, kind in enumerate(dict.fromkeys(wanted))}
-        out: list[tuple[int, int, str]] = []
-        for m, mid in enumerate(minute_ids[:20]):
-            for sec in self.index.sections_of(mid):
-                if sec.kind in order:
-                    out.append((m, order[sec.kind], sec.section_id))
-        return [sid for _, _, sid in sorted(out, key=lambda t: (t[0], t[1]))]
+        position = {mid: m for m, mid in enumerate(minute_ids[:20])}
+        rows = self.index.section_ids_of_kinds(list(position), list(order))
+        out = [(position[mid], order[kind], n, sid) for n, (mid, kind, sid) in enumerate(rows)]
+        return [t[3] for t in sorted(out)]
 
     def _merge_parts(self, hits: list[Hit]) -> list[Hit]:
         """Parts of one long item count once, as the whole item, at the best part's rank."""
