@@ -81,6 +81,7 @@ class StateIndex:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._total, self._total_at = 0, -1e9
+        self._df_cache: dict[str, int] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -212,6 +213,16 @@ class StateIndex:
         rows = self._q(f"SELECT {self._SEC_COLS} FROM sections WHERE minute_id=? ORDER BY ord", (minute_id,))
         return [self._section(r) for r in rows]
 
+    def section_ids_in(self, minute_ids: Sequence[str], *, limit: int = -1) -> list[str]:
+        """Section ids of these minutes (at most ``limit`` of them; -1: all)."""
+        if not minute_ids:
+            return []
+        mids = list(minute_ids)
+        rows = self._q(
+            f"SELECT section_id FROM sections WHERE minute_id IN ({','.join('?' * len(mids))}) LIMIT ?", [*mids, limit]
+        )
+        return [r[0] for r in rows]
+
     def section_ids_of_kinds(self, minute_ids: Sequence[str], kinds: Sequence[str]) -> list[tuple[str, str, str]]:
         """(minute_id, kind, section_id) of those minutes' sections of those kinds, in minute
         order: one indexed query, not a read of each minute's every section."""
@@ -325,17 +336,30 @@ class StateIndex:
             self._local.vocab = True
 
     def doc_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many sections hold each (FTS-normalised) term; terms in none are absent."""
+        """How many sections hold each (FTS-normalised) term; terms in none are absent.
+
+        fts5vocab counts a term's sections by reading its posting list, so the counts are
+        kept in memory until the database changes (``PRAGMA data_version`` of this thread's
+        connection moves when another connection commits)."""
         terms = list(dict.fromkeys(terms))
         if not terms:
             return {}
         self._vocab()
-        out: dict[str, int] = {}
-        for i in range(0, len(terms), 500):
-            chunk = terms[i : i + 500]
+        version = self._reader().execute("PRAGMA data_version").fetchone()[0]
+        if getattr(self._local, "data_version", None) != version:
+            if self._local.__dict__.get("data_version") is not None:
+                self._df_cache.clear()
+            self._local.data_version = version
+        cache = self._df_cache
+        missing = [t for t in terms if t not in cache]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
             rows = self._q(f"SELECT term, doc FROM temp.sections_vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk)
-            out.update((r[0], int(r[1])) for r in rows)
-        return out
+            found = {r[0]: int(r[1]) for r in rows}
+            if len(cache) > 200_000:
+                cache.clear()
+            cache.update({t: found.get(t, 0) for t in chunk})
+        return {t: cache[t] for t in terms if cache.get(t)}
 
     def _section_total(self) -> int:
         # for the share of sections a term is in; a minute's staleness does not matter here
@@ -357,6 +381,11 @@ class StateIndex:
         phrases = [w for w in words if not _PLAIN_TERM.fullmatch(w)]  # "2.5", "council's": FTS phrases
         plain = [w for w in words if _PLAIN_TERM.fullmatch(w)]
         fallback = {w: [_fts_term(b) for b in bigrams(w)] for w in plain}
+        # the question's bigram tokens (``_xy``) and fallbacks, as opposed to its words
+        bigram_set = {_fts_term(t) for t in query_tokens if t.startswith("_")} | {
+            b for bs in fallback.values() for b in bs
+        }
+        bigram_set -= {_fts_term(t) for t in query_tokens if not t.startswith("_")}
         df = self.doc_frequencies(plain + [b for bs in fallback.values() for b in bs])
         chosen: dict[str, int] = {}
         for w in plain:
@@ -366,7 +395,11 @@ class StateIndex:
                 for b in fallback[w]:
                     if df.get(b):
                         chosen.setdefault(b, df[b])
-        ranked = sorted(chosen, key=lambda t: chosen[t])
+        # words first (rarest first), then the bigrams that carry word order, while the
+        # budget lasts: a rare bigram across two words (造工 of 改造工作) says less about the
+        # topic than the words themselves
+        is_bigram = {t: t in bigram_set for t in chosen}
+        ranked = sorted(chosen, key=lambda t: (is_bigram[t], chosen[t]))
         terms: list[str] = []
         postings = 0
         for t in ranked:

@@ -170,6 +170,23 @@ class ChromaStore:
             return set()
         return set(self.col.get(ids=list(ids), include=[])["ids"])
 
+    def query_exact(self, vector: np.ndarray, ids: Sequence[str], k: int) -> list[tuple[str, float]]:
+        """[(section_id, cosine similarity)] best first among ``ids``, by reading their vectors
+        (ids Chroma does not hold are skipped)."""
+        if not ids or k <= 0:
+            return []
+        got = self.col.get(ids=list(ids), include=["embeddings"])
+        found = list(got["ids"])
+        if not found:
+            return []
+        mat = np.asarray(got["embeddings"], dtype=np.float32)
+        q = np.asarray(vector, dtype=np.float32).reshape(-1)
+        norms = np.linalg.norm(mat, axis=1) * (float(np.linalg.norm(q)) or 1.0)
+        norms[norms == 0] = 1.0
+        sims = (mat @ q) / norms
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(found[i], float(sims[i])) for i in order]
+
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """[(section_id, cosine similarity)] best first. (No ``count()`` first: Chroma answers
         an empty or small collection with fewer results, and a count cost 8 ms a question at
