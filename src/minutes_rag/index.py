@@ -29,7 +29,7 @@ SCHEMA_VERSION = 1
 MAX_QUERY_TERMS = 24  # BM25 terms per question
 # the postings an FTS5 OR query may read (its cost grows with them): past two terms, the
 # commonest terms are left out once the rarer ones add up to this many sections
-POSTING_BUDGET = 5000
+POSTING_BUDGET = 7000
 # FTS5's unicode61 tokenizer reads "_" as a separator: the "_xy" bigram tokens of
 # ``lexical`` are the terms "xy" in the index
 _PLAIN_TERM = re.compile(r"[^\W_]+")
