@@ -50,7 +50,7 @@ class Settings:
     rrf_k: int = 60
     # HNSW search breadth of the Chroma collection (Chroma's default is 100); chosen by
     # measuring recall against exact search at 100k sections (docs/benchmarks.md)
-    hnsw_ef_search: int = 200
+    hnsw_ef_search: int = 400
     rerank_model: str = ""  # a sentence-transformers CrossEncoder name or path; off if empty
     # answering
     mode: str = "extractive"  # or "llm"
