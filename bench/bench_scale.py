@@ -272,6 +272,7 @@ def cmd_overhead(args: argparse.Namespace) -> None:
     for path in iter_source_files([archive]):
         minute = load_minute(path, max_bytes=int(s.max_file_mb * 1024 * 1024))
         texts += [embedding_text(sec, minute.meta) for sec in split_minute(minute, max_chars=s.section_max_chars)]
+    texts = list(dict.fromkeys(texts))  # the pipeline embeds each distinct text once (its cache)
     emb = a.embedder
     emb.embed_documents(texts[:16])  # load and warm the model
     raw, full = [], []

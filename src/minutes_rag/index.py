@@ -10,6 +10,7 @@ interrupted is listed in ``journal`` so the next open repairs it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 import sqlite3
@@ -33,6 +34,27 @@ POSTING_BUDGET = 7000
 # FTS5's unicode61 tokenizer reads "_" as a separator: the "_xy" bigram tokens of
 # ``lexical`` are the terms "xy" in the index
 _PLAIN_TERM = re.compile(r"[^\W_]+")
+
+
+# a scope (the minutes a question names) of at most this many sections is ranked in Python
+SCOPED_BM25_LIMIT = 3000
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's varints (7 bits a byte, high bit set on all but the last; a 9th byte whole)."""
+    out: list[int] = []
+    value, count = 0, 0
+    for byte in blob:
+        count += 1
+        if count == 9:
+            out.append((value << 8) | byte)
+            value, count = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            out.append((value << 7) | byte)
+            value, count = 0, 0
+    return out
 
 
 def _fts_term(token: str) -> str:
@@ -82,6 +104,7 @@ class StateIndex:
         self._readers: list[sqlite3.Connection] = []
         self._total, self._total_at = 0, -1e9
         self._df_cache: dict[str, int] = {}
+        self._totals: tuple[int, float] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -349,6 +372,7 @@ class StateIndex:
         if getattr(self._local, "data_version", None) != version:
             if self._local.__dict__.get("data_version") is not None:
                 self._df_cache.clear()
+                self._totals = None
             self._local.data_version = version
         cache = self._df_cache
         missing = [t for t in terms if t not in cache]
@@ -368,7 +392,7 @@ class StateIndex:
             self._total, self._total_at = self.section_count(), now
         return self._total
 
-    def query_terms(self, query_tokens: Sequence[str]) -> list[str]:
+    def query_terms(self, query_tokens: Sequence[str], *, budget: bool = True) -> list[str]:
         """The terms worth a BM25 query: the question's words that some section holds (a word
         in none is replaced by its character bigrams), rarest first, at most
         ``MAX_QUERY_TERMS``, and past the two rarest only while their sections add up to at
@@ -405,7 +429,7 @@ class StateIndex:
         for t in ranked:
             if len(terms) >= MAX_QUERY_TERMS - len(phrases):
                 break
-            if len(terms) >= 2 and postings + chosen[t] > POSTING_BUDGET:
+            if budget and len(terms) >= 2 and postings + chosen[t] > POSTING_BUDGET:
                 continue  # common: costs posting-list length, adds little to BM25
             terms.append(t)
             postings += chosen[t]
@@ -415,15 +439,21 @@ class StateIndex:
         self, query_tokens: Sequence[str], k: int, minute_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """BM25 over the FTS5 index: [(section_id, score)] best first (score higher = better)."""
+        if minute_ids is not None:
+            if not minute_ids:
+                return []
+            rows = self._q(
+                "SELECT s.section_id, f.tokens FROM sections s JOIN sections_fts f ON f.rowid = s.rid"
+                f" WHERE s.minute_id IN ({','.join('?' * len(minute_ids))}) LIMIT ?",
+                [*minute_ids, SCOPED_BM25_LIMIT + 1],
+            )
+            if len(rows) <= SCOPED_BM25_LIMIT:
+                return self._bm25(self.query_terms(query_tokens, budget=False), rows, k)
         terms = self.query_terms(query_tokens)
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         if minute_ids is not None:
-            if not minute_ids:
-                return []
-            # a few minutes in scope: SQLite walks their sections and tests each against the
-            # match (much faster than ranking the whole archive and filtering)
             sql = (
                 "SELECT s.section_id, -bm25(sections_fts) FROM sections_fts"
                 " JOIN sections s ON s.rid = sections_fts.rowid WHERE sections_fts MATCH ?"
@@ -441,6 +471,51 @@ class StateIndex:
             return [(r[0], float(r[1])) for r in self._q(sql, args)]
         except sqlite3.OperationalError as exc:
             raise StoreError(f"lexical search failed: {exc}") from exc
+
+    def _fts_totals(self) -> tuple[int, float]:
+        """(sections, mean tokens per section) as FTS5 keeps them for bm25 (its "averages"
+        record: varints of the row count and the token count)."""
+        self.doc_frequencies(["_"])  # refreshes the caches when the database changed
+        if self._totals is None:
+            rows = self._q("SELECT block FROM sections_fts_data WHERE id = 1")
+            values = _varints(rows[0][0]) if rows and rows[0][0] else []
+            n = values[0] if values else 0
+            self._totals = (n, (values[1] / n) if n and len(values) > 1 else 1.0)
+        return self._totals
+
+    def _bm25(self, terms: Sequence[str], rows: Sequence[tuple], k: int) -> list[tuple[str, float]]:
+        """FTS5's bm25 (k1 1.2, b 0.75, the same index-wide idf and mean length) over the
+        sections of a scope of a few minutes, from their stored tokens: FTS5 itself would
+        read every posting list of the terms in the whole archive first (20-40 ms at 100k
+        sections for common ones) to rank a few hundred sections."""
+        if not terms or not rows:
+            return []
+        weight = Counter(terms)
+        n, avgdl = self._fts_totals()
+        df = self.doc_frequencies([p for t in weight for p in _PLAIN_TERM.findall(t)])
+        scored: list[tuple[float, str]] = []
+        for sid, tokens in rows:
+            toks = _PLAIN_TERM.findall(tokens or "")  # as unicode61 reads them ("_" and spaces split)
+            if not toks:
+                continue
+            counts = Counter(toks)
+            norm = 1.2 * (1 - 0.75 + 0.75 * len(toks) / avgdl)
+            score = 0.0
+            for term, w in weight.items():
+                parts = _PLAIN_TERM.findall(term)
+                if len(parts) == 1:
+                    tf = counts.get(parts[0], 0)
+                else:  # a phrase: its tokens in a row
+                    tf = sum(toks[i : i + len(parts)] == parts for i in range(len(toks) - len(parts) + 1))
+                if not tf:
+                    continue
+                d = min((df.get(p, 0) for p in parts), default=0)
+                idf = max(1e-6, math.log((n - d + 0.5) / (d + 0.5))) if n else 1e-6
+                score += w * idf * tf * 2.2 / (tf + norm)
+            if score > 0:
+                scored.append((score, sid))
+        scored.sort(key=lambda x: -x[0])  # ties stay in the order of the minute
+        return [(sid, sc) for sc, sid in scored[:k]]
 
     def lexicon(self) -> list[str]:
         return [r[0] for r in self._q("SELECT word FROM lexicon")]

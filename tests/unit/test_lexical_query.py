@@ -72,3 +72,20 @@ def test_lexical_search_ranks_the_section_with_the_rare_words(ix):
     assert hits[0][0] == "m1-30"
     scoped = ix.lexical_search(tokenize("防汛排涝有什么工作要求？", for_query=True), 3, ["m2"])
     assert scoped == []
+
+
+def test_a_scope_is_ranked_in_python_exactly_as_fts5_ranks_it(ix, monkeypatch):
+    docs = [f"工作要求第{i}项，做好防汛" for i in range(20)] + ["防汛排涝工作要求", "城市防汛排涝工作", "council's report 2.5"]
+    _fill(ix, docs)
+    with ix.transaction() as db:  # a second minute, outside the scope
+        db.execute("UPDATE sections SET minute_id='m2' WHERE section_id IN ('m1-0', 'm1-1')")
+    for question in ("防汛排涝有什么工作要求？", "the council's 2.5 report"):
+        toks = tokenize(question, for_query=True)
+        ours = ix.lexical_search(toks, 10, ["m1"])
+        monkeypatch.setattr(index_mod, "SCOPED_BM25_LIMIT", -1)  # FTS5's own bm25, filtered
+        theirs = ix.lexical_search(toks, 10, ["m1"])
+        monkeypatch.setattr(index_mod, "SCOPED_BM25_LIMIT", 3000)
+        assert ours and len(ours) == len(theirs)
+        assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(ours, theirs))  # ties may come in another order
+        assert ours[0][0] == theirs[0][0]
+        assert not {"m1-0", "m1-1"} & {s for s, _ in ours}
