@@ -447,8 +447,9 @@ class StateIndex:
                 f" WHERE s.minute_id IN ({','.join('?' * len(minute_ids))}) LIMIT ?",
                 [*minute_ids, SCOPED_BM25_LIMIT + 1],
             )
-            if len(rows) <= SCOPED_BM25_LIMIT:
-                return self._bm25(self.query_terms(query_tokens, budget=False), rows, k)
+            terms = self.query_terms(query_tokens, budget=False)
+            if len(rows) <= SCOPED_BM25_LIMIT and all(_PLAIN_TERM.fullmatch(t) for t in terms):
+                return self._bm25(terms, rows, k)  # (phrases, "2.5", are left to FTS5)
         terms = self.query_terms(query_tokens)
         if not terms:
             return []
@@ -492,7 +493,7 @@ class StateIndex:
             return []
         weight = Counter(terms)
         n, avgdl = self._fts_totals()
-        df = self.doc_frequencies([p for t in weight for p in _PLAIN_TERM.findall(t)])
+        df = self.doc_frequencies(list(weight))
         scored: list[tuple[float, str]] = []
         for sid, tokens in rows:
             toks = _PLAIN_TERM.findall(tokens or "")  # as unicode61 reads them ("_" and spaces split)
@@ -502,14 +503,10 @@ class StateIndex:
             norm = 1.2 * (1 - 0.75 + 0.75 * len(toks) / avgdl)
             score = 0.0
             for term, w in weight.items():
-                parts = _PLAIN_TERM.findall(term)
-                if len(parts) == 1:
-                    tf = counts.get(parts[0], 0)
-                else:  # a phrase: its tokens in a row
-                    tf = sum(toks[i : i + len(parts)] == parts for i in range(len(toks) - len(parts) + 1))
+                tf = counts.get(term, 0)
                 if not tf:
                     continue
-                d = min((df.get(p, 0) for p in parts), default=0)
+                d = df.get(term, 0)
                 idf = max(1e-6, math.log((n - d + 0.5) / (d + 0.5))) if n else 1e-6
                 score += w * idf * tf * 2.2 / (tf + norm)
             if score > 0:
