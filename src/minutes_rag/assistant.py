@@ -181,6 +181,11 @@ class Assistant:
         final = replace(final, question=question, hits=tuple(hits), timings_ms=timings)
         yield final
 
+    def warm_up(self) -> None:
+        """Loads what a question needs (the query embedder, Chroma, jieba and the BM25 index,
+        the extractive answerer) by answering one: a server calls it at start."""
+        self.ask("warm up", mode="extractive")
+
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict]:
         self._repair_once()

@@ -67,6 +67,7 @@ class Settings:
     auth: str = ""  # "user:password" enables basic auth
     ui_lang: str = "zh"
     max_upload_mb: float = 20.0
+    ui_concurrency: int = 16  # questions answered at once per event (chat, /ask API)
     # `ask` sends its question to a server running on the same data directory, when there
     # is one (instant, models warm), and answers locally otherwise
     ask_via_server: bool = True
