@@ -10,22 +10,29 @@ interrupted is listed in ``journal`` so the next open repairs it.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from minutes_rag.errors import NotFound, StoreError
-from minutes_rag.lexical import bigrams, tokenize
+from minutes_rag.lexical import TOKENIZER_VERSION, bigrams, tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
+log = logging.getLogger(__name__)
+
+# The layout of state.sqlite. Opening a database of another version migrates it with the
+# steps below (each takes version n to n + 1 inside one transaction) or, where no step
+# exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
 SCHEMA_VERSION = 1
 MAX_QUERY_TERMS = 24  # BM25 terms per question
 # the postings an FTS5 OR query may read (its cost grows with them): past two terms, the
@@ -60,6 +67,9 @@ def _varints(blob: bytes) -> list[int]:
 def _fts_term(token: str) -> str:
     return token.strip("_")
 
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
@@ -87,6 +97,12 @@ CREATE TABLE IF NOT EXISTS journal (minute_id TEXT PRIMARY KEY, started_at REAL)
 class StateIndex:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / "state.sqlite"
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._total, self._total_at = 0, -1e9
+        self._df_cache: dict[str, int] = {}
+        self._totals: tuple[int, float] | None = None
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             # the writer's connection (ingest), serialised by a lock; reads go through one
@@ -95,16 +111,71 @@ class StateIndex:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
-        self._lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
-        self._total, self._total_at = 0, -1e9
-        self._df_cache: dict[str, int] = {}
-        self._totals: tuple[int, float] | None = None
+        try:
+            self._db.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+            self._check_schema()
+            self._db.executescript(_SCHEMA)
+            self._check_tokenizer()
+        except (sqlite3.Error, StoreError) as exc:
+            self._db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
+
+    def _check_schema(self) -> None:
+        row = self._db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
+        if row is None:  # a new database
+            self._db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return
+        try:
+            found = int(row[0])
+        except (TypeError, ValueError):
+            found = -1
+        if found == SCHEMA_VERSION:
+            return
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"the index {self.path} was written by a newer minutes-rag (index schema {found}, this version "
+                f"reads {SCHEMA_VERSION}): upgrade minutes-rag, or ingest into a new data directory (--data-dir)"
+            )
+        while found < SCHEMA_VERSION:
+            step = _MIGRATIONS.get(found)
+            if step is None:
+                raise StoreError(
+                    f"the index {self.path} has schema {row[0]!r}, which this version (schema {SCHEMA_VERSION}) "
+                    "cannot upgrade: ingest the files again into a new data directory (--data-dir), "
+                    "then delete the old one"
+                )
+            with self.transaction() as db:
+                step(db)
+                db.execute("UPDATE info SET value=? WHERE key='schema'", (str(found + 1),))
+            log.info("migrated the index %s from schema %d to %d", self.path, found, found + 1)
+            found += 1
+
+    def _check_tokenizer(self) -> None:
+        # BM25 rows hold the tokens of the tokenizer that wrote them; a query tokenised by a
+        # newer rule (a changed stemmer, say) would miss them, so they are rewritten from the
+        # stored section text: cheap, and no embedding is involved.
+        row = self._db.execute("SELECT value FROM info WHERE key='tokenizer'").fetchone()
+        if row is not None and row[0] == str(TOKENIZER_VERSION):
+            return
+        try:
+            with self.transaction() as db:
+                rows = db.execute("SELECT rid, title, text FROM sections").fetchall()
+                if rows:
+                    db.execute("DELETE FROM sections_fts")
+                    db.executemany(
+                        "INSERT INTO sections_fts (rowid, tokens) VALUES (?, ?)",
+                        [(rid, " ".join(tokenize((title or "") + "\n" + (text or "")))) for rid, title, text in rows],
+                    )
+                db.execute("INSERT OR REPLACE INTO info VALUES ('tokenizer', ?)", (str(TOKENIZER_VERSION),))
+        except sqlite3.OperationalError as exc:  # a read-only index keeps its tokens until a writer opens it
+            log.warning("the lexical index of %s uses an older tokenizer and cannot be rewritten here: %s", self.path, exc)
+            return
+        if rows:
+            log.info("re-tokenised %d sections of %s for tokenizer %d", len(rows), self.path, TOKENIZER_VERSION)
 
     def close(self) -> None:
         with self._lock:
@@ -327,25 +398,11 @@ class StateIndex:
         """Minute ids that pass the filters, or None when there is no filter."""
         if filters.is_empty():
             return None
-        sql, args = ["SELECT minute_id FROM minutes WHERE 1=1"], []
-        if filters.date_from:
-            sql.append("AND date >= ?")
-            args.append(int(filters.date_from.replace("-", "")))
-        if filters.date_to:
-            sql.append("AND date <= ?")
-            args.append(int(filters.date_to.replace("-", "")))
-        if filters.year is not None:
-            sql.append("AND date BETWEEN ? AND ?")
-            args += [filters.year * 10000, filters.year * 10000 + 9999]
-        if filters.meeting_number is not None:
-            sql.append("AND meeting_number = ?")
-            args.append(filters.meeting_number)
-        if filters.doc_number:
-            sql.append("AND doc_number = ?")
-            args.append(filters.doc_number)
-        if filters.minute_id:
-            sql.append("AND minute_id = ?")
-            args.append(filters.minute_id)
+        sql: list[str] = ["SELECT minute_id FROM minutes WHERE 1=1"]
+        args: list[Any] = []
+        for column, op, value in filters.conditions():  # columns and ops from a fixed set
+            sql.append(f"AND {column} {op} ?")
+            args.append(value)
         return [r[0] for r in self._q(" ".join(sql), args)]
 
     # -- lexical search ------------------------------------------------------------------

@@ -9,8 +9,9 @@ vectors, so its default (downloading) embedding function is never used.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -80,7 +81,7 @@ class ChromaStore:
         self.ef_search = ef_search  # HNSW search breadth; 0 leaves Chroma's
         self._breadth_checked = False
         self.collection_name = collection
-        self._client = None
+        self._client: Any = None
         self._col = None
 
     # -- connection ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from answer_minutes import hits
 
 from minutes_rag.answer import ExtractiveAnswerer, evidence_score
-from minutes_rag.answer.extractive import anchor_keywords, cross_keywords
+from minutes_rag.answer.evidence import anchor_keywords, cross_keywords
 
 
 def test_english_question_matches_a_chinese_sentence_through_the_glossary():
@@ -35,3 +35,12 @@ def test_same_language_hits_get_no_glossary_keywords():
     hs = hits("13", lang="en", dense=0.9)
     assert cross_keywords("What did the council decide about parking fees?", hs[0]) == []
     assert cross_keywords("停车收费有什么决定？", hits("2")[0]) == []
+
+
+def test_a_glossary_match_without_a_cosine_is_no_evidence():
+    """A Chinese passage that dense retrieval did not find at all (BM25 matched a glossary
+    term of an English question) must not carry the answer on that shared word alone."""
+    q = "What was decided about bus fares?"
+    assert evidence_score(q, hits("1-1", "2")) == 0.0
+    assert evidence_score(q, hits("1-1", "2", dense=0.78)) > 0.5
+    assert ExtractiveAnswerer().answer(q, hits("1-1", "2")).found is False

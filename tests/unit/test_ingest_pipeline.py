@@ -239,3 +239,22 @@ def test_usage_error_exits_2(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["ingest"])
     assert exc.value.code == 2
+
+
+def test_a_lexical_index_of_an_older_tokenizer_is_rewritten_on_open(tmp_path: Path, archive: Path) -> None:
+    import sqlite3
+
+    from minutes_rag.index import StateIndex
+
+    a, _ = make_assistant(tmp_path / "data")
+    a.ingest([archive])
+    hits_before = a.index.lexical_search(["消防"], 10)
+    assert hits_before
+    a.index.close()
+    # simulate an index written by an older tokenizer: garbage tokens, an old version number
+    with sqlite3.connect(tmp_path / "data" / "state.sqlite") as db:
+        db.execute("UPDATE sections_fts SET tokens='stale'")
+        db.execute("UPDATE info SET value='1' WHERE key='tokenizer'")
+    index = StateIndex(tmp_path / "data")
+    assert index.lexical_search(["消防"], 10) == hits_before
+    assert index.lexical_search(["stale"], 10) == []

@@ -8,58 +8,24 @@ cannot be reached or times out, the extractive answer is given instead, with mod
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from minutes_rag.answer.base import Stopwatch, final_answer
 from minutes_rag.answer.citations import check_reply
-from minutes_rag.answer.extractive import ExtractiveAnswerer, evidence_score
-from minutes_rag.answer.lang import detect_lang, not_found_text
+from minutes_rag.answer.evidence import evidence_score
+from minutes_rag.answer.extractive import ExtractiveAnswerer
+from minutes_rag.answer.lang import not_found_text
 from minutes_rag.answer.prompts import build_messages
 from minutes_rag.errors import AnswerError
 from minutes_rag.model import Answer, Hit, Turn
+from minutes_rag.query import Query, as_query
+
+log = logging.getLogger(__name__)
 
 FALLBACK_MODE = "llm-fallback-extractive"
-
-
-def chat_model_from_settings(settings: Any) -> Any:
-    """A LangChain chat model for Settings: ChatOpenAI for ``llm_base_url``, else
-    llama-cpp-python (ChatLlamaCpp) for ``gguf_path``."""
-    if settings.llm_base_url:
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            base_url=settings.llm_base_url,
-            # local servers (llama.cpp, vLLM, Ollama) accept any key; the client insists on one
-            api_key=settings.llm_api_key or "not-needed",
-            model=settings.llm_model or "default",
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            max_tokens=settings.llm_max_tokens,
-            # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
-            extra_body={"max_tokens": settings.llm_max_tokens},
-            temperature=0.1,
-            streaming=True,
-        )
-    if settings.gguf_path:
-        try:
-            from langchain_community.chat_models import ChatLlamaCpp
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise AnswerError(
-                "gguf_path needs llama-cpp-python and langchain-community: pip install 'minutes-rag[llama]'"
-            ) from exc
-        try:
-            return ChatLlamaCpp(
-                model_path=settings.gguf_path,
-                max_tokens=settings.llm_max_tokens,
-                n_ctx=4096,
-                temperature=0.1,
-                verbose=False,
-                streaming=True,
-            )
-        except Exception as exc:  # llama.cpp raises ValueError/RuntimeError for bad files
-            raise AnswerError(f"cannot load GGUF model {settings.gguf_path}: {exc}") from exc
-    raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
 
 
 def describe_failure(exc: BaseException, timeout: float | None = None, where: str = "") -> str:
@@ -118,18 +84,6 @@ class LLMAnswerer:
         self.timeout = timeout
         self.where = where
 
-    @classmethod
-    def from_settings(cls, settings: Any, fallback: ExtractiveAnswerer | None = None) -> "LLMAnswerer":
-        if not settings.llm_configured:
-            raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
-        fallback = fallback or ExtractiveAnswerer(settings.not_found_threshold)
-        return cls(
-            lambda: chat_model_from_settings(settings),
-            fallback=fallback,
-            timeout=settings.llm_timeout if settings.llm_base_url else None,
-            where=settings.llm_base_url or settings.gguf_path,
-        )
-
     def _get_model(self) -> Any:
         if self._model is None:
             self._model = self._factory()  # type: ignore[misc]
@@ -141,20 +95,22 @@ class LLMAnswerer:
         (bad GGUF path, missing package): answering then falls back with a warning."""
         try:
             return self._get_model()
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - building a model raises many kinds; answering falls back
+            log.warning("the chat model cannot be built (%s: %s)", type(exc).__name__, exc)
             return None
 
-    def answer(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
-        return final_answer(self.stream(question, hits, history))
+    def answer(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
+        return final_answer(self.stream(query, hits, history))
 
-    def stream(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         clock = Stopwatch()
-        lang = detect_lang(question)
+        q = as_query(query)
+        question, lang = q.text, q.lang
         hits = tuple(hits)
-        if not hits or (self.gate is not None and evidence_score(question, hits, self.fallback.params) < self.gate):
+        if not hits or (self.gate is not None and evidence_score(q, hits, self.fallback.params) < self.gate):
             text = not_found_text(lang)
             yield text
-            yield Answer(question, text, (), self.mode, hits, {"answer": clock.ms()}, found=False)
+            yield Answer(question, text, (), self.mode, hits, {"answer": clock.ms()}, found=False, rewrite=q.rewrite)
             return
         sources = hits[: self.max_sources]
         parts: list[str] = []
@@ -165,9 +121,10 @@ class LLMAnswerer:
                 if delta:
                     parts.append(delta)
                     yield delta
-        except Exception as exc:  # any failure of the model or server: answer anyway
+        except Exception as exc:  # noqa: BLE001 - any failure of the model or server: answer anyway
             reason = describe_failure(exc, self.timeout, self.where)
-            fb = self.fallback.answer(question, hits, history)
+            log.warning("%s", reason)
+            fb = self.fallback.answer(q, hits, history)
             fb = replace(fb, mode=FALLBACK_MODE, warnings=(*fb.warnings, reason), timings_ms={"answer": clock.ms()})
             # streamed consumers that only concatenate deltas still get a readable answer
             # when nothing came before; after partial output the final Answer replaces it
@@ -184,4 +141,5 @@ class LLMAnswerer:
             timings_ms={"answer": clock.ms()},
             found=checked.found,
             warnings=checked.warnings,
+            rewrite=q.rewrite,
         )

@@ -21,14 +21,18 @@ model, int8 weights) must get another name.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
 from minutes_rag.errors import EmbedderError
+
+log = logging.getLogger(__name__)
 
 NAME = "e5-small-q4-st"
 DIMENSION = 384
@@ -117,7 +121,7 @@ class E5Embedder:
         self._precision_setting = precision
         self._batch_size = max(1, int(batch_size))
         self._threads = threads
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()  # first-use conversion and loading happen once
         if query_engine not in QUERY_ENGINES:
             raise EmbedderError(f"unknown e5 query engine {query_engine!r}: use one of {', '.join(QUERY_ENGINES)}")
@@ -165,7 +169,8 @@ class E5Embedder:
             model = model.to(torch.float16)
         model.eval()
         self.device, self.precision = device, precision
-        self._max_content = int(model.max_seq_length) - 2  # room for <s> and </s>
+        log.info("loaded %s on %s in %s", self.model_dir, device, precision)
+        self._max_content = int(model.max_seq_length or 512) - 2  # room for <s> and </s>
         # the raw tokenizers object: counts tokens without transformers' over-length warning
         from tokenizers import Tokenizer
 
@@ -182,8 +187,11 @@ class E5Embedder:
         short = [i for i, x in enumerate(ids) if len(x) <= self._max_content]
         long = [i for i, x in enumerate(ids) if len(x) > self._max_content]
         if short:
-            vectors = model.encode(
-                [full[i] for i in short],
+            # the library applies the prompt; ``full`` above only counts the tokens
+            encode = model.encode_query if prompt_name == "query" else model.encode_document
+            vectors = encode(
+                [texts[i] for i in short],
+                prompt_name=prompt_name,
                 batch_size=self._batch_size,
                 convert_to_tensor=True,
                 normalize_embeddings=True,
@@ -220,7 +228,7 @@ class E5Embedder:
             for row, (_, wids, _) in enumerate(batch):
                 input_ids[row, : len(wids)] = torch.tensor(wids, dtype=torch.long)
                 mask[row, : len(wids)] = 1
-            features = {"input_ids": input_ids.to(device), "attention_mask": mask.to(device), "modality": "text"}
+            features: Any = {"input_ids": input_ids.to(device), "attention_mask": mask.to(device), "modality": "text"}
             with torch.inference_mode():
                 for module in modules:
                     features = module(features)

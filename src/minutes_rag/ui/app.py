@@ -9,7 +9,9 @@ and this module is imported only when the UI starts.
 import os
 from typing import Any
 
+from minutes_rag.config import Settings
 from minutes_rag.ui import render
+from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
 
@@ -102,13 +104,12 @@ def _labels(lang: str, llm: bool, mb: float) -> dict[str, Any]:
     }
 
 
-def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float | None = None):
+def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None) -> Any:
     """The page around ``assistant`` (anything with the Assistant API); not launched."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    settings = getattr(assistant, "settings", None)
-    lang0 = norm_lang(lang or getattr(settings, "ui_lang", "zh"))
+    lang0 = norm_lang(lang or assistant.settings.ui_lang)
     h = Handlers(assistant, max_upload_mb=max_upload_mb)
     llm = h.llm_available()
     L = _labels(lang0, llm, h.max_upload_mb)
@@ -256,7 +257,7 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
 
         gr.api(ask, api_name=API_NAME)
 
-    app.minutes_handlers = h  # type: ignore[attr-defined]  # launch() warms up through it
+    app.minutes_handlers = h  # launch() warms up through it
     return app
 
 
@@ -272,7 +273,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, quiet: bool = False):
+def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
     """Serves a built page with the settings' host, port, auth and upload limit."""
     # questions run in parallel up to this many per event (the chat, the /ask API): a slow
     # LLM answer holds one slot, not the server
@@ -289,17 +290,17 @@ def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, qu
     )
 
 
-def launch(settings: Any) -> None:
+def launch(settings: Settings) -> None:
     """Builds the Assistant from ``settings`` and serves the chat until interrupted."""
     for key, value in (
         ("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
         ("ANONYMIZED_TELEMETRY", "False"),
     ):
         os.environ.setdefault(key, value)
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
     parse_auth(settings.auth)  # a malformed value fails before anything loads
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     app = build_app(assistant, lang=settings.ui_lang, max_upload_mb=settings.max_upload_mb)
     app.minutes_handlers.start_warm_up()
     launch_app(app, settings, prevent_thread_lock=True)
