@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from answer_minutes import TEXTS, ZH_SECTIONS, hits
 
-from minutes_rag.answer.citations import NO_VALID_CITATION, check_reply, parse_markers, strip_markers
+from minutes_rag.answer.citations import NO_VALID_CITATION, check_reply, parse_markers
+from minutes_rag.text.markers import strip_markers
 
 SOURCES = hits("1-1", "1-2", "2")  # [1] 一（一）, [2] 一（二）, [3] 二
 
