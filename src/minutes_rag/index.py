@@ -13,10 +13,10 @@ import json
 import logging
 import math
 import re
-from collections import Counter
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path

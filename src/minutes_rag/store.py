@@ -122,7 +122,7 @@ class ChromaStore:
     def col(self):
         if self._col is None:
             self._col = self._client_get().get_or_create_collection(
-                self.collection_name, configuration={"hnsw": {"space": "cosine", **self._hnsw_wanted()}},  # type: ignore[arg-type]
+                self.collection_name, configuration={"hnsw": {"space": "cosine", **self._hnsw_wanted()}},
                 embedding_function=None,
             )
         return self._col
@@ -136,7 +136,7 @@ class ChromaStore:
         change = {k: v for k, v in self._hnsw_wanted().items() if current.get(k) != v}
         if not change:
             return False
-        self.col.modify(configuration={"hnsw": change})  # type: ignore[arg-type]
+        self.col.modify(configuration={"hnsw": change})
         self._col = None  # re-read with the new configuration
         return True
 

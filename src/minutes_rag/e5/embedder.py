@@ -126,7 +126,7 @@ class E5Embedder:
         if query_engine not in QUERY_ENGINES:
             raise EmbedderError(f"unknown e5 query engine {query_engine!r}: use one of {', '.join(QUERY_ENGINES)}")
         self.query_engine = query_engine
-        self._engine = None
+        self._engine: Any = None
         self._engine_lock = threading.Lock()  # the C engine is not re-entrant
         self.device = ""
         self.precision = ""
