@@ -87,11 +87,16 @@ def child(args: argparse.Namespace, *extra: str) -> None:
     subprocess.run(cmd, check=True, env={**os.environ, **ENV})
 
 
-def assistant_for(data: Path, embedder: str, **overrides: Any):
-    from minutes_rag.assistant import Assistant
+def assistant_for(data: Path, embedder: str, *, shared_embedder: Any = None, **overrides: Any):
     from minutes_rag.config import Settings
 
-    return Assistant(Settings.load(data_dir=str(data), embedder=embedder, mode="extractive", **overrides))
+    try:
+        from minutes_rag.assistant import build_assistant
+    except ImportError:  # main before the composition root ("before" runs)
+        from minutes_rag.assistant import Assistant as build_assistant  # type: ignore[no-redef]
+    settings = Settings.load(data_dir=str(data), embedder=embedder, mode="extractive",
+                             **{k: v for k, v in overrides.items() if v is not None})
+    return build_assistant(settings, embedder=shared_embedder)
 
 
 def synthetic_questions(archive: Path, seed: int = 7) -> list[dict]:
@@ -118,7 +123,7 @@ def hit_at(a: Any, archive: Path, n: int, k: int = 5) -> float:
 
 
 def archive_for(work: Path, sections: int, seed: int = 11) -> Path:
-    from minutes_rag.synth import write_archive
+    from minutes_rag.evaluation.synth import write_archive
 
     minutes = max(1, round(sections / SECTIONS_PER_MINUTE))
     path = work / f"archive-{sections}"
@@ -281,8 +286,8 @@ def cmd_overhead(args: argparse.Namespace) -> None:
         emb.embed_documents(texts)
         raw.append(time.perf_counter() - t)
         shutil.rmtree(data, ignore_errors=True)
-        b = assistant_for(data, emb_spec, models_dir=str(args.models) if args.models else None)
-        b._embedder = emb  # the same warm model: only the pipeline differs
+        # the same warm model: only the pipeline differs
+        b = assistant_for(data, emb_spec, shared_embedder=emb, models_dir=str(args.models) if args.models else None)
         t = time.perf_counter()
         rep = b.ingest([archive])
         full.append(time.perf_counter() - t)
