@@ -121,10 +121,12 @@ class Retriever:
 
     # -- search ---------------------------------------------------------------------------
     def retrieve(
-        self, query: Query | str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = ()
+        self, query: Query | str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = (),
+        *, dense: bool = True,
     ) -> list[Hit]:
         """The k best sections for ``query`` (a Query, or a standalone question to analyse).
-        ``boost_minutes`` (default: the minutes a follow-up's previous answer cited) rank higher."""
+        ``boost_minutes`` (default: the minutes a follow-up's previous answer cited) rank higher.
+        ``dense=False``: the lexical and metadata retrievers only (Chroma unavailable)."""
         cfg = self.config
         k = k or cfg.k
         q = as_query(query)
@@ -132,24 +134,24 @@ class Retriever:
         allowed, _ = self.scope(q, filters)
         if allowed is not None and not allowed:
             return []
-        dense = self._dense(self.embedder.embed_query(q.text), allowed)
+        dense_hits = self._dense(self.embedder.embed_query(q.text), allowed) if dense else []
         # BM25 gets the glossary's other-language terms (an English question about a Chinese
         # minute shares no words with it); dense embeds the question as asked
         lexical = self.index.lexical_search(q.tokens, cfg.candidates, allowed)
-        rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]}
+        rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense_hits], "lexical": [i for i, _ in lexical]}
         weights = {"dense": cfg.dense_weight, "lexical": cfg.lexical_weight, "metadata": cfg.metadata_weight, "boost": 0.5}
 
         if q.intents:
-            rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense + lexical])
+            rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense_hits + lexical])
         if boost_minutes:
-            rankings["boost"] = [i for i, _ in dense + lexical if i.split("-", 1)[0] in set(boost_minutes)]
+            rankings["boost"] = [i for i, _ in dense_hits + lexical if i.split("-", 1)[0] in set(boost_minutes)]
 
         fused = rrf(rankings, weights, cfg.rrf_k)
         sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
         weight = {sid: kind_weight(sec.kind, q) for sid, sec in sections.items()}
         for sid, w in weight.items():
             fused[sid] *= w
-        dense_score = dict(dense)
+        dense_score = dict(dense_hits)
         lexical_score = dict(lexical)
         ranks = {name: {doc: r for r, doc in enumerate(ids, start=1)} for name, ids in rankings.items()}
         metas = self.index.metas([s.minute_id for s in sections.values()])

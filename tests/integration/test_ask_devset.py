@@ -148,9 +148,10 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
                      str(dev_assistant.settings.data_path), "--json", "--k", "4"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    # the contract's keys, and "rewrite" (a compatible extension): how the question was made standalone
-    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms"}
-    assert out["mode"] == "extractive" and out["rewrite"] == "none"
+    # the contract's keys, and "rewrite" and "warnings" (compatible extensions): how the question was
+    # made standalone, and what the user must know about the answer (none here)
+    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings"}
+    assert out["mode"] == "extractive" and out["rewrite"] == "none" and out["warnings"] == []
     assert set(out["timings_ms"]) == {"retrieve", "answer", "total"}
     assert 0 < len(out["retrieved"]) <= 4
     assert set(out["retrieved"][0]) == {"section_id", "minute_id", "label", "score", "text"}

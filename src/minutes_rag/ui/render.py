@@ -32,6 +32,7 @@ class TurnView:
     pending: bool = False  # still streaming
     note: str = ""  # shown while pending with no text yet (the server is still warming up)
     error: str = ""
+    warnings: list[str] = field(default_factory=list)  # Answer.warnings, shown as notes
 
 
 def esc(value: object) -> str:
@@ -104,6 +105,10 @@ def turn_html(turn: TurnView, i: int, lang: str) -> str:
         numbers = [int(c["n"]) for c in turn.citations]
         cls = "answer-text" + ("" if turn.found else " answer-not-found") + (" answer-streaming" if turn.pending else "")
         body = f'<div class="{cls}">{answer_html(turn.text, i, numbers)}</div>'
+    if turn.warnings and not turn.pending and not turn.error:
+        body += '<div class="answer-warnings" role="note">' + "".join(
+            f'<div class="answer-warning">{esc(w)}</div>' for w in turn.warnings
+        ) + "</div>"
     badge = f'<span class="mode-badge">{esc(mode_label(turn.mode, lang))}</span>' if turn.mode else ""
     cards = ""
     if turn.citations and not turn.pending:
