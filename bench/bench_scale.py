@@ -519,6 +519,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
                 api_ask(base, q)
             rows = [users(base, n, qs, per_user) for n, per_user in ((1, 10), (20, 3), (50, 2))]
             record(args.work, args.label, "users", rows=rows)
+            if args.skip_behind:
+                return
             llm.mode, llm.delay = "slow", 1.0
             slow = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), warm_q)
             llm.mode = "hang"
@@ -630,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--ef", default="20,50,100,200,400")
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--skip-behind", action="store_true", help="serve: the users only")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     for k, v in ENV.items():

@@ -8,6 +8,7 @@ and this module is imported only when the UI starts.
 
 import logging
 import os
+import signal
 from typing import Any
 
 from minutes_rag.config import Settings
@@ -326,6 +327,11 @@ def launch(settings: Settings) -> None:
 
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "", "::") else settings.host
     registration = remote.register(settings.data_path, f"http://{host}:{app.server_port}")
+
+    def stop(signum: int, frame: Any) -> None:  # a TERM (service stop, kill) unregisters too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         app.block_thread()
     finally:
