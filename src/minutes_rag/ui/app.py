@@ -147,9 +147,11 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
                         conv = gr.HTML(
                             render.conversation_html([], lang0), js_on_load=CONVERSATION_JS, elem_id="conversation",
                         )
+                        # lines=1 with room to grow: Gradio sends on Enter only for a one-line
+                        # box, and Shift+Enter then inserts a new line (as every chat does)
                         question = gr.Textbox(
-                            label=t("question", lang0), placeholder=t("question_placeholder", lang0), lines=2,
-                            elem_id="question",
+                            label=t("question", lang0), placeholder=t("question_placeholder", lang0), lines=1,
+                            max_lines=6, info=t("question_info", lang0), elem_id="question",
                         )
                         with gr.Row():
                             ask_btn = gr.Button(t("ask", lang0), variant="primary", elem_id="ask-btn")
@@ -221,7 +223,7 @@ def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float |
                 gr.update(label=t("minute", lg), choices=h.minute_choices(lg), value=mid or ""),
                 gr.update(label=t("mode", lg), choices=lb["mode_choices"], info=lb["mode_info"]),
                 h.rerender(st, lg),
-                gr.update(label=t("question", lg), placeholder=t("question_placeholder", lg)),
+                gr.update(label=t("question", lg), placeholder=t("question_placeholder", lg), info=t("question_info", lg)),
                 gr.update(value=t("ask", lg)),
                 gr.update(value=t("clear", lg)),
                 gr.update(headers=lb["headers"]),
