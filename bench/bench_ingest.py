@@ -22,7 +22,7 @@ def main() -> int:
 
     from minutes_rag.assistant import Assistant
     from minutes_rag.config import Settings
-    from minutes_rag.synth import write_archive
+    from minutes_rag.evaluation.synth import write_archive
 
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     archive = work / "archive"

@@ -64,6 +64,6 @@ def portland_path(corpus: Path) -> Path:
 def bundled_embedder():
     """The default embedder (the bundled multilingual-e5-small, converted for
     sentence-transformers), loaded once per test session."""
-    from minutes_rag.embed import build_embedder
+    from minutes_rag.assistant import build_embedder
 
     return build_embedder("e5", cache_dir=Path(os.environ["MINUTES_RAG_MODELS_DIR"]))

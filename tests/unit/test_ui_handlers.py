@@ -52,6 +52,10 @@ class FakeAssistant:
     def retrieve(self, question, *, filters=Filters(), k=None):
         return []
 
+    @property
+    def llm_available(self):
+        return self.settings.llm_configured
+
     def get_minute(self, ref):
         self.opened.append(ref)
         if ref != "m1":

@@ -10,8 +10,6 @@ Nothing heavy is imported here: LangChain and jieba load on first use.
 
 from __future__ import annotations
 
-from typing import Any
-
 from minutes_rag.answer.base import Answerer
 from minutes_rag.answer.citations import CheckedReply, check_reply, parse_markers
 from minutes_rag.answer.extractive import (
@@ -34,7 +32,6 @@ __all__ = [
     "FALLBACK_MODE",
     "LLMAnswerer",
     "Rewrite",
-    "build_answerer",
     "check_reply",
     "detect_lang",
     "evidence_score",
@@ -45,19 +42,3 @@ __all__ = [
     "rewrite_question",
 ]
 
-
-def build_answerer(settings: Any, mode: str | None = None) -> Answerer:
-    """The answerer for ``mode`` ("extractive" | "llm"; None: settings.mode).
-
-    "llm" without a configured server or GGUF raises minutes_rag.errors.ConfigError."""
-    from minutes_rag.errors import ConfigError
-
-    mode = mode or settings.mode
-    extractive = ExtractiveAnswerer(settings.not_found_threshold)
-    if mode == "extractive":
-        return extractive
-    if mode == "llm":
-        if not settings.llm_configured:
-            raise ConfigError("mode 'llm' needs llm_base_url (an OpenAI-compatible server) or gguf_path")
-        return LLMAnswerer.from_settings(settings, fallback=extractive)
-    raise ConfigError(f"unknown answer mode {mode!r}: use 'extractive' or 'llm'")

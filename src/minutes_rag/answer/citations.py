@@ -15,7 +15,7 @@ from typing import Sequence
 
 from minutes_rag.answer.base import make_citation
 from minutes_rag.answer.lang import is_not_found_reply, not_found_text, stem
-from minutes_rag.answer.sentences import heading_end, split_spans
+from minutes_rag.text.sentences import heading_end, split_spans
 from minutes_rag.model import Citation, Hit
 
 NO_VALID_CITATION = "no valid citation"

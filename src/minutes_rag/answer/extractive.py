@@ -14,7 +14,7 @@ from typing import Iterator, Sequence
 
 from minutes_rag.answer.base import Stopwatch, make_citation
 from minutes_rag.answer.lang import detect_lang, keyword_weight, keywords, not_found_text, stem, text_matcher
-from minutes_rag.answer.sentences import heading_end, split_spans
+from minutes_rag.text.sentences import heading_end, split_spans
 from minutes_rag.glossary import cross_terms
 from minutes_rag.model import Answer, Citation, Hit, Turn
 

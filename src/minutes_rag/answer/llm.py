@@ -22,46 +22,6 @@ from minutes_rag.model import Answer, Hit, Turn
 FALLBACK_MODE = "llm-fallback-extractive"
 
 
-def chat_model_from_settings(settings: Any) -> Any:
-    """A LangChain chat model for Settings: ChatOpenAI for ``llm_base_url``, else
-    llama-cpp-python (ChatLlamaCpp) for ``gguf_path``."""
-    if settings.llm_base_url:
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            base_url=settings.llm_base_url,
-            # local servers (llama.cpp, vLLM, Ollama) accept any key; the client insists on one
-            api_key=settings.llm_api_key or "not-needed",
-            model=settings.llm_model or "default",
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            max_tokens=settings.llm_max_tokens,
-            # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
-            extra_body={"max_tokens": settings.llm_max_tokens},
-            temperature=0.1,
-            streaming=True,
-        )
-    if settings.gguf_path:
-        try:
-            from langchain_community.chat_models import ChatLlamaCpp
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise AnswerError(
-                "gguf_path needs llama-cpp-python and langchain-community: pip install 'minutes-rag[llama]'"
-            ) from exc
-        try:
-            return ChatLlamaCpp(
-                model_path=settings.gguf_path,
-                max_tokens=settings.llm_max_tokens,
-                n_ctx=4096,
-                temperature=0.1,
-                verbose=False,
-                streaming=True,
-            )
-        except Exception as exc:  # llama.cpp raises ValueError/RuntimeError for bad files
-            raise AnswerError(f"cannot load GGUF model {settings.gguf_path}: {exc}") from exc
-    raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
-
-
 def describe_failure(exc: BaseException, timeout: float | None = None, where: str = "") -> str:
     """One line for Answer.warnings saying why the LLM could not answer."""
     name = type(exc).__name__
@@ -117,18 +77,6 @@ class LLMAnswerer:
         self.gate = gate
         self.timeout = timeout
         self.where = where
-
-    @classmethod
-    def from_settings(cls, settings: Any, fallback: ExtractiveAnswerer | None = None) -> "LLMAnswerer":
-        if not settings.llm_configured:
-            raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
-        fallback = fallback or ExtractiveAnswerer(settings.not_found_threshold)
-        return cls(
-            lambda: chat_model_from_settings(settings),
-            fallback=fallback,
-            timeout=settings.llm_timeout if settings.llm_base_url else None,
-            where=settings.llm_base_url or settings.gguf_path,
-        )
 
     def _get_model(self) -> Any:
         if self._model is None:

@@ -172,8 +172,11 @@ class E5Embedder:
         short = [i for i, x in enumerate(ids) if len(x) <= self._max_content]
         long = [i for i, x in enumerate(ids) if len(x) > self._max_content]
         if short:
-            vectors = model.encode(
-                [full[i] for i in short],
+            # the library applies the prompt; ``full`` above only counts the tokens
+            encode = model.encode_query if prompt_name == "query" else model.encode_document
+            vectors = encode(
+                [texts[i] for i in short],
+                prompt_name=prompt_name,
                 batch_size=self._batch_size,
                 convert_to_tensor=True,
                 normalize_embeddings=True,

@@ -60,7 +60,7 @@ def add_synth_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_synth(args: argparse.Namespace, settings: Any = None) -> int:
-    from minutes_rag.synth import write_archive
+    from minutes_rag.evaluation.synth import write_archive
 
     if args.minutes < 0:
         print("synth: --minutes must be >= 0", file=sys.stderr)
@@ -103,9 +103,9 @@ def run_eval(
     if args.data_dir or getattr(args, "embedder", None):
         settings = settings.with_overrides(data_dir=args.data_dir, embedder=getattr(args, "embedder", None))
     if assistant_factory is None:
-        from minutes_rag.assistant import Assistant
+        from minutes_rag.assistant import build_assistant
 
-        assistant_factory = Assistant
+        assistant_factory = build_assistant
     assistant = assistant_factory(settings)
     info: dict[str, Any] = {"question sets": ", ".join(str(q) for q in args.questions), "k": args.k,
                             "mode": args.mode or getattr(settings, "mode", ""),
@@ -118,13 +118,7 @@ def run_eval(
     baseline = None
     if args.baseline:
         sources = [m["source"] for m in assistant.list_minutes()]
-        embedder = getattr(assistant, "embedder", None)
-        if embedder is None:
-            from minutes_rag.embed import build_embedder
-
-            embedder = build_embedder(settings.embedder, device=settings.embed_device,
-                                      batch_size=settings.embed_batch_size, threads=settings.embed_threads,
-                                      cache_dir=settings.models_path)
+        embedder = assistant.embedder  # the baseline embeds with the same model
         if baseline_factory is None:
             from minutes_rag.evaluation.baseline import BaselinePipeline
 

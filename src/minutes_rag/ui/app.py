@@ -10,7 +10,9 @@ import os
 import threading
 from typing import Any
 
+from minutes_rag.config import Settings
 from minutes_rag.ui import render
+from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
 
@@ -103,13 +105,12 @@ def _labels(lang: str, llm: bool, mb: float) -> dict[str, Any]:
     }
 
 
-def build_app(assistant: Any, *, lang: str | None = None, max_upload_mb: float | None = None):
+def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None):
     """The page around ``assistant`` (anything with the Assistant API); not launched."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    settings = getattr(assistant, "settings", None)
-    lang0 = norm_lang(lang or getattr(settings, "ui_lang", "zh"))
+    lang0 = norm_lang(lang or assistant.settings.ui_lang)
     h = Handlers(assistant, max_upload_mb=max_upload_mb)
     llm = h.llm_available()
     L = _labels(lang0, llm, h.max_upload_mb)
@@ -264,7 +265,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, quiet: bool = False):
+def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False):
     """Serves a built page with the settings' host, port, auth and upload limit."""
     return app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host,
@@ -279,17 +280,17 @@ def launch_app(app: Any, settings: Any, *, prevent_thread_lock: bool = False, qu
     )
 
 
-def launch(settings: Any) -> None:
+def launch(settings: Settings) -> None:
     """Builds the Assistant from ``settings`` and serves the chat until interrupted."""
     for key, value in (
         ("GRADIO_ANALYTICS_ENABLED", "False"), ("HF_HUB_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
         ("ANONYMIZED_TELEMETRY", "False"),
     ):
         os.environ.setdefault(key, value)
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
 
     parse_auth(settings.auth)  # a malformed value fails before anything loads
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     app = build_app(assistant, lang=settings.ui_lang, max_upload_mb=settings.max_upload_mb)
     threading.Thread(target=app.minutes_handlers.warm_up, name="warm-up", daemon=True).start()
     launch_app(app, settings)

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 from minutes_rag.errors import MinutesRagError, NotFound
 from minutes_rag.model import Answer, Filters, Turn
 from minutes_rag.ui import render
+from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,11 +55,11 @@ def make_filters(date_from: str, date_to: str, minute_id: str, lang: str) -> Fil
 class Handlers:
     """The chat, the viewer and the archive, over one Assistant shared by all sessions."""
 
-    def __init__(self, assistant: Any, *, upload_dir: Path | None = None, max_upload_mb: float | None = None) -> None:
+    def __init__(self, assistant: AssistantAPI, *, upload_dir: Path | None = None, max_upload_mb: float | None = None) -> None:
         self.assistant = assistant
-        settings = getattr(assistant, "settings", None)
-        self.max_upload_mb = float(max_upload_mb if max_upload_mb is not None else getattr(settings, "max_upload_mb", 20.0))
-        self.upload_dir = upload_dir or (Path(settings.data_path) / "uploads" if settings is not None else Path("uploads"))
+        settings = assistant.settings
+        self.max_upload_mb = float(max_upload_mb if max_upload_mb is not None else settings.max_upload_mb)
+        self.upload_dir = upload_dir or Path(settings.data_path) / "uploads"
         # the embedder and the ingest journal are not safe to share between a query and an
         # ingest running at once; answering after retrieval needs no lock
         self.lock = threading.RLock()
@@ -66,11 +67,10 @@ class Handlers:
 
     # -- chat --------------------------------------------------------------------------------
     def llm_available(self) -> bool:
-        settings = getattr(self.assistant, "settings", None)
-        return bool(getattr(settings, "llm_configured", False) or getattr(self.assistant, "_chat_model", None))
+        return bool(self.assistant.llm_available)
 
     def default_mode(self) -> str:
-        mode = getattr(getattr(self.assistant, "settings", None), "mode", "extractive")
+        mode = self.assistant.settings.mode
         return mode if mode == "llm" and self.llm_available() else "extractive"
 
     def chat(

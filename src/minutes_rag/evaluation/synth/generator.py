@@ -1,120 +1,27 @@
-"""A synthetic archive of Chinese executive-meeting minutes (常务会议纪要), with questions.
-
-Everything here is invented: bodies, people, plans and decisions. Every minute says so in
-its last line, and the archive's ``manifest.json`` says so too. The archive serves as
-distractors for the evaluation and as data for the scale benchmarks.
-
-The output is deterministic for a seed: the same ``(minutes, seed)`` gives the same files
-byte for byte (docx files are zip archives with fixed timestamps, see ``_write_docx``).
-
-Realism that matters for the pipeline: several bodies and cities; per body, document
-numbers (〔2021〕7号, reset each year) and meeting numbers (第15次) that run in order with
-dates; chairs; attendance blocks (出席 / 列席 with departments / 记录); agenda items from
-many policy areas with decisions and responsible departments; numbering styles 一、/（一）,
-一、/1., 1. alone, and news-style readouts without numbering; some files GBK-encoded, some
-.docx.
-
-Evidence strings of the questions are copied from the generated text, lie inside one
-paragraph, and are unique in the archive by construction (the phrases they rest on
-contain plan titles, subjects or meeting numbers that are never reused), except for the
-attendance and recorder questions, which are about a body and answered by each of its
-attendance blocks.
-"""
+"""The synthetic minutes and their questions, generated in memory (deterministic for a seed).
+See ``minutes_rag.evaluation.synth`` for what is invented and why."""
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-SYNTHETIC_NOTICE = "（本纪要为合成测试数据，内容虚构，不代表任何真实机关的意见或决定）"
-CN_NUM = "一二三四五六七八九十"
-
-# (city, ascii slug for file names, districts)
-CITIES = [
-    ("云江市", "yunjiang", ["江北区", "江南区", "高新区", "云湖区", "临港新区"]),
-    ("东湖市", "donghu", ["湖东区", "湖西区", "经开区", "北塘区", "梅岭县"]),
-    ("南屿市", "nanyu", ["屿中区", "海湾区", "南港区", "综合保税区", "石桥县"]),
-    ("白沙市", "baisha", ["沙城区", "白鹭区", "高铁新城", "青石县", "丰乐县"]),
-    ("枫林市", "fenglin", ["枫城区", "林溪区", "科教城", "凤鸣区", "双河县"]),
-    ("青禾市", "qinghe", ["禾丰区", "青阳区", "空港区", "稻香县", "新安区"]),
-]
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国志红文斌宇浩凯健俊帆帅旭宁琳雪晨阳欣怡佳峰岚晓婷博波海林正清春东亮翔云飞鸿毅诚彬卫庆荣昌振宏永德新兴安胜光瑞"
-
-# department -> a short description used in attendance lists; the order is the usual one
-DEPARTMENTS = [
-    "市发展改革委", "市教育局", "市科技局", "市工信局", "市公安局", "市民政局", "市司法局", "市财政局",
-    "市人社局", "市自然资源和规划局", "市生态环境局", "市住建局", "市城管局", "市交通运输局", "市水务局",
-    "市农业农村局", "市商务局", "市文广旅局", "市卫生健康委", "市退役军人局", "市应急局", "市审计局",
-    "市国资委", "市市场监管局", "市体育局", "市统计局", "市医保局", "市信访局", "市数据局",
-    "市地方金融监管局", "市园林绿化局", "市政府研究室", "市行政审批局",
-]
-
-# (topic, lead department, policy area); no topic mentions fees or compulsory education:
-# the question sets ask about those as unanswerable
-TOPICS = [
-    ("老旧小区改造", "市住建局", "住房"),
-    ("保障性租赁住房筹集", "市住建局", "住房"),
-    ("城市更新", "市自然资源和规划局", "规划"),
-    ("耕地保护和节约集约用地", "市自然资源和规划局", "规划"),
-    ("制造业智能化改造和数字化转型", "市工信局", "产业"),
-    ("专精特新中小企业培育", "市工信局", "产业"),
-    ("优化营商环境", "市发展改革委", "改革"),
-    ("重大项目建设", "市发展改革委", "投资"),
-    ("生活垃圾分类", "市城管局", "城管"),
-    ("农村人居环境整治", "市农业农村局", "农业"),
-    ("高标准农田建设", "市农业农村局", "农业"),
-    ("养老服务体系建设", "市民政局", "民生"),
-    ("婴幼儿照护服务", "市卫生健康委", "卫生"),
-    ("公立医院高质量发展", "市卫生健康委", "卫生"),
-    ("职业教育产教融合", "市教育局", "教育"),
-    ("科技创新券", "市科技局", "科技"),
-    ("高新技术企业培育", "市科技局", "科技"),
-    ("稳就业促创业", "市人社局", "就业"),
-    ("河湖长制", "市水务局", "水利"),
-    ("城市防汛排涝", "市水务局", "水利"),
-    ("安全生产专项整治", "市应急局", "安全"),
-    ("大气污染防治", "市生态环境局", "环保"),
-    ("数字政府建设", "市数据局", "数字"),
-    ("公共交通优先发展", "市交通运输局", "交通"),
-    ("文旅消费提振", "市文广旅局", "文旅"),
-    ("全民健身设施建设", "市体育局", "体育"),
-    ("食品安全", "市市场监管局", "市场"),
-    ("医保基金监管", "市医保局", "医保"),
-    ("国有企业改革", "市国资委", "国资"),
-    ("地方金融风险防范", "市地方金融监管局", "金融"),
-    ("退役军人服务保障", "市退役军人局", "民生"),
-    ("政府投资项目审计", "市审计局", "审计"),
-    ("外贸稳增长", "市商务局", "商务"),
-    ("信访积案化解", "市信访局", "信访"),
-    ("园林绿化提升", "市园林绿化局", "城建"),
-    ("统计数据质量提升", "市统计局", "统计"),
-]
-PLAN_SUFFIXES = ["实施方案", "工作方案", "三年行动计划", "若干措施", "管理办法", "专项行动方案"]
-# reporting periods that have ended by a month of the year: (first month it can be reported in, label)
-PERIODS = [(4, "一季度"), (6, "1至5月"), (7, "上半年"), (10, "前三季度")]
-
-REQUIREMENTS = [
-    "各地各部门要提高政治站位，强化责任担当，确保各项任务落到实处。",
-    "要坚持问题导向，聚焦短板弱项，细化工作举措，明确时间节点。",
-    "要加强统筹协调，形成工作合力，及时研究解决推进中遇到的困难和问题。",
-    "要强化督查考核，定期通报进展情况，对工作不力的严肃问责。",
-    "要注重宣传引导，及时回应群众关切，营造良好社会氛围。",
-    "要用好用足上级政策，积极争取试点示范，放大政策叠加效应。",
-    "要守牢安全底线，健全风险防控机制，防止出现系统性风险。",
-    "要加大资金保障力度，优化支出结构，提高财政资金使用绩效。",
-    "要坚持以人民为中心的发展思想，切实增强群众获得感、幸福感、安全感。",
-    "要建立健全长效机制，推动工作常态化、规范化、制度化。",
-]
-NEWS_OPENERS = ["会议指出，", "会议认为，", "会议强调，", "会议要求，"]
-
-# topics that no synthetic minute mentions: the unanswerable questions ask about them
-ABSENT_TOPICS = ["低空经济", "冰雪运动", "海洋牧场", "航天发射场", "跨境数据交易", "核电站选址", "邮轮母港", "赛马产业"]
+from minutes_rag.evaluation.synth.vocab import (
+    ABSENT_TOPICS,
+    CITIES,
+    CN_NUM,
+    DEPARTMENTS,
+    GIVEN,
+    NEWS_OPENERS,
+    PERIODS,
+    PLAN_SUFFIXES,
+    REQUIREMENTS,
+    SURNAMES,
+    SYNTHETIC_NOTICE,
+    TOPICS,
+)
 
 
 @dataclass
@@ -306,7 +213,6 @@ class _Generator:
             encoding = "utf-8"
         delegated = rng.random() < 0.15
         chair = body.exec_vice if delegated else body.mayor
-        year = body.day.year
         kinds = rng.choices(["review", "report", "study"], k=rng.randint(2, 5))
         topics = rng.sample(TOPICS, len(kinds))
         items = [self._item(body, body.day, k, t) for k, t in zip(kinds, topics)]
@@ -404,96 +310,3 @@ def unanswerable_questions(archive: list[SynthMinute], seed: int, count: int) ->
         by_topic.setdefault([i for i, t in enumerate(ABSENT_TOPICS) if t in q][0], []).append(q)
     ordered = [q for round_ in zip(*by_topic.values()) for q in round_]
     return [SynthQuestion(q, [], [], answerable=False, notes="topic absent from the archive") for q in ordered[:count]]
-
-
-def _write_docx(path: Path, paragraphs: list[str]) -> None:
-    import docx
-
-    d = docx.Document()
-    d.core_properties.title = "合成测试数据"
-    d.core_properties.comments = SYNTHETIC_NOTICE
-    fixed = __import__("datetime").datetime(2020, 1, 1)
-    d.core_properties.created = fixed
-    d.core_properties.modified = fixed
-    d.core_properties.last_modified_by = "minutes-rag synth"
-    d.core_properties.author = "minutes-rag synth"
-    for para in paragraphs:
-        for line in para.split("\n"):
-            d.add_paragraph(line)
-    import io
-    import zipfile
-
-    buf = io.BytesIO()
-    d.save(buf)
-    # rewrite the zip with fixed timestamps so that a seed gives identical bytes
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, src.read(info.filename))
-
-
-@dataclass
-class SynthReport:
-    out_dir: str
-    minutes: int
-    files: list[str]
-    questions_path: str
-    questions: int
-    unanswerable: int
-    by_format: dict[str, int]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"synthetic": True, "out_dir": self.out_dir, "minutes": self.minutes, "questions_path": self.questions_path,
-                "questions": self.questions, "unanswerable": self.unanswerable, "by_format": self.by_format}
-
-
-def write_archive(out_dir: str | Path, minutes: int, seed: int = 0, *, questions_path: str | Path | None = None,
-                  questions_per_minute: int = 3, unanswerable: int | None = None, id_prefix: str = "") -> SynthReport:
-    """Write ``minutes`` files into ``out_dir``, ``manifest.json`` beside them, and the
-    question set (default ``out_dir/questions.jsonl``). Existing files of the same names are
-    overwritten; nothing else in ``out_dir`` is touched."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    archive = generate(minutes, seed)
-    rng = random.Random(seed + 104729)
-    files: list[str] = []
-    by_format: dict[str, int] = {}
-    questions: list[dict[str, Any]] = []
-    prefix = id_prefix or f"synth-{seed}-"
-    asked: set[str] = set()
-    for m in archive:
-        path = out / m.filename
-        if m.fmt == "docx":
-            _write_docx(path, m.paragraphs)
-        else:
-            path.write_bytes(m.text.encode(m.encoding))
-        key = m.fmt if m.fmt == "docx" else f"txt-{m.encoding}"
-        by_format[key] = by_format.get(key, 0) + 1
-        if m.style == "news":
-            by_format["news-style"] = by_format.get("news-style", 0) + 1
-        files.append(path.name)
-        fresh = [q for q in m.questions if q.question not in asked]  # body questions repeat across minutes
-        chosen = rng.sample(fresh, min(questions_per_minute, len(fresh)))
-        asked.update(q.question for q in chosen)
-        for q in chosen:
-            q.notes = f"synthetic: {m.filename}; {q.notes}"
-            questions.append(q.to_dict(f"{prefix}{len(questions) + 1:05d}"))
-    n_un = max(1, minutes // 5) if unanswerable is None else unanswerable
-    for q in unanswerable_questions(archive, seed, n_un):
-        q.notes = "synthetic; " + q.notes
-        questions.append(q.to_dict(f"{prefix}{len(questions) + 1:05d}"))
-    qpath = Path(questions_path) if questions_path else out / "questions.jsonl"
-    qpath.parent.mkdir(parents=True, exist_ok=True)
-    qpath.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
-    manifest = {
-        "synthetic": True,
-        "notice": "Synthetic minutes generated by `minutes-rag synth`: every body, person, plan and decision is invented.",
-        "generator": "minutes_rag.synth", "seed": seed, "minutes": minutes,
-        "files": [{"file": f, "city": m.city, "doc_number": m.doc_number, "meeting_number": m.meeting_number,
-                   "date": m.date, "chair": m.chair, "style": m.style, "encoding": m.encoding, "format": m.fmt}
-                  for f, m in zip(files, archive)],
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return SynthReport(str(out), minutes, files, str(qpath), len(questions), n_un, by_format)

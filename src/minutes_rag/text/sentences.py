@@ -1,29 +1,77 @@
-"""Cut a section's text into quotable spans (sentences, or lines of a list) with offsets.
+"""Where sentences and clauses end: one rule set for titles, long-section parts and quotes.
 
-Quotes must be exact substrings of the minute, so this never edits text: it returns
-(start, end) pairs into the string it was given, trimmed of surrounding whitespace.
+- ``first_sentence`` / ``shorten``: a heading's or paragraph's first sentence, as a title;
+- ``PART_BOUNDARIES``: where a long section may be cut into parts, best first;
+- ``split_spans`` / ``heading_end``: a section's text as quotable spans (sentences, or lines
+  of a list). Quotes must be exact substrings of the minute, so this never edits text: it
+  returns (start, end) pairs into the string it was given, trimmed of surrounding whitespace.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+
+from minutes_rag.text.lang import CJK, HAN
+from minutes_rag.text.patterns import DOC_NUMBER_CORE, ENUMERATOR, LABEL, ZH_DATE
+
+# Sentence-final punctuation: Chinese (full width) and Western.
+ZH_STOPS = "。！？；"
+EN_STOPS = ".!?;"
+# Abbreviations whose dot ends no sentence ("No. 5", "a.m.", "Mr. Adams", "J. Smith").
+_ABBREV = re.compile(
+    r"(?:\b[A-Za-z]|\b[A-Za-z]\.[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Inc|Co|Corp|Ltd|Ave|Rd|Jr|Sr|vs|etc|e\.g|i\.e))$"
+)
+
+
+def is_abbreviation(before_dot: str) -> bool:
+    """Whether the text before a dot ends with an abbreviation (so the dot ends no sentence)."""
+    return _ABBREV.search(before_dot[-10:]) is not None
+
+
+def shorten(s: str, limit: int) -> str:
+    """``s`` on one line, cut to ``limit`` characters at a clause boundary, with "…"."""
+    s = re.sub(r"\s+", " ", s).strip()
+    if len(s) <= limit:
+        return s
+    cut = s[:limit]
+    # prefer a clause boundary in the second half of the allowance
+    k = max(cut.rfind("，"), cut.rfind(","), cut.rfind("、"), cut.rfind(" "))
+    if k >= limit // 2:
+        cut = cut[:k]
+    return cut.rstrip("，,、 ") + "…"
+
+
+def first_sentence(s: str, limit: int = 60) -> str:
+    """The first sentence of the first line of ``s``, shortened to ``limit`` characters."""
+    s = s.strip().split("\n", 1)[0]
+    for m in re.finditer(rf"[{ZH_STOPS}]|[{EN_STOPS}](?=\s|$)", s):
+        if m.group() == "." and is_abbreviation(s[: m.start()]):
+            continue  # "a.m." / "No." do not end a sentence
+        if m.start() > 0:
+            s = s[: m.start()]
+            break
+    return shorten(s, limit)
+
+
+# Where a long section may be cut, best first: sentence ends and paragraph breaks, line
+# breaks (hard-wrapped text), clause ends and spaces.
+PART_BOUNDARIES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"[。！？；!?;]+[”’」』）)]*|\.(?=\s)|\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"[，、,：:]|\s"),
+)
 
 # Chinese sentence ends, with any closing quotes/brackets that belong to the sentence.
 _ZH_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 # English sentence end: . ! ? followed by space and an uppercase letter, digit or quote.
 _EN_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[A-Z0-9\"“(*])")
-_EN_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|No|Nos|Inc|Co|Corp|Ltd|St|Ave|Jr|Sr|vs|etc|e\.g|i\.e|a\.m|p\.m|[A-Z])\.)$"
-)
 # A line that starts a new unit even without a sentence end before it: an enumerator
 # (一、 （一） 1. (1) Item 38) or a field label (出席： 列席： 记录： Present:).
-_LINE_START = re.compile(
-    r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]\s?|"
-    r"[\u4e00-\u9fff]{1,6}[：:]|[A-Z][A-Za-z ]{1,30}:|Item\s+\d+|"
-    # a document number or a date on its own line (minute headers and tails)
-    r"[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-)
-_CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# A document number or a date on its own line (minute headers and tails) too.
+_LINE_START = re.compile(rf"{ENUMERATOR}|{LABEL}|{DOC_NUMBER_CORE}|{ZH_DATE.pattern}")
+# CJK text and its punctuation (CJK symbols, full-width forms)
+_CJK_CHAR = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef]")
 # Soft limit: longer spans (run-on list-like text, OCR'd tables) are cut at wide gaps.
 MAX_SPAN = 400
 
@@ -58,12 +106,12 @@ def _hard_breaks(text: str) -> list[int]:
 def _sentence_cuts(text: str) -> list[int]:
     cuts = [m.end() for m in _ZH_END.finditer(text)]
     for m in _EN_END.finditer(text):
-        if not _EN_ABBREV.search(text[max(0, m.start() - 6) : m.start()]):
+        if not (text[m.start() - 1] == "." and is_abbreviation(text[: m.start() - 1])):
             cuts.append(m.start())
     return cuts
 
 
-_FIELD_LINE = re.compile(r"[ \t\u3000]*[\u4e00-\u9fff]{1,6}[：:][^\n]*\n[ \t\u3000]*\n")
+_FIELD_LINE = re.compile(rf"[ \t\u3000]*[{HAN}]{{1,6}}[：:][^\n]*\n[ \t\u3000]*\n")
 
 
 def _field_line_ends(text: str) -> list[int]:
@@ -86,7 +134,7 @@ def heading_end(text: str, title: str) -> int:
     if not core:
         return 0
     i = 0
-    m = re.match(r"\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|Item\s+\d+[.:]?)?\s*", text)
+    m = re.match(rf"\s*(?:{ENUMERATOR}[.:]?)?\s*", text)
     if m:
         i = m.end()
     j = 0
@@ -105,11 +153,11 @@ def split_spans(text: str, title: str = "") -> list[tuple[int, int]]:
     """Sentence/line spans of ``text`` as (start, end), in order, whitespace-trimmed.
     With the section's ``title``, a heading at the start of the text is its own span."""
     head = heading_end(text, title) if title else 0
-    cuts = sorted(set([0, len(text), *_sentence_cuts(text), *_hard_breaks(text), *_field_line_ends(text)]))
+    cuts = sorted({0, len(text), *_sentence_cuts(text), *_hard_breaks(text), *_field_line_ends(text)})
     if head:
         cuts = sorted({0, head, *[c for c in cuts if c > head]})
     spans: list[tuple[int, int]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         t = _trim(text, a, b)
         if not t:
             continue
