@@ -38,11 +38,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
 
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
     from minutes_rag.config import Settings
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="bench-ask-")
-    assistant = Assistant(Settings.load(data_dir=data_dir, mode="extractive"))
+    assistant = build_assistant(Settings.load(data_dir=data_dir, mode="extractive"))
     sources = [REPO / "ingest" / "sample"]
     corpus = REPO.parent / "shared" / "corpus"
     if corpus.exists():
@@ -50,7 +50,7 @@ def main() -> int:
     t0 = time.perf_counter()
     report = assistant.ingest(sources)
     print(f"ingest: {report.added} added, {report.unchanged} unchanged in {time.perf_counter() - t0:.1f} s "
-          f"({assistant.index.section_count()} sections)")
+          f"({sum(m['sections'] for m in assistant.list_minutes())} sections)")
     t0 = time.perf_counter()
     assistant.ask(QUESTIONS[0])  # warm-up: loads the model and jieba
     print(f"first (cold) ask: {(time.perf_counter() - t0) * 1000:.0f} ms")

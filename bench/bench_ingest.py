@@ -20,7 +20,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
 
-    from minutes_rag.assistant import Assistant
+    from minutes_rag.assistant import build_assistant
     from minutes_rag.config import Settings
     from minutes_rag.evaluation.synth import write_archive
 
@@ -32,14 +32,14 @@ def main() -> int:
     for spec in args.embedders.split(","):
         data = work / f"data-{spec}"
         settings = Settings.load(data_dir=str(data), embedder=spec, models_dir=str(models))
-        a = Assistant(settings)
+        a = build_assistant(settings)
         a.embedder.embed_query("warm up")  # model load / conversion is not ingest time
         t0 = time.perf_counter()
         first = a.ingest([archive])
         t_first = time.perf_counter() - t0
         sections = a.index.section_count()
         t0 = time.perf_counter()
-        again = Assistant(settings).ingest([archive])  # a fresh process's view: no model load needed
+        again = build_assistant(settings).ingest([archive])  # a fresh process's view: no model load needed
         t_again = time.perf_counter() - t0
         victim = sorted(p for p in archive.iterdir() if p.suffix == ".txt")[0]
         raw = victim.read_bytes()

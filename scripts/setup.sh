@@ -18,5 +18,5 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   .venv/bin/python -m pip install -q --disable-pip-version-check "torch==2.13.0"
 fi
 .venv/bin/uv pip install --python .venv/bin/python --compile-bytecode -q \
-  -c constraints.txt -e . --group test
+  -c constraints.txt -e ".[eval]" --group test
 echo "$want" > "$stamp"

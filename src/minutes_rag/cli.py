@@ -6,18 +6,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from minutes_rag.config import Settings
 from minutes_rag.errors import MinutesRagError
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from minutes_rag.text.patterns import is_iso_date
 
 
 def _date(value: str) -> str:
-    if not _DATE.match(value):
+    if not is_iso_date(value):
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
     return value
 
@@ -161,13 +160,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from minutes_rag.assistant import build_assistant
-    from minutes_rag.model import Filters
+    from minutes_rag.model import filters_from_flags
 
     assistant = build_assistant(_settings(args))
     minute_id = ""
     if args.minute:
         minute_id = assistant.resolve_minute(args.minute)
-    filters = Filters(date_from=args.date_from or "", date_to=args.date_to or "", minute_id=minute_id)
+    filters = filters_from_flags({"from": args.date_from, "to": args.date_to, "minute": minute_id})
     answer = assistant.ask(args.question, filters=filters, k=args.k, mode=args.mode)
     if args.json:
         _print_json(assistant.answer_json(answer))
@@ -237,7 +236,7 @@ def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         sys.stdout.write(markdown_table(setting_flags(parser)))
         return 0
     settings = Settings.load()
-    _print_json({name: str(getattr(settings, name)) for name in Settings.model_fields})
+    _print_json(settings.model_dump(mode="json"))  # the API key shows as "**********"
     return 0
 
 

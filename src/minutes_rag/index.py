@@ -10,12 +10,14 @@ interrupted is listed in ``journal`` so the next open repairs it.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +25,13 @@ from minutes_rag.errors import NotFound, StoreError
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
+log = logging.getLogger(__name__)
+
+# The layout of state.sqlite. Opening a database of another version migrates it with the
+# steps below (each takes version n to n + 1 inside one transaction) or, where no step
+# exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
 SCHEMA_VERSION = 1
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -49,17 +57,54 @@ CREATE TABLE IF NOT EXISTS journal (minute_id TEXT PRIMARY KEY, started_at REAL)
 class StateIndex:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / "state.sqlite"
+        self._lock = threading.RLock()
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             # one connection shared by the UI's worker threads, serialised by a lock
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
-        self._lock = threading.RLock()
+        try:
+            self._db.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+            self._check_schema()
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, StoreError) as exc:
+            self._db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
+
+    def _check_schema(self) -> None:
+        row = self._db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
+        if row is None:  # a new database
+            self._db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            return
+        try:
+            found = int(row[0])
+        except (TypeError, ValueError):
+            found = -1
+        if found == SCHEMA_VERSION:
+            return
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"the index {self.path} was written by a newer minutes-rag (index schema {found}, this version "
+                f"reads {SCHEMA_VERSION}): upgrade minutes-rag, or ingest into a new data directory (--data-dir)"
+            )
+        while found < SCHEMA_VERSION:
+            step = _MIGRATIONS.get(found)
+            if step is None:
+                raise StoreError(
+                    f"the index {self.path} has schema {row[0]!r}, which this version (schema {SCHEMA_VERSION}) "
+                    "cannot upgrade: ingest the files again into a new data directory (--data-dir), "
+                    "then delete the old one"
+                )
+            with self.transaction() as db:
+                step(db)
+                db.execute("UPDATE info SET value=? WHERE key='schema'", (str(found + 1),))
+            log.info("migrated the index %s from schema %d to %d", self.path, found, found + 1)
+            found += 1
 
     def close(self) -> None:
         with self._lock:
@@ -244,25 +289,11 @@ class StateIndex:
         """Minute ids that pass the filters, or None when there is no filter."""
         if filters.is_empty():
             return None
-        sql, args = ["SELECT minute_id FROM minutes WHERE 1=1"], []
-        if filters.date_from:
-            sql.append("AND date >= ?")
-            args.append(int(filters.date_from.replace("-", "")))
-        if filters.date_to:
-            sql.append("AND date <= ?")
-            args.append(int(filters.date_to.replace("-", "")))
-        if filters.year is not None:
-            sql.append("AND date BETWEEN ? AND ?")
-            args += [filters.year * 10000, filters.year * 10000 + 9999]
-        if filters.meeting_number is not None:
-            sql.append("AND meeting_number = ?")
-            args.append(filters.meeting_number)
-        if filters.doc_number:
-            sql.append("AND doc_number = ?")
-            args.append(filters.doc_number)
-        if filters.minute_id:
-            sql.append("AND minute_id = ?")
-            args.append(filters.minute_id)
+        sql: list[str] = ["SELECT minute_id FROM minutes WHERE 1=1"]
+        args: list[Any] = []
+        for column, op, value in filters.conditions():  # columns and ops from a fixed set
+            sql.append(f"AND {column} {op} ?")
+            args.append(value)
         return [r[0] for r in self._q(" ".join(sql), args)]
 
     # -- lexical search ------------------------------------------------------------------

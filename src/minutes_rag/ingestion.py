@@ -14,10 +14,11 @@ does not know, so a stray vector can never surface as a half minute.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -28,6 +29,8 @@ from minutes_rag.index import StateIndex
 from minutes_rag.lexical import add_user_words
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.store import ChromaStore
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
@@ -71,6 +74,8 @@ class Ingestor:
         for minute_id in pending:
             self.store.retain_minute(minute_id, self.index.section_ids(minute_id))
             self.index.journal_end(minute_id)
+        if pending:
+            log.warning("repaired %d minute(s) whose last ingest was interrupted: %s", len(pending), ", ".join(pending))
         return len(pending)
 
     # -- embedding with cache ------------------------------------------------------------
@@ -163,9 +168,11 @@ class Ingestor:
             except MinutesRagError as exc:
                 report.failed += 1
                 report.errors.append({"path": str(path), "error": getattr(exc, "problem", None) or str(exc)})
+                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
             except OSError as exc:
                 report.failed += 1
                 report.errors.append({"path": str(path), "error": f"cannot read file: {exc.strerror or exc}"})
+                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
             if progress is not None:
                 progress(n + 1, len(files), str(path))
         if prune:
@@ -185,3 +192,4 @@ class Ingestor:
                 report.sections_removed += self.index.delete_minute(minute_id)
                 self.store.delete_minute_everywhere(minute_id)
                 report.removed += 1
+                log.info("pruned %s (%s)", minute_id, "file gone" if gone else "no longer under a scanned folder")

@@ -8,75 +8,26 @@ never drift from the section table. We feed it pre-tokenised text (tokens joined
 from __future__ import annotations
 
 import re
-import threading
-from typing import Iterable
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
-_WORD = re.compile(r"[\w\u3400-\u9fff]+")
+from minutes_rag.text.lang import HAN
+from minutes_rag.text.words import EN_STOPWORDS, ZH_STOPWORDS, add_user_words, stem, zh_search_words
 
-# Words that carry no topic: question words and the boilerplate of every minute.
-ZH_STOP = frozenset(
-    """的 了 和 与 及 是 在 对 由 为 等 将 把 被 也 都 而 并 或 其 之 中 上 下 有 要 于 向 从 以 就 还 又
-    什么 哪个 哪些 哪 谁 几 多少 怎么 怎样 如何 是否 吗 呢 吧 啊 请问 提出 哪位 一下 情况 方面 关于
-    会议 本次 这次 那次 该 这 那 它 他们 我们 各 个 次""".split()
-)
-EN_STOP = frozenset(
-    """a an the of to in on at for by with from and or not no is are was were be been being it its this that
-    these those which what who whom whose when where why how did do does done has have had will would shall
-    should can could may might must about into over than then there their they them he she his her we our
-    you your i me my as if so such any all each per up out off also only very more most other some same
-    meeting meetings council minute minutes""".split()
-)
+__all__ = ["TOKENIZER_VERSION", "tokenize", "add_user_words"]
 
-_jieba_lock = threading.Lock()
-_user_words: set[str] = set()
-_jieba = None
+# Bump when the tokens of a text change (2: the Snowball stemmer of text.words): tokens
+# stored by an older version no longer meet the queries' tokens, so the index must be
+# re-tokenised.
+TOKENIZER_VERSION = 2
 
-
-def _get_jieba():
-    """Import jieba once, quietly (it logs to stderr on first use)."""
-    global _jieba
-    if _jieba is None:
-        with _jieba_lock:
-            if _jieba is None:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba = jieba
-    return _jieba
-
-
-def add_user_words(words: Iterable[str]) -> int:
-    """Teach jieba the departments and bodies found in metadata (市住建局, 市资源规划局 ...) so
-    they stay whole tokens instead of 市/住/建局. Returns how many were new."""
-    new = [w for w in {w.strip() for w in words} if len(w) >= 2 and w not in _user_words and _HAN.search(w)]
-    if not new:
-        return 0
-    jieba = _get_jieba()
-    with _jieba_lock:
-        for word in new:
-            jieba.add_word(word, freq=20000)
-            _user_words.add(word)
-    return len(new)
-
-
-def is_chinese(text: str, threshold: float = 0.2) -> bool:
-    letters = _WORD.findall(text)
-    joined = "".join(letters)
-    if not joined:
-        return False
-    return len(_HAN.findall(joined)) / len(joined) >= threshold
+_HAN = re.compile(f"[{HAN}]")
+_TOKEN = re.compile(rf"[{HAN}]+|[A-Za-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
 
 
 def tokenize(text: str, *, for_query: bool = False) -> list[str]:
     """Tokens for BM25. Chinese runs go through jieba's search mode (words and their
     sub-words, so 姑苏领军人才计划 also matches 人才); Han words of two or more characters are
     also indexed as character bigrams, which keeps recall when jieba splits a query and a
-    document differently. English is lower-cased, stop words dropped, plural 's' stripped."""
+    document differently. English is lower-cased, stop words dropped, stemmed (``text.words.stem``)."""
     tokens: list[str] = []
     for match in _TOKEN.finditer(text):
         run = match.group(0)
@@ -86,42 +37,25 @@ def tokenize(text: str, *, for_query: bool = False) -> list[str]:
             tokens.append(run)
         else:
             word = run.lower()
-            if word in EN_STOP or len(word) < 2:
+            if word in EN_STOPWORDS or len(word) < 2:
                 continue
-            tokens.append(_stem(word))
+            tokens.append(stem(word))
     return tokens
 
 
 def _han_tokens(run: str) -> list[str]:
-    jieba = _get_jieba()
     out: list[str] = []
-    for word in jieba.cut_for_search(run):
-        if word in ZH_STOP or not word.strip():
+    for word in zh_search_words(run):
+        if word in ZH_STOPWORDS:
             continue
         if len(word) == 1:
             # single characters are too common to rank with, except inside bigrams below
             continue
         out.append(word)
     # character bigrams of the run: robust to segmentation differences
-    chars = [c for c in run]
+    chars = list(run)
     for i in range(len(chars) - 1):
         gram = chars[i] + chars[i + 1]
-        if gram not in ZH_STOP:
+        if gram not in ZH_STOPWORDS:
             out.append("_" + gram)  # prefixed so a bigram never collides with a jieba word
     return out
-
-
-def _stem(word: str) -> str:
-    """A light suffix stripper (plural, -ed, -ing), applied alike to documents and queries so
-    "referred", "refers" and "refer" meet. Not linguistics: consistency is what matters."""
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]  # referr -> refer, planned -> plan
-            break
-    return word

@@ -6,7 +6,8 @@ parse -> Minute (text + MinuteMeta) -> split -> [Section] -> store -> retrieve -
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -52,12 +53,12 @@ class MinuteMeta:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "MinuteMeta":
+    def from_dict(cls, d: dict[str, Any]) -> MinuteMeta:
         d = dict(d)
         d["attendees"] = tuple(d.get("attendees") or ())
         d["observers"] = tuple(Observer(**o) for o in d.get("observers") or ())
         d["item_numbers"] = tuple(d.get("item_numbers") or ())
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
@@ -129,6 +130,10 @@ class Hit:
     sources: dict[str, int] = field(default_factory=dict)  # {"dense": rank, "lexical": rank}, 1-based
     dense: float | None = None  # cosine similarity of query and section, when dense search found it
     lexical: float | None = None  # BM25 score, when lexical search found it
+    # the section-kind weight retrieval applied to ``score`` (retrieve.KIND_WEIGHT: < 1 for the
+    # parts around the agenda unless the question is about the meeting itself); the answerer
+    # weighs the hit's sentences by it instead of judging kinds again
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     found: bool = True  # False for the not-found answer
     warnings: tuple[str, ...] = ()
+    # how the question was made standalone before retrieval: "none" (asked as is),
+    # "heuristic" (the previous turn's minute/topic carried over) or "llm" (the model's rewrite)
+    rewrite: str = "none"
 
 
 @dataclass
@@ -215,6 +223,71 @@ class Filters:
 
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def conditions(self) -> list[tuple[str, str, str | int]]:
+        """The filters as ``(field, op, value)`` conditions over a minute's stored fields, for
+        a store to turn into its own query (SQL, a Chroma ``where``). Fields: ``date``
+        (YYYYMMDD as an int, the way Chroma compares numbers), ``meeting_number``,
+        ``doc_number``, ``minute_id``; ops: ``>=``, ``<=``, ``=``. A year is a date range."""
+        out: list[tuple[str, str, str | int]] = []
+        if self.date_from:
+            out.append(("date", ">=", int(self.date_from.replace("-", ""))))
+        if self.date_to:
+            out.append(("date", "<=", int(self.date_to.replace("-", ""))))
+        if self.year is not None:
+            out += [("date", ">=", self.year * 10000), ("date", "<=", self.year * 10000 + 9999)]
+        if self.meeting_number is not None:
+            out.append(("meeting_number", "=", self.meeting_number))
+        if self.doc_number:
+            out.append(("doc_number", "=", self.doc_number))
+        if self.minute_id:
+            out.append(("minute_id", "=", self.minute_id))
+        return out
+
+    def minute_as_doc_number(self) -> Filters | None:
+        """These filters with the minute flag read as a document number (``--minute 〔2020〕21号``
+        names a minute by its number), or None when the flag is not one."""
+        from minutes_rag.text.patterns import find_doc_numbers
+
+        docs = find_doc_numbers(self.minute_id) if self.minute_id else []
+        return replace(self, minute_id="", doc_number=docs[0]) if docs else None
+
+
+# The ask flags (``ask --from/--to/--minute``, a question set's "filters", the UI's fields)
+# and the Filters field each one sets: the one translation, used by the CLI, the UI and the
+# evaluation alike (filters_from_flags).
+FILTER_FLAGS: dict[str, str] = {
+    "from": "date_from",
+    "date_from": "date_from",
+    "to": "date_to",
+    "date_to": "date_to",
+    "year": "year",
+    "meeting": "meeting_number",
+    "meeting_number": "meeting_number",
+    "doc": "doc_number",
+    "doc_number": "doc_number",
+    "minute": "minute_id",
+    "minute_id": "minute_id",
+}
+
+
+def filters_from_flags(flags: Mapping[str, Any]) -> Filters:
+    """Filters from ask flags (names as in FILTER_FLAGS). An empty value (None, "") sets no
+    filter; text is stripped; a document number is written 〔YYYY〕N号 whatever the brackets.
+    Raises KeyError for an unknown flag (callers validate their input first)."""
+    values: dict[str, Any] = {}
+    for flag, value in flags.items():
+        target = FILTER_FLAGS[flag]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if target == "doc_number":
+            from minutes_rag.text.patterns import find_doc_numbers
+
+            value = (find_doc_numbers(value) or [value])[0]
+        values[target] = value
+    return Filters(**values)
 
 
 @dataclass(frozen=True)

@@ -8,21 +8,34 @@ preamble sections as candidates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from minutes_rag.embed import Embedder
-from minutes_rag.glossary import expand_query
 from minutes_rag.index import StateIndex
-from minutes_rag.lexical import tokenize
 from minutes_rag.model import Filters, Hit, Section
-from minutes_rag.references import References, find_references
+from minutes_rag.query import Query, as_query, wanted_kinds
+from minutes_rag.references import References
 from minutes_rag.store import ChromaStore
 
+# The one table of section-kind weights, applied once, to the fused score (the answerers
+# see its effect in the order of the hits). The preamble summarises every item and the
+# attendance block names every department: they match almost any question, so unless the
+# question asks about the meeting itself they rank below the agenda items that hold the
+# substance. Closing: a few lines after the last item (often a study session, 学法专题) that
+# rarely match a topic by chance, so a light penalty is enough. Transcript: what was said,
+# before what was decided.
+KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.8}
+_MEETING_PARTS = ("preamble", "attendance", "tail", "closing")
+_KIND_WEIGHT = KIND_WEIGHT  # the former name
 
-# closing: a few lines after the last item (often a study session, 学法专题) that rarely match
-# a topic by chance, so a light penalty is enough
-_KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.8}
+
+def kind_weight(kind: str, query: Query) -> float:
+    """The weight of a section of ``kind`` for ``query``: the parts around the agenda are not
+    penalised for a question about the meeting itself (who chaired, when it was held)."""
+    if query.intents and kind in _MEETING_PARTS:
+        return 1.0
+    return KIND_WEIGHT.get(kind, 1.0)
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -39,7 +52,7 @@ def _dedupe(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def rrf(rankings: dict[str, Sequence[str]], weights: dict[str, float], k: int = 60) -> dict[str, float]:
+def rrf(rankings: Mapping[str, Sequence[str]], weights: Mapping[str, float], k: int = 60) -> dict[str, float]:
     """Weighted reciprocal rank fusion: score(d) = sum_r w_r / (k + rank_r(d)), ranks from 1."""
     scores: dict[str, float] = {}
     for name, ids in rankings.items():
@@ -75,15 +88,16 @@ class Retriever:
         self.reranker = reranker  # a sentence_transformers.CrossEncoder, or None
 
     # -- scope ----------------------------------------------------------------------------
-    def scope(self, question: str, filters: Filters, boost_minutes: Sequence[str] = ()) -> tuple[list[str] | None, References]:
-        """The minute ids the search may look in (None = all), from filters and references."""
-        refs = find_references(question)
+    def scope(self, query: Query | str, filters: Filters) -> tuple[list[str] | None, References]:
+        """The minute ids the search may look in (None = all), from filters and the
+        references the question makes; and those references."""
+        refs = as_query(query).references
         allowed = self.index.minute_ids_matching(filters)
         if filters.minute_id and not allowed:
             # a minute is also named by its document number (--minute 〔2020〕21号)
-            doc_refs = find_references(filters.minute_id).doc_numbers
-            if doc_refs:
-                allowed = self.index.minute_ids_matching(replace(filters, minute_id="", doc_number=doc_refs[0]))
+            by_doc = filters.minute_as_doc_number()
+            if by_doc is not None:
+                allowed = self.index.minute_ids_matching(by_doc)
         if refs.doc_numbers or refs.meeting_numbers:
             named: set[str] = set()
             for doc in refs.doc_numbers:
@@ -98,46 +112,42 @@ class Retriever:
                 dated |= set(self.index.minute_ids_matching(Filters(date_from=d, date_to=d)) or [])
             if dated:  # a date may also be a date inside the text: narrow only when it names a minute
                 allowed = sorted(dated if allowed is None else dated & set(allowed)) or allowed
-        if allowed is None and boost_minutes:
-            return None, refs
         return allowed, refs
 
     # -- search ---------------------------------------------------------------------------
     def retrieve(
-        self, question: str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = ()
+        self, query: Query | str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = ()
     ) -> list[Hit]:
+        """The k best sections for ``query`` (a Query, or a standalone question to analyse).
+        ``boost_minutes`` (default: the minutes a follow-up's previous answer cited) rank higher."""
         cfg = self.config
         k = k or cfg.k
-        allowed, refs = self.scope(question, filters, boost_minutes)
+        q = as_query(query)
+        boost_minutes = tuple(boost_minutes or q.boost_minute_ids)
+        allowed, _ = self.scope(q, filters)
         if allowed is not None and not allowed:
             return []
         where = None
         if allowed is not None:
             where = {"minute_id": allowed[0]} if len(allowed) == 1 else {"minute_id": {"$in": list(allowed)}}
 
-        dense = self.store.query(self.embedder.embed_query(question), cfg.candidates, where)
-        lexical = self.index.lexical_search(
-            # BM25 gets the glossary's other-language terms (an English question about a Chinese
-            # minute shares no words with it); dense embeds the question as asked
-            tokenize(expand_query(question), for_query=True), cfg.candidates, allowed)
+        dense = self.store.query(self.embedder.embed_query(q.text), cfg.candidates, where)
+        # BM25 gets the glossary's other-language terms (an English question about a Chinese
+        # minute shares no words with it); dense embeds the question as asked
+        lexical = self.index.lexical_search(q.tokens, cfg.candidates, allowed)
         rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]}
         weights = {"dense": cfg.dense_weight, "lexical": cfg.lexical_weight, "metadata": cfg.metadata_weight, "boost": 0.5}
 
-        if refs.intents:
-            rankings["metadata"] = self._metadata_candidates(refs, allowed, [i for i, _ in dense + lexical])
+        if q.intents:
+            rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense + lexical])
         if boost_minutes:
             rankings["boost"] = [i for i, _ in dense + lexical if i.split("-", 1)[0] in set(boost_minutes)]
 
         fused = rrf(rankings, weights, cfg.rrf_k)
         sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
-        # The preamble summarises every item and the attendance block names every department:
-        # they match almost any question. Unless the question asks about the meeting itself,
-        # they rank below the agenda items that hold the substance.
-        for sid, sec in sections.items():
-            factor = _KIND_WEIGHT.get(sec.kind, 1.0)
-            if refs.intents and sec.kind in ("preamble", "attendance", "tail", "closing"):
-                factor = 1.0
-            fused[sid] *= factor
+        weight = {sid: kind_weight(sec.kind, q) for sid, sec in sections.items()}
+        for sid, w in weight.items():
+            fused[sid] *= w
         dense_score = dict(dense)
         lexical_score = dict(lexical)
         ranks = {name: {doc: r for r, doc in enumerate(ids, start=1)} for name, ids in rankings.items()}
@@ -156,26 +166,19 @@ class Retriever:
                     sources={n: r[sid] for n, r in ranks.items() if sid in r},
                     dense=dense_score.get(sid),
                     lexical=lexical_score.get(sid),
+                    weight=weight[sid],
                 )
             )
         hits = _dedupe(self._merge_parts(hits))
         if self.reranker is not None and hits:
-            hits = self._rerank(question, hits)
+            hits = self._rerank(q.text, hits)
         return hits[:k]
 
-    def _metadata_candidates(self, refs: References, allowed: list[str] | None, seen: list[str]) -> list[str]:
-        """Attendance and preamble sections of the minutes in scope (or of those the other
-        retrievers found), best first: metadata answers live there."""
+    def _metadata_candidates(self, query: Query, allowed: list[str] | None, seen: list[str]) -> list[str]:
+        """The sections that hold the answers to the query's intents (attendance, preamble ...)
+        of the minutes in scope (or of those the other retrievers found), best first."""
         minute_ids = allowed if allowed is not None else list(dict.fromkeys(i.split("-", 1)[0] for i in seen))[:5]
-        intents = set(refs.intents)
-        wanted: list[str] = []
-        if intents & {"officers"}:
-            wanted += ["preamble", "attendance", "tail", "closing"]
-        if intents & {"attendees", "observers", "recorder", "issue_date"}:
-            wanted += ["attendance", "tail"]
-        if intents & {"chair", "doc_number", "date"} or not wanted:
-            wanted.append("preamble")
-        order = {kind: i for i, kind in enumerate(dict.fromkeys(wanted))}
+        order = {kind: i for i, kind in enumerate(wanted_kinds(query.intents))}
         out: list[tuple[int, int, str]] = []
         for m, mid in enumerate(minute_ids[:20]):
             for sec in self.index.sections_of(mid):
@@ -209,7 +212,7 @@ class Retriever:
         return replace(sec, section_id=parts[0].section_id, text=text, start=start, end=end, part=0, parts=1)
 
     def _rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
-        ranked = self.reranker.rank(question, [h.section.text for h in hits])  # type: ignore[attr-defined]
+        ranked = self.reranker.rank(question, [h.section.text for h in hits])  # type: ignore[union-attr]
         return [
             replace(hits[int(r["corpus_id"])], score=float(r["score"]),
                     sources={**hits[int(r["corpus_id"])].sources, "rerank": n})

@@ -9,8 +9,9 @@ vectors, so its default (downloading) embedding function is never used.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -70,7 +71,7 @@ class ChromaStore:
         self._data_dir = data_dir
         self._url = url
         self.collection_name = collection
-        self._client = None
+        self._client: Any = None
         self._col = None
 
     # -- connection ---------------------------------------------------------------------

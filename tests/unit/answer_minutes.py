@@ -4,6 +4,7 @@ offsets, for the answer-layer unit tests. Not collected by pytest (no test_ pref
 from __future__ import annotations
 
 from minutes_rag.model import Hit, MinuteMeta, Section
+from minutes_rag.retrieve import KIND_WEIGHT
 
 ZH_TEXT = """某市人民政府常务会议纪要
 
@@ -85,11 +86,12 @@ EN_SECTIONS = {
 TEXTS = {"mzh": ZH_TEXT, "men": EN_TEXT}
 
 
-def hits(*keys: str, lang: str = "zh", dense: float | None = None) -> list[Hit]:
-    """Hits for the named sections, ranked in the order given."""
+def hits(*keys: str, lang: str = "zh", dense: float | None = None, about_meeting: bool = False) -> list[Hit]:
+    """Hits for the named sections, ranked in the order given, with the section-kind weight
+    retrieval gives them (``about_meeting``: for a question about the meeting itself)."""
     table, meta = (ZH_SECTIONS, ZH_META) if lang == "zh" else (EN_SECTIONS, EN_META)
     return [
         Hit(section=table[k], score=1.0 / (60 + i), meta=meta, sources={"dense": i, "lexical": i},
-            dense=dense, lexical=5.0 - i)
+            dense=dense, lexical=5.0 - i, weight=1.0 if about_meeting else KIND_WEIGHT.get(table[k].kind, 1.0))
         for i, k in enumerate(keys, 1)
     ]

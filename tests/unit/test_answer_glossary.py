@@ -6,7 +6,7 @@ from __future__ import annotations
 from answer_minutes import hits
 
 from minutes_rag.answer import ExtractiveAnswerer, evidence_score
-from minutes_rag.answer.extractive import anchor_keywords, cross_keywords
+from minutes_rag.answer.evidence import anchor_keywords, cross_keywords
 
 
 def test_english_question_matches_a_chinese_sentence_through_the_glossary():

@@ -81,6 +81,8 @@ def test_baseline_runs_through_the_runner(tmp_path, files):
 
 def test_where_for():
     assert where_for(Filters()) is None
-    assert where_for(Filters(year=2020)) == {"year": 2020}
+    # a year is the range of its dates (Filters.conditions, shared with the state index)
+    assert where_for(Filters(year=2020)) == {"$and": [{"date_int": {"$gte": 20200000}}, {"date_int": {"$lte": 20209999}}]}
+    assert where_for(Filters(minute_id="〔2021〕3号")) == {"$or": [{"minute_id": "〔2021〕3号"}, {"doc_number": "〔2021〕3号"}]}
     w = where_for(Filters(date_from="2020-01-01", date_to="2020-12-31"))
     assert w == {"$and": [{"date_int": {"$gte": 20200101}}, {"date_int": {"$lte": 20201231}}]}

@@ -1,43 +1,10 @@
-"""Metadata of English council minutes: the real Portland minute and made-up variants."""
+"""Metadata of English council minutes: made-up variants (the real Portland minute: tests/integration)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-from parse_builders import portland_path  # noqa: E402
-
-from minutes_rag.parse import load_minute  # noqa: E402
 from minutes_rag.parse.metadata import extract_metadata  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def portland():
-    p = portland_path()
-    if not p.exists():
-        pytest.skip(f"the real corpus is not beside the repository ({p})")
-    return load_minute(p).meta
-
-
-def test_portland(portland) -> None:
-    assert portland.lang == "en"
-    assert "Portland" in portland.body
-    assert portland.body == "City of Portland"
-    assert portland.title.startswith("Official Minutes")
-    assert portland.date == "2011-01-12"
-    assert portland.chair == "Mayor Adams"
-    assert {"Fish", "Fritz", "Leonard", "Saltzman"} <= set(portland.attendees)
-    assert "Presiding" not in portland.attendees and "5" not in portland.attendees
-    assert portland.doc_number == "" and portland.meeting_number is None
-
-
-def test_portland_item_numbers(portland) -> None:
-    # the disposition list runs 38 to 61 (S-56 is a substitute of item 56); "item 11",
-    # an item of an earlier meeting named in the transcript, is not one of them
-    assert portland.item_numbers == tuple(str(n) for n in range(38, 62))
 
 
 @pytest.mark.parametrize(

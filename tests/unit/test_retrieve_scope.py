@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from minutes_rag.model import Filters
-from minutes_rag.references import find_references
+from minutes_rag.query import analyse
 from minutes_rag.retrieve import RetrievalConfig, Retriever
 
 
@@ -41,18 +41,18 @@ def test_minute_filter_accepts_a_document_number():
 
 
 def test_doc_number_questions_get_the_preamble():
-    refs = find_references("这份纪要的文号是什么？")
+    refs = analyse("这份纪要的文号是什么？")
     assert _retriever()._metadata_candidates(refs, ["m1"], []) == ["m1-0"]
 
 
 def test_officer_questions_get_opening_and_closing_parts_not_items():
-    refs = find_references("Who served as Sergeant at Arms?")
+    refs = analyse("Who served as Sergeant at Arms?")
     got = _retriever()._metadata_candidates(refs, ["m1"], [])
     assert got[0] == "m1-0" and "m1-1" not in got and set(got) == {"m1-0", "m1-2", "m1-3"}
 
 
 def test_attendance_questions_still_get_the_attendance_list():
-    refs = find_references("哪些领导出席了会议？")
+    refs = analyse("哪些领导出席了会议？")
     assert _retriever()._metadata_candidates(refs, ["m1"], []) == ["m1-2"]
 
 

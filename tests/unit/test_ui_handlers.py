@@ -253,6 +253,7 @@ def test_answer_mode_is_switchable_only_when_an_llm_is_configured(tmp_path):
     assert mode["value"] == "llm"
 
 
+@pytest.mark.network  # starts the app on a loopback port
 def test_the_server_refuses_uploads_over_the_limit(tmp_path):
     import socket
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Iterator, Protocol, Sequence, runtime_checkable
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from minutes_rag.model import Answer, Citation, Hit, Turn
+
+if TYPE_CHECKING:
+    from minutes_rag.query import Query
 
 
 @runtime_checkable
 class Answerer(Protocol):
-    """Turns a question and retrieved hits into an Answer with checked citations.
+    """Turns a question (its Query, analysed once) and retrieved hits into an Answer with
+    checked citations; the Answer's ``rewrite`` repeats the Query's.
 
     ``stream`` yields text deltas while the answer is produced, then exactly one final
     Answer. The final Answer's text is authoritative: citation markers are checked and
@@ -19,10 +24,10 @@ class Answerer(Protocol):
 
     mode: str
 
-    def answer(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer: ...
+    def answer(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer: ...
 
     def stream(
-        self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()
+        self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()
     ) -> Iterator[str | Answer]: ...
 
 

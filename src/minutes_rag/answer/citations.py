@@ -15,8 +15,9 @@ from typing import Sequence
 
 from minutes_rag.answer.base import make_citation
 from minutes_rag.answer.lang import is_not_found_reply, not_found_text, stem
-from minutes_rag.text.sentences import heading_end, split_spans
 from minutes_rag.model import Citation, Hit
+from minutes_rag.text.lang import HAN
+from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK, heading_end, split_spans
 
 NO_VALID_CITATION = "no valid citation"
 
@@ -53,8 +54,7 @@ def _numbers(body: str) -> tuple[int, ...]:
             out.extend(range(int(rng[0]), int(rng[1]) + 1))
         elif part.isdigit():
             out.append(int(part))
-    seen: set[int] = set()
-    return tuple(n for n in out if not (n in seen or seen.add(n)))
+    return tuple(dict.fromkeys(out))
 
 
 def parse_markers(text: str) -> list[Marker]:
@@ -74,7 +74,7 @@ def strip_markers(text: str) -> str:
 def _units(text: str) -> set[str]:
     """Character bigrams of the Chinese parts plus stemmed English words."""
     out: set[str] = set()
-    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]+", text):
+    for run in re.findall(f"[{HAN}]+", text):
         out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     out.update(stem(w) for w in re.findall(r"[A-Za-z]{3,}|\d+", text))
     return out
@@ -91,11 +91,11 @@ def similarity(claim: str, source_sentence: str) -> float:
 def _claim_before(clean: str, pos: int) -> str:
     """The reply sentence a marker at ``pos`` (in marker-free text) belongs to."""
     prefix = clean[:pos].rstrip().rstrip("。！？!?；;，,.:： ")
-    parts = re.split(r"[。！？!?\n]|(?<=[.;])\s", prefix)
+    parts = REPLY_SENTENCE_BREAK.split(prefix)
     claim = parts[-1].strip() if parts else ""
     if claim:
         return claim
-    rest = re.split(r"[。！？!?\n]|(?<=[.;])\s", clean[pos:].lstrip(), maxsplit=1)
+    rest = REPLY_SENTENCE_BREAK.split(clean[pos:].lstrip(), maxsplit=1)
     return rest[0].strip() if rest else ""
 
 

@@ -8,16 +8,19 @@ cannot be reached or times out, the extractive answer is given instead, with mod
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from minutes_rag.answer.base import Stopwatch, final_answer
 from minutes_rag.answer.citations import check_reply
-from minutes_rag.answer.extractive import ExtractiveAnswerer, evidence_score
-from minutes_rag.answer.lang import detect_lang, not_found_text
+from minutes_rag.answer.evidence import evidence_score
+from minutes_rag.answer.extractive import ExtractiveAnswerer
+from minutes_rag.answer.lang import not_found_text
 from minutes_rag.answer.prompts import build_messages
 from minutes_rag.errors import AnswerError
 from minutes_rag.model import Answer, Hit, Turn
+from minutes_rag.query import Query, as_query
 
 FALLBACK_MODE = "llm-fallback-extractive"
 
@@ -92,17 +95,18 @@ class LLMAnswerer:
         except Exception:
             return None
 
-    def answer(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
-        return final_answer(self.stream(question, hits, history))
+    def answer(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Answer:
+        return final_answer(self.stream(query, hits, history))
 
-    def stream(self, question: str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+    def stream(self, query: Query | str, hits: Sequence[Hit], history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         clock = Stopwatch()
-        lang = detect_lang(question)
+        q = as_query(query)
+        question, lang = q.text, q.lang
         hits = tuple(hits)
-        if not hits or (self.gate is not None and evidence_score(question, hits, self.fallback.params) < self.gate):
+        if not hits or (self.gate is not None and evidence_score(q, hits, self.fallback.params) < self.gate):
             text = not_found_text(lang)
             yield text
-            yield Answer(question, text, (), self.mode, hits, {"answer": clock.ms()}, found=False)
+            yield Answer(question, text, (), self.mode, hits, {"answer": clock.ms()}, found=False, rewrite=q.rewrite)
             return
         sources = hits[: self.max_sources]
         parts: list[str] = []
@@ -115,7 +119,7 @@ class LLMAnswerer:
                     yield delta
         except Exception as exc:  # any failure of the model or server: answer anyway
             reason = describe_failure(exc, self.timeout, self.where)
-            fb = self.fallback.answer(question, hits, history)
+            fb = self.fallback.answer(q, hits, history)
             fb = replace(fb, mode=FALLBACK_MODE, warnings=(*fb.warnings, reason), timings_ms={"answer": clock.ms()})
             # streamed consumers that only concatenate deltas still get a readable answer
             # when nothing came before; after partial output the final Answer replaces it
@@ -132,4 +136,5 @@ class LLMAnswerer:
             timings_ms={"answer": clock.ms()},
             found=checked.found,
             warnings=checked.warnings,
+            rewrite=q.rewrite,
         )

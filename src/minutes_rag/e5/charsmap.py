@@ -19,7 +19,7 @@ codepoint at a time), a few thousand of them, so a simple greedy placement is pl
 from __future__ import annotations
 
 import struct
-from typing import Mapping
+from collections.abc import Mapping
 
 _LEAF_FLAG = 1 << 31
 _HAS_LEAF = 1 << 8

@@ -21,13 +21,17 @@ model, int8 weights) must get another name.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
 from minutes_rag.errors import EmbedderError
+
+log = logging.getLogger(__name__)
 
 NAME = "e5-small-q4-st"
 DIMENSION = 384
@@ -112,7 +116,7 @@ class E5Embedder:
         self._precision_setting = precision
         self._batch_size = max(1, int(batch_size))
         self._threads = threads
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()  # first-use conversion and loading happen once
         self.device = ""
         self.precision = ""
@@ -155,7 +159,8 @@ class E5Embedder:
             model = model.to(torch.float16)
         model.eval()
         self.device, self.precision = device, precision
-        self._max_content = int(model.max_seq_length) - 2  # room for <s> and </s>
+        log.info("loaded %s on %s in %s", self.model_dir, device, precision)
+        self._max_content = int(model.max_seq_length or 512) - 2  # room for <s> and </s>
         # the raw tokenizers object: counts tokens without transformers' over-length warning
         from tokenizers import Tokenizer
 
@@ -213,7 +218,7 @@ class E5Embedder:
             for row, (_, wids, _) in enumerate(batch):
                 input_ids[row, : len(wids)] = torch.tensor(wids, dtype=torch.long)
                 mask[row, : len(wids)] = 1
-            features = {"input_ids": input_ids.to(device), "attention_mask": mask.to(device), "modality": "text"}
+            features: Any = {"input_ids": input_ids.to(device), "attention_mask": mask.to(device), "modality": "text"}
             with torch.inference_mode():
                 for module in modules:
                     features = module(features)

@@ -16,8 +16,9 @@ import hashlib
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from minutes_rag.model import Answer, Citation, Filters, Hit, Minute, MinuteMeta, Section
 
@@ -50,19 +51,14 @@ def _embeddings_adapter(embedder: Any):
 
 def where_for(filters: Filters) -> dict[str, Any] | None:
     """Chroma ``where`` for our Filters over the chunk metadata the baseline stores."""
+    ops = {">=": "$gte", "<=": "$lte"}
     conds: list[dict[str, Any]] = []
-    if filters.date_from:
-        conds.append({"date_int": {"$gte": int(filters.date_from.replace("-", ""))}})
-    if filters.date_to:
-        conds.append({"date_int": {"$lte": int(filters.date_to.replace("-", ""))}})
-    if filters.year is not None:
-        conds.append({"year": filters.year})
-    if filters.meeting_number is not None:
-        conds.append({"meeting_number": filters.meeting_number})
-    if filters.doc_number:
-        conds.append({"doc_number": filters.doc_number})
-    if filters.minute_id:  # an id or a document number, as the ask flag takes
-        conds.append({"$or": [{"minute_id": filters.minute_id}, {"doc_number": filters.minute_id}]})
+    for field, op, value in filters.conditions():
+        if field == "minute_id":  # an id or a document number, as the ask flag takes
+            conds.append({"$or": [{"minute_id": value}, {"doc_number": value}]})
+        else:
+            key = "date_int" if field == "date" else field
+            conds.append({key: {ops[op]: value}} if op in ops else {key: value})
     if not conds:
         return None
     return conds[0] if len(conds) == 1 else {"$and": conds}
@@ -92,7 +88,7 @@ class BaselinePipeline:
         self.persist_dir = Path(persist_dir)
         self.collection = collection or ("baseline-" + _safe(getattr(embedder, "name", "embedder")))
         self._minutes: dict[str, Minute] = {}
-        self._store = None
+        self._store: Any = None
         self.chunks = 0
         self.failed: list[dict[str, str]] = []
         self.index_seconds = 0.0
@@ -103,8 +99,14 @@ class BaselinePipeline:
         """Load, split, embed and store ``paths``; returns the number of chunks."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from langchain_chroma import Chroma
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        try:
+            from langchain_chroma import Chroma
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+        except ImportError as exc:
+            from minutes_rag.evaluation import missing_extra
+
+            raise missing_extra(exc) from exc
 
         from minutes_rag.errors import MinutesRagError
 
@@ -167,7 +169,7 @@ class BaselinePipeline:
         t1 = time.perf_counter()
         hits = tuple(self._hit(doc.page_content, doc.metadata, dist, r) for r, (doc, dist) in enumerate(found, start=1))
         if not hits:
-            text, citations = "", ()
+            text, citations = "", ()  # type: tuple[str, tuple[Citation, ...]]
         else:
             top = hits[0]
             meta = top.meta

@@ -27,8 +27,9 @@ Definitions (docs/evaluation.md states them with examples):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 
 def squash(text: str) -> str:

@@ -14,13 +14,14 @@ Errors name the file and the line, so that a broken set is fixed in one look.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from minutes_rag.errors import MinutesRagError
-from minutes_rag.model import Filters
+from minutes_rag.model import FILTER_FLAGS, Filters, filters_from_flags
+from minutes_rag.text.patterns import is_iso_date
 
 
 class QuestionSetError(MinutesRagError):
@@ -29,20 +30,13 @@ class QuestionSetError(MinutesRagError):
 
 REQUIRED = {"id": str, "question": str, "evidence": list, "answer_contains": list, "answerable": bool}
 OPTIONAL = {"answer_excludes": list, "filters": dict, "lang": str, "notes": str}
-# the ask flags a question may carry, and the Filters field (or "k") each becomes
+# the ask flags a question may carry, and the Filters field (or "k") each becomes (the
+# translation itself is model.filters_from_flags)
 FILTER_KEYS = {
-    "from": "date_from",
-    "to": "date_to",
-    "year": "year",
-    "meeting": "meeting_number",
-    "meeting_number": "meeting_number",
-    "doc": "doc_number",
-    "doc_number": "doc_number",
-    "minute": "minute_id",
-    "minute_id": "minute_id",
+    **{flag: FILTER_FLAGS[flag] for flag in
+       ("from", "to", "year", "meeting", "meeting_number", "doc", "doc_number", "minute", "minute_id")},
     "k": "k",
 }
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -109,7 +103,7 @@ def parse_question(obj: Any, where: str) -> Question:
         if key not in FILTER_KEYS:
             raise QuestionSetError(f"{where}: unknown filter {key!r} (use {', '.join(sorted(FILTER_KEYS))})")
         target = FILTER_KEYS[key]
-        if target in ("date_from", "date_to") and not (isinstance(value, str) and _DATE.match(value)):
+        if target in ("date_from", "date_to") and not (isinstance(value, str) and is_iso_date(value)):
             raise QuestionSetError(f"{where}: filter {key!r} must be a date YYYY-MM-DD, got {value!r}")
         if target in ("year", "meeting_number", "k") and not (isinstance(value, int) and not isinstance(value, bool)):
             raise QuestionSetError(f"{where}: filter {key!r} must be an integer, got {value!r}")
@@ -160,15 +154,9 @@ def load_questions(paths: Iterable[str | Path]) -> list[Question]:
 
 def filters_for(q: Question) -> tuple[Filters, int | None]:
     """The question's filters as :class:`Filters`, and its ``k`` (None: the run's k)."""
-    values: dict[str, Any] = {}
-    k = None
-    for key, value in q.filters.items():
-        target = FILTER_KEYS[key]
-        if target == "k":
-            k = int(value)
-        else:
-            values[target] = value
-    return Filters(**values), k
+    k = q.filters.get("k")
+    flags = {key: value for key, value in q.filters.items() if key != "k"}
+    return filters_from_flags(flags), (int(k) if k is not None else None)
 
 
 def dump_questions(questions: Iterable[Question]) -> str:

@@ -89,10 +89,15 @@ def format_markdown(ours: RunResult, baseline: RunResult | None = None, info: di
 
 def write_chart(path: Path, ours: RunResult, baseline: RunResult | None = None) -> Path:
     """Grouped bars of the rate metrics (0..1), ours against the baseline."""
-    import matplotlib
+    try:
+        import matplotlib
 
-    matplotlib.use("Agg")  # no display; must precede pyplot
-    import matplotlib.pyplot as plt
+        matplotlib.use("Agg")  # no display; must precede pyplot
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        from minutes_rag.evaluation import missing_extra
+
+        raise missing_extra(exc) from exc
 
     names = list(METRIC_NAMES)
     systems = [ours] + ([baseline] if baseline else [])

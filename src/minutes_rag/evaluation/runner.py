@@ -7,8 +7,9 @@ so the product (``Assistant``) and the textbook baseline are scored by the same 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from minutes_rag.errors import MinutesRagError
 from minutes_rag.evaluation.metrics import Outcome, aggregate, score_question

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from minutes_rag import ids
 from minutes_rag.errors import ParseError, UnsupportedFormat

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from minutes_rag.model import Observer
 from minutes_rag.parse.names_zh import looks_like_name, name_score
+from minutes_rag.text.lang import HAN
+from minutes_rag.text.patterns import LIST_END_FIELDS, field_label
 
 # What a department's name ends with. Two-character suffixes first so that 公司 wins over 司.
 ORG_SUFFIXES: tuple[str, ...] = (
@@ -31,11 +33,9 @@ ORG_SUFFIXES: tuple[str, ...] = (
 # a new line from the tail of one broken at the end of the previous line.
 _ORG_HEADS = "市省区县镇乡"
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_LABEL = r"(?:出\s*席|列\s*席|请\s*假|缺\s*席|记\s*录|抄\s*送|分\s*送|主\s*送|印\s*发|发\s*送|报\s*送|附\s*件|主\s*题\s*词|关\s*键\s*词)"
-_LABEL_RE = re.compile(_LABEL + r"(?:人员|单位|领导|人)?\s*[：:]")
-_ATTEND_LABEL = re.compile(r"出\s*席(?:人员|领导)?\s*[：:]")
-_OBSERVE_LABEL = re.compile(r"列\s*席(?:人员|单位|领导)?\s*[：:]")
+_LABEL_RE = re.compile(field_label(*LIST_END_FIELDS))
+_ATTEND_LABEL = re.compile(field_label("出席"))
+_OBSERVE_LABEL = re.compile(field_label("列席"))
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 # a paragraph with sentence punctuation or these words is prose, not part of the list
 _PROSE = re.compile(r"[。；：:！？!?]|代表|整理|印发|公开发布")
@@ -64,7 +64,7 @@ def attendance_block(text: str, label: re.Pattern[str]) -> str:
     paragraphs = re.split(r"\n[ \t\u3000]*\n", rest)
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
-        if not re.search(f"[{_HAN}]", para):
+        if not re.search(f"[{HAN}]", para):
             continue  # page numbers and the like
         lines = [ln for ln in para.split("\n") if "纪要" not in ln]  # running heads
         para = "\n".join(lines)
@@ -129,12 +129,12 @@ def _classify_part(part: str, loose_names: bool) -> str:
 
     ``loose_names`` is on while reading the bare names that open a 列席 list (the
     secretaries-general): there a short part is a name even if its surname is unknown."""
-    if not part or not re.search(f"[{_HAN}]", part):
+    if not part or not re.search(f"[{HAN}]", part):
         return FRAG
     if loose_names:
         if looks_like_name(part):
             return NAME
-        if 2 <= len(part) <= 3 and re.fullmatch(f"[{_HAN}]+", part) and part[0] not in _ORG_HEADS \
+        if 2 <= len(part) <= 3 and re.fullmatch(f"[{HAN}]+", part) and part[0] not in _ORG_HEADS \
                 and not part.endswith(ORG_SUFFIXES):
             return NAME
     if _org_name_split(part):
@@ -261,7 +261,7 @@ def parse_attendees(block: str) -> list[str]:
 
 
 def _names_in_token(text: str) -> list[str]:
-    if not re.fullmatch(f"[{_HAN}]+", text) or len(text) < 2:
+    if not re.fullmatch(f"[{HAN}]+", text) or len(text) < 2:
         return []
     if len(text) <= 3 or (len(text) == 4 and looks_like_name(text)):
         return [text]

@@ -8,6 +8,7 @@ import re
 from minutes_rag.errors import ParseError
 from minutes_rag.model import ParsedDocument
 from minutes_rag.parse.encoding import DecodeProblem, decode_bytes
+from minutes_rag.text.lang import CJK_TEXT
 
 # Elements whose content is never part of the minute.
 _DROP = ("script", "style", "nav", "noscript", "template", "head", "iframe", "svg", "canvas",
@@ -19,9 +20,8 @@ _BLOCK = frozenset(
 )
 _CELL = frozenset({"td", "th"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # Source line breaks between two CJK characters are layout, not spaces.
-_CJK_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+_CJK_WRAP = re.compile(rf"(?<=[{CJK_TEXT}])[ \t]*\n\s*(?=[{CJK_TEXT}])")
 
 # private-use characters: never in real text, and (unlike \x1e) not whitespace to re
 _PARA = "\ue000"  # paragraph break marker while collecting text

@@ -9,6 +9,8 @@ surnames. The tiers break ties: in "人行苏州中支陈军" the name is 陈军
 
 from __future__ import annotations
 
+from minutes_rag.text.lang import is_han
+
 COMMON = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
@@ -38,7 +40,7 @@ SURNAMES = COMMON | RARE
 
 
 def _han(s: str) -> bool:
-    return bool(s) and all("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in s)
+    return bool(s) and all(is_han(c) for c in s)
 
 
 def name_score(s: str) -> int:

@@ -33,6 +33,10 @@ import re
 import statistics
 import unicodedata
 
+from minutes_rag.text.lang import HAN, is_cjk
+from minutes_rag.text.patterns import BLOCK_MARKER, DOC_NUMBER_CORE, EN_MONTH, LABEL
+from minutes_rag.text.words import EN_FUNCTION_WORDS
+
 __all__ = ["normalize_text"]
 
 _DROP = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e\ufffe"), None)
@@ -40,10 +44,7 @@ _SPACES = {ord(c): " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u200
 
 # ---------------------------------------------------------------- running headers
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
+_MONTH = rf"(?i:{EN_MONTH})"
 _DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 _PAGE_OF = r"(?:(?P<page>Page|PAGE|Pg\.?|p\.)\s*)?(?P<n>\d{1,4})\s+(?:of|OF)\s+(?P<m>\d{1,4})"
 # "<date>  2 of 18" / "Page 2 of 18" / "2 of 18" at the start of a line, followed by text
@@ -106,40 +107,19 @@ _INNER_STOP = re.compile(r"[。！？；.!?;]")
 _INNER_PUNCT = re.compile(r"[，。；、,;]")
 
 # item markers and labels that start a new block (never a continuation)
-_MARKER_RE = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]{1,4}[、．.]"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]"
-    r"|[（(]\d{1,3}[）)]"
-    r"|\d{1,3}[.．、](?!\d)"
-    r"|[①-⑳]"
-    r"|第[一二三四五六七八九十百零〇\d]{1,4}[条章节部分项]"
-    r"|\*?(?:[A-Z]{1,2}-)?\d{1,4}[.)]?\s+[\"“(]?[A-Z]"
-    r"|(?:Item|ITEM)\s+(?:No\.?\s*)?\d"
-    r"|[a-z][.)]\s"
-    r")"
-)
-_LABEL_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,5}[：:]|[A-Z][A-Za-z]{1,20}(?:\s+[A-Za-z]+){0,3}:\s)")
+_LABEL_RE = re.compile("^" + LABEL)
 _STANDALONE_RES = [
-    re.compile(r"^[\u4e00-\u9fff]{0,12}[〔［\[]\s*\d{4}\s*[〕］\]]\s*\d{1,4}\s*号$"),  # 〔2020〕21号
+    re.compile(rf"^[{HAN}]{{0,12}}\s*{DOC_NUMBER_CORE}$"),  # 〔2020〕21号
     re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?.{0,6}$"),  # 2020年7月9日(印发)
     re.compile(r"^[（(]此件.{0,16}[）)]$"),
     re.compile(r"^.{0,30}(?:整理|印发|制发)$"),
     re.compile(r"^第\s*[一二三四五六七八九十百零〇\d]{1,6}\s*[次期号]$"),
     re.compile(rf"^{_DATE}$"),
 ]
-_EN_STOPWORDS = {
-    "the", "of", "and", "to", "a", "an", "in", "for", "with", "on", "by", "at", "from", "or",
-    "that", "is", "are", "was", "were", "be", "as", "this", "which", "who", "their", "its",
-}
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3040 <= o <= 0x30FF or 0x20000 <= o <= 0x2FFFF
 
 
 def _is_wide(ch: str) -> bool:
-    return _is_cjk(ch) or unicodedata.east_asian_width(ch) in "WF"
+    return is_cjk(ch) or unicodedata.east_asian_width(ch) in "WF"
 
 
 def _width(s: str) -> float:
@@ -149,7 +129,7 @@ def _width(s: str) -> float:
 
 
 def _is_word_char(ch: str) -> bool:
-    return _is_cjk(ch) or ch.isalnum()
+    return is_cjk(ch) or ch.isalnum()
 
 
 def _is_standalone(block: str) -> bool:
@@ -157,14 +137,14 @@ def _is_standalone(block: str) -> bool:
 
 
 def _starts_new_block(line: str) -> bool:
-    return bool(_MARKER_RE.match(line) or _LABEL_RE.match(line))
+    return bool(BLOCK_MARKER.match(line) or _LABEL_RE.match(line))
 
 
 def _heading_like(block: str) -> bool:
     """A single-line numbered heading: starts with a marker and holds no sentence."""
     return (
         "\n" not in block
-        and bool(_MARKER_RE.match(block))
+        and bool(BLOCK_MARKER.match(block))
         and not _INNER_STOP.search(block[:-1])
         and _width(block) <= 60
     )
@@ -181,7 +161,7 @@ def _is_long(block: str, last: str, width: float | None) -> bool:
     w = _width(last)
     if "\n" in block:
         return width is not None and w >= 0.8 * width
-    if _is_cjk(last[-1]) or _is_wide(last[-1]):
+    if is_cjk(last[-1]) or _is_wide(last[-1]):
         # an unwrapped paragraph: a long one, or a sentence-like one that filled a line
         return w >= 40 or (w >= 20 and bool(_INNER_PUNCT.search(last)))
     return len(last) >= 60
@@ -199,7 +179,7 @@ def _should_join(a: str, b: str, after: str | None, width: float | None) -> bool
         return False
     if end in _COMMA_END:
         return True
-    cjk = _is_cjk(end) or _is_cjk(start)
+    cjk = is_cjk(end) or is_cjk(start)
     if _heading_like(a):
         # a heading cut at the page's end: the rest is a short fragment that is no
         # sentence, and the next block is the next numbered item (or nothing)
@@ -218,7 +198,7 @@ def _should_join(a: str, b: str, after: str | None, width: float | None) -> bool
         return True
     # Latin: a lower-case continuation, or a line ending on a function word
     last_word = re.findall(r"[A-Za-z']+$", a_last)
-    return start.islower() or bool(last_word and last_word[0].lower() in _EN_STOPWORDS)
+    return start.islower() or bool(last_word and last_word[0].lower() in EN_FUNCTION_WORDS)
 
 
 def _joiner(a: str, b: str) -> str:

@@ -7,5 +7,6 @@ the lexical index, the glossary, retrieval and the answerers can all depend on i
 - ``words``: the English stemmer, stopword sets, the jieba loader and its user dictionary;
 - ``patterns``: document numbers, meeting numbers, dates, Chinese numerals, item markers
   and field labels;
+- ``agenda``: how English council minutes number their agenda items;
 - ``sentences``: where sentences and clauses end.
 """

@@ -19,6 +19,10 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Han plus kana and the CJK extensions beyond the BMP: characters written without spaces.
 CJK = HAN + "\u3040-\u30ff\U00020000-\U0002ffff"
 
+# CJK characters with the CJK punctuation and full-width forms (。，：（ ...): text written
+# without spaces, where a line break is layout.
+CJK_TEXT = CJK + "\u3000-\u303f\uff00-\uffef"
+
 HAN_RE = re.compile(f"[{HAN}]")
 CJK_RE = re.compile(f"[{CJK}]")
 _LATIN = re.compile(r"[A-Za-z]")

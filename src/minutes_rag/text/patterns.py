@@ -120,8 +120,9 @@ ZH_DATE = re.compile(
     rf"\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*日"
 )
 
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, 1)}
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 MONTHS["sept"] = 9
 # a month name or abbreviation (no group), for composing: "Jan", "Jan.", "Sept", "January"
@@ -138,6 +139,14 @@ _EN_DATES = (
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s*{_YEAR}\b", re.IGNORECASE),  # 12 Jan 2011 / 12th of January, 2011
 )
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+# any date in any of the forms above, without groups, for composing (compile with IGNORECASE)
+DATE = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in (ZH_DATE.pattern, *(d.pattern for d in _EN_DATES), ISO_DATE.pattern))
+
+
+def is_iso_date(value: str) -> bool:
+    """Whether ``value`` is a date written YYYY-MM-DD (the form filters and metadata use)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return bool(m) and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
 
 
 def zh_date_iso(m: re.Match[str]) -> str:
@@ -214,9 +223,10 @@ def zh_item_marker(line: str) -> ItemMarker | None:
     return None
 
 
-# An enumerator that opens a heading or list entry (一、 （一） (1) 1. 1、 Item 38): where a
-# quotable unit starts, and what a section's heading begins with.
-ENUMERATOR = r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|Item\s+\d+)"
+# An enumerator that opens a heading or list entry (一、 （一） (1) 1. 1、, and Item 38): where
+# a quotable unit starts, and what a section's heading begins with.
+ZH_ENUMERATOR = r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
+ENUMERATOR = rf"(?:{ZH_ENUMERATOR}|Item\s+\d+)"
 ENUMERATOR_RE = re.compile(ENUMERATOR)
 # Everything that starts a new block of a minute and is never the continuation of the block
 # before it (page-break repair): the enumerators above, ①, articles (第三条), English agenda
@@ -233,13 +243,6 @@ BLOCK_MARKER = re.compile(
     r"|[a-z][.)]\s"
     r")"
 )
-# An English agenda item: "38 Request of ...", "*42 Accept", "S-56 Accept", "Item 38", "38."
-EN_ITEM = re.compile(
-    r"(?:(?<=\s)|^)(?P<item>(?:Agenda\s+)?(?:Item|ITEM)\s+(?:No\.?\s*)?)?(?P<star>\*)?"
-    r"(?:(?P<prefix>[A-Z]{1,2})-)?(?P<num>\d{1,4})(?:\.(?!\d)|\))?(?=\s+[\"“(]?[A-Z])",
-    re.MULTILINE,
-)
-
 # ---------------------------------------------------------------- field labels
 
 # Fields of a Chinese minute's attendance block and header.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from minutes_rag.text.lang import CJK, HAN
+from minutes_rag.text.lang import CJK_TEXT, HAN
 from minutes_rag.text.patterns import DOC_NUMBER_CORE, ENUMERATOR, LABEL, ZH_DATE
 
 # Sentence-final punctuation: Chinese (full width) and Western.
@@ -62,6 +62,10 @@ PART_BOUNDARIES: tuple[re.Pattern[str], ...] = (
     re.compile(r"[，、,：:]|\s"),
 )
 
+# Where a sentence of a generated reply (prose, not a minute's layout) ends: the citation
+# checker takes the sentence before a [n] marker as its claim.
+REPLY_SENTENCE_BREAK = re.compile(r"[。！？!?\n]|(?<=[.;])\s")
+
 # Chinese sentence ends, with any closing quotes/brackets that belong to the sentence.
 _ZH_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 # English sentence end: . ! ? followed by space and an uppercase letter, digit or quote.
@@ -71,7 +75,7 @@ _EN_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[A-Z0-9\"“(*])")
 # A document number or a date on its own line (minute headers and tails) too.
 _LINE_START = re.compile(rf"{ENUMERATOR}|{LABEL}|{DOC_NUMBER_CORE}|{ZH_DATE.pattern}")
 # CJK text and its punctuation (CJK symbols, full-width forms)
-_CJK_CHAR = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef]")
+_CJK_CHAR = re.compile(f"[{CJK_TEXT}]")
 # Soft limit: longer spans (run-on list-like text, OCR'd tables) are cut at wide gaps.
 MAX_SPAN = 400
 

@@ -3,8 +3,9 @@ against. ``minutes_rag.assistant.Assistant`` satisfies it; so does the unit test
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 

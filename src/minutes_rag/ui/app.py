@@ -249,7 +249,7 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
 
         gr.api(ask, api_name=API_NAME)
 
-    app.minutes_handlers = h  # type: ignore[attr-defined]  # launch() warms up through it
+    app.minutes_handlers = h  # launch() warms up through it
     return app
 
 

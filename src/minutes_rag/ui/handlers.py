@@ -7,21 +7,25 @@ drive the chat, the source viewer and uploads with a fake assistant.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from minutes_rag.errors import MinutesRagError, NotFound
-from minutes_rag.model import Answer, Filters, Turn
+from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
+from minutes_rag.text.patterns import is_iso_date
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+log = logging.getLogger(__name__)
+
 # the formats the parsers read; kept here too so the upload check does not import them
 UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
@@ -40,7 +44,7 @@ class ChatState:
 
 def check_date(value: str, lang: str) -> str:
     value = (value or "").strip()
-    if value and not _DATE.match(value):
+    if value and not is_iso_date(value):
         raise ValueError(t("bad_date", lang, value=value))
     return value
 
@@ -49,7 +53,7 @@ def make_filters(date_from: str, date_to: str, minute_id: str, lang: str) -> Fil
     a, b = check_date(date_from, lang), check_date(date_to, lang)
     if a and b and a > b:
         raise ValueError(t("bad_range", lang))
-    return Filters(date_from=a, date_to=b, minute_id=(minute_id or "").strip())
+    return filters_from_flags({"from": a, "to": b, "minute": minute_id})
 
 
 class Handlers:
@@ -115,6 +119,7 @@ class Handlers:
             yield render.conversation_html(state.views, lang), state
             return
         except Exception as exc:  # noqa: BLE001 - the page must say something rather than hang
+            log.exception("answering %r failed", question)
             view.pending, view.error = False, t("error", lang, msg=f"{type(exc).__name__}: {exc}")
             yield render.conversation_html(state.views, lang), state
             return
@@ -252,8 +257,8 @@ class Handlers:
         with self.lock:
             try:
                 self.assistant.retrieve("warm up")
-            except Exception:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
-                pass
+            except Exception as exc:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
+                log.warning("warm-up skipped: %s", exc)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

@@ -10,9 +10,10 @@ is not in the index.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from minutes_rag.ui.i18n import t
 
@@ -158,7 +159,7 @@ def minute_html(
         in_section = section is not None and section[0] <= a and b <= section[1]
         if in_quote:
             # one <mark> per run; a run split by the section edge keeps the id on the first
-            first = a == max(0, quote[0])
+            first = quote is not None and a == max(0, quote[0])
             ident = ' id="cite-mark"' if first else ""
             chunk = f'<mark class="cite-hl"{ident}>{chunk}</mark>'
         if in_section:

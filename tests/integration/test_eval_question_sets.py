@@ -14,10 +14,9 @@ import pytest
 from minutes_rag.evaluation.metrics import squash
 from minutes_rag.evaluation.questions import load_questions
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
-SUZHOU = CORPUS / "zh" / "suzhou_changwu_2020-21.txt"
-PORTLAND = CORPUS / "en" / "portland_council_2011-01-12_official_minutes.txt"
 SYNTH = ROOT / "ingest" / "sample" / "synthetic"
 DEV = [ROOT / "eval" / "dev_zh.jsonl", ROOT / "eval" / "dev_en.jsonl"]
 
@@ -54,12 +53,10 @@ def _synth_texts() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sources():
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+def sources(suzhou_path: Path, portland_path: Path):
     return {
-        "sz": [SUZHOU.read_text(encoding="utf-8")],
-        "pt": [PORTLAND.read_text(encoding="utf-8")],
+        "sz": [suzhou_path.read_text(encoding="utf-8")],
+        "pt": [portland_path.read_text(encoding="utf-8")],
         "sy": list(_synth_texts().values()),
     }
 
@@ -128,13 +125,13 @@ def test_synthetic_sample_questions_match_the_committed_files():
             assert squash(e) in squash(texts[name]), (q.id, e)
 
 
-def test_every_evidence_lies_inside_one_section_of_the_real_split(sources):
+def test_every_evidence_lies_inside_one_section_of_the_real_split(sources, suzhou_path: Path, portland_path: Path):
     """Through the product's parser and splitter (page-break repair included), each evidence
     string is found inside a single section, as the retrieval metrics need."""
     from minutes_rag.parse import load_minute
     from minutes_rag.split import split_minute
 
-    paths = {"sz": [SUZHOU], "pt": [PORTLAND], "sy": sorted(p for p in SYNTH.iterdir() if p.suffix in (".txt", ".docx"))}
+    paths = {"sz": [suzhou_path], "pt": [portland_path], "sy": sorted(p for p in SYNTH.iterdir() if p.suffix in (".txt", ".docx"))}
     sections = {k: [s.text for p in ps for s in split_minute(load_minute(p))] for k, ps in paths.items()}
     for q in load_questions(DEV + [ROOT / "eval" / "synthetic_sample.jsonl"]):
         if not q.answerable:
