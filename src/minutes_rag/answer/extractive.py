@@ -203,8 +203,11 @@ class ExtractiveAnswerer:
                 s += TYPE_BONUS
             s += title_bonus + (0.1 if pos <= 1 else 0.0)
             # "会议听取了…的汇报" only restates the item's title: a heading in all but form
+            # (unless it holds what the question asks for and the title does not: "会议听取了
+            # 市应急局关于…的汇报" answers "which department reported?")
             echo = heading_only or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
-                                    and not records_decision(span))
+                                    and not records_decision(span)
+                                    and not (wanted is not None and wanted.search(span) and not wanted.search(sec.title)))
             out.append(_Cand(rank, a, b, s * factor, heading=echo))
         return out
 

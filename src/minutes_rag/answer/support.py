@@ -51,6 +51,8 @@ _LIST_Q = re.compile(
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("year", re.compile(r"哪一?年|几几年|\b(?:which|what)\s+year\b|\bsince\s+when\b|\bsince\s+which\b", re.I),
      re.compile(r"(?:19|20)\d{2}")),
+    ("time", re.compile(r"几点|什么时间|\b(?:what|which)\s+time\b|\bwhen\s+did\b.*\b(?:arrive|adjourn|recess|leave)", re.I),
+     re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.m\.|[上下]午\s*\d{1,2}[时点]", re.I)),
     ("number", re.compile(r"多少|几[个项条家名人次套所亿万]|\bhow\s+(?:many|much)\b|\bwhat\s+(?:amount|sum|fee|number)\b", re.I),
      re.compile(r"\d|[一二三四五六七八九十百千万亿]+[个项条家名人次套所亿万元]")),
     ("department", re.compile(r"哪个(?:部门|单位|机构)|哪些(?:部门|单位)|何(?:部门|单位)|\bwhich\s+(?:department|office|bureau|agency)\b", re.I),
@@ -72,7 +74,7 @@ def records_decision(text: str) -> bool:
 
 
 def answer_type(q: Query) -> str:
-    """"year", "number", "department" or "" (what kind of fact the question asks for)."""
+    """"year", "time", "number", "department" or "" (what kind of fact the question asks for)."""
     for name, question, _ in _TYPES:
         if question.search(q.text):
             return name
@@ -161,7 +163,7 @@ def select(
             if best_dense is not None and dense is not None and dense < best_dense - DENSE_MARGIN:
                 continue  # its passage is further from the question than the best one's
             new = words_of(c) - covered
-            if not many and not new:
+            if not many and not new and c.hit_index not in sections:
                 continue  # one fact, one citation: it repeats what is cited
         if c.hit_index not in sections:
             if len(sections) >= max_sections:
