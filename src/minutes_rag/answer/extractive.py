@@ -21,6 +21,7 @@ from minutes_rag.answer.evidence import (
     cross_keywords,
     evidence_hits,
     evidence_score,
+    hit_lang,
     is_cross_lingual,
     keyword_weights,
 )
@@ -39,6 +40,14 @@ __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "Extr
 CROSS_LINGUAL_WARNING = (
     "the question and the minute are in different languages: quoted the opening of the best-ranked passage"
 )
+
+def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
+    """"answered from a Chinese minute" when the quotes are in another language than the
+    question (so the reader knows why the answer is not in their language)."""
+    langs = {hit_lang(h) for h in cited} - {q.lang}
+    names = {"zh": "a Chinese minute", "en": "an English minute"}
+    return tuple(f"answered from {names.get(lg, lg)}: the quotes are in its language" for lg in sorted(langs))
+
 
 _ENUM = re.compile(rf"^{ZH_ENUMERATOR}\s*")
 # the parts of a minute around the agenda, where who/when answers are written
@@ -98,6 +107,7 @@ class ExtractiveAnswerer:
         if not picked:
             return self.not_found(q, hits, lang, clock.ms())
         text, citations = self._compose(picked, quoted, lang)
+        warnings = (*warnings, *cross_lingual_notes(q, [quoted[c.hit_index] for c in picked]))
         return Answer(
             question=q.text,
             text=text,

@@ -71,6 +71,9 @@ CSS = """
 .answer-text { line-height: 1.7; white-space: normal; }
 .answer-pending { color: var(--body-text-color-subdued); font-style: italic; }
 .answer-not-found { color: var(--body-text-color-subdued); }
+.answer-warnings { margin-top: 6px; padding: 4px 8px; border-left: 3px solid #d97706; background: rgba(217,119,6,0.08);
+  font-size: 0.9em; }
+.answer-warnings .warn-head { font-weight: 600; margin-right: 6px; }
 .answer-error { color: #b42318; }
 .mode-badge { flex: none; font-size: 0.75em; border: 1px solid var(--border-color-primary); border-radius: 10px;
   padding: 0 6px; margin-top: 3px; }

@@ -131,6 +131,7 @@ class Handlers:
         view.pending = False
         view.mode = answer.mode
         view.found = answer.found
+        view.warnings = list(answer.warnings)
         if answer.found:
             view.text = answer.text  # authoritative: markers are renumbered after streaming
             view.citations = [c.to_dict() for c in answer.citations]

@@ -31,6 +31,7 @@ class TurnView:
     found: bool = True
     pending: bool = False  # still streaming
     error: str = ""
+    warnings: list[str] = field(default_factory=list)  # Answer.warnings: shown under the answer
 
 
 def esc(value: object) -> str:
@@ -103,6 +104,11 @@ def turn_html(turn: TurnView, i: int, lang: str) -> str:
         numbers = [int(c["n"]) for c in turn.citations]
         cls = "answer-text" + ("" if turn.found else " answer-not-found") + (" answer-streaming" if turn.pending else "")
         body = f'<div class="{cls}">{answer_html(turn.text, i, numbers)}</div>'
+    if turn.warnings and not turn.pending and not turn.error:
+        # what the user should know before trusting the answer: a fallback, a cut source, a
+        # planted instruction left out, an answer quoted from a minute in another language
+        body += (f'<div class="answer-warnings" role="note"><span class="warn-head">{esc(t("note", lang))}</span>'
+                 + "".join(f'<div class="answer-warning">{esc(w)}</div>' for w in turn.warnings) + "</div>")
     badge = f'<span class="mode-badge">{esc(mode_label(turn.mode, lang))}</span>' if turn.mode else ""
     cards = ""
     if turn.citations and not turn.pending:
