@@ -204,6 +204,25 @@ def _is_not_found(text: str) -> bool:
                         or "does not mention" in t or "no information" in t)
 
 
+UNNUMBERED_WARNING = "the LLM gave no sentence numbers; its reply was cited to the sentences it repeats"
+# a reply clause counts as repeating a sentence when this share of its words is in it
+REPEATS = 0.8
+
+
+def _repeated_sentences(reply: str, numbered: NumberedSources) -> list[int]:
+    """The numbered sentences a marker-less reply repeats, one per clause; [] when any
+    clause repeats none."""
+    clauses = [c for c in re.split(r"[。；;！!？?\n]|(?<=[.])\s", reply) if re.search(r"[\w\u4e00-\u9fff]", c)]
+    out: list[int] = []
+    for clause in clauses:
+        score, n = max(((similarity(clause, s.text), s.n) for s in numbered.sentences), default=(0.0, 0))
+        if score < REPEATS:
+            return []
+        if n not in out:
+            out.append(n)
+    return out
+
+
 def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: str) -> Checked:
     """Check a reply against the numbered sentences; render it with verbatim quotes."""
     by_n = numbered.by_number()
@@ -228,10 +247,17 @@ def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: s
         return Checked("", (), False, "" if words else "empty reply", tuple(warnings))
     if not words:
         return Checked("", (), False, "the reply is only citation markers", tuple(warnings))
-    if not cited:
-        return Checked("", (), False, "the reply cites no numbered sentence", tuple(warnings))
-    if _is_not_found(clean):
+    if _is_not_found(clean) and not cited:
         return Checked("", (), False, "", tuple(warnings))
+    if not cited:
+        # a small model often answers by repeating a sentence and forgets its number: a
+        # reply whose every clause is (nearly) a given sentence is cited to those sentences,
+        # and says so; anything else uncited is rejected
+        cited = _repeated_sentences(clean, numbered)
+        if not cited:
+            return Checked("", (), False, "the reply cites no numbered sentence", tuple(warnings))
+        warnings.append(UNNUMBERED_WARNING)
+        reply = clean + "".join(f"[{n}]" for n in cited)
     support = "\n".join([question] + [by_n[n].text for n in cited]
                         + [_header(by_n[n].hit_index + 1, numbered.hits[by_n[n].hit_index], lang) for n in cited])
     missing = unsupported_facts(clean, support)
