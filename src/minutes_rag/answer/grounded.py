@@ -29,7 +29,7 @@ from minutes_rag.answer.citations import parse_markers, similarity, strip_marker
 from minutes_rag.answer.lang import is_not_found_reply
 from minutes_rag.answer.injection import INSTRUCTION_WARNING, looks_like_instruction
 from minutes_rag.model import Citation, Hit
-from minutes_rag.text.sentences import split_spans
+from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK, split_spans
 
 # ------------------------------------------------------------------ numbering
 
@@ -212,7 +212,7 @@ REPEATS = 0.8
 def _repeated_sentences(reply: str, numbered: NumberedSources) -> list[int]:
     """The numbered sentences a marker-less reply repeats, one per clause; [] when any
     clause repeats none."""
-    clauses = [c for c in re.split(r"[。；;！!？?\n]|(?<=[.])\s", reply) if re.search(r"[\w\u4e00-\u9fff]", c)]
+    clauses = [c for c in REPLY_SENTENCE_BREAK.split(reply) if re.search(r"[\w\u4e00-\u9fff]", c)]
     out: list[int] = []
     for clause in clauses:
         score, n = max(((similarity(clause, s.text), s.n) for s in numbered.sentences), default=(0.0, 0))
