@@ -268,7 +268,7 @@ class Assistant:
                 self.index, self.store, self.embedder,
                 RetrievalConfig(
                     k=s.k, candidates=s.candidates, dense_weight=s.dense_weight,
-                    lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
+                    lexical_weight=s.lexical_weight, rrf_k=s.rrf_k, structure_rerank=s.structure_rerank,
                 ),
                 reranker,
             )

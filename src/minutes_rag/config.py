@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 ranking in the fusion")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
+    structure_rerank: bool = Field(True, description="Rerank the fused hits by the minutes' structure (item titles, "
+        "the plan named in 《》, words found together); see docs/evaluation.md")
     rerank_model: str = Field("", description="A sentence-transformers CrossEncoder name or path; empty: off")
     mode: str = Field("extractive", description="Answer mode: `extractive`, or `llm` when an endpoint or a GGUF is configured")
     not_found_threshold: float = Field(-1.0, description="Evidence needed to answer; below 0: the calibrated default")
