@@ -28,8 +28,8 @@ from minutes_rag.text.sentences import split_spans
 from minutes_rag.text.words import stem
 
 TOP = 10
-TITLE = 0.4
-WINDOW = 0.8
+TITLE = 0.6
+WINDOW = 1.2
 PLAN = 0.4
 _WINDOW_SENTENCES = 3
 _PLAN = re.compile(r"《([^》]{2,60})》")
