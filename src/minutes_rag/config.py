@@ -100,8 +100,18 @@ class Settings(BaseSettings):
     chroma_url: str = Field("", description="A Chroma server, e.g. `http://127.0.0.1:8000`; empty: embedded Chroma")
     collection_prefix: str = Field("minutes", description="Prefix of the Chroma collection names")
     max_file_mb: float = Field(20.0, description="Largest file ingested, in MB")
+    follow_symlinks: bool = Field(
+        False, description="Follow symbolic links inside an ingested folder that point outside it "
+        "(off: such links are reported and not read)",
+    )
+    lock_wait: float = Field(
+        0.0, description="Seconds an ingest waits for another process's ingest into the same data dir to finish "
+        "(0: refuse at once, naming that process)",
+    )
     section_max_chars: int = Field(700, description="Longer agenda items are split into parts of about this size")
     k: int = Field(5, description="Sections retrieved per question")
+    max_k: int = Field(50, description="Largest `k` a question may ask for (CLI, API, UI)")
+    max_question_chars: int = Field(2000, description="Longest question accepted, in characters (CLI, API, UI)")
     candidates: int = Field(30, description="Candidates per retriever (dense, BM25) before fusion")
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 ranking in the fusion")

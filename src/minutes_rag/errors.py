@@ -38,3 +38,21 @@ class ConfigError(MinutesRagError):
 
 class AnswerError(MinutesRagError):
     """The answerer (e.g. an LLM server) failed."""
+
+
+class IndexBusy(StoreError):
+    """Another process holds the data directory's writer lock (an ingest is running)."""
+
+
+class DenseUnavailable(StoreError):
+    """The dense index (Chroma) cannot answer just now; the lexical index still can."""
+
+
+class InvalidRequest(MinutesRagError):
+    """A question or its options cannot be answered as given (a bad date, k out of range, a
+    reversed range, a question too long). ``field`` names what is wrong."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem

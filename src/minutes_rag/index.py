@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from minutes_rag.errors import NotFound, StoreError
-from minutes_rag.lexical import tokenize
+from minutes_rag.lexical import TOKENIZER_VERSION, tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
 log = logging.getLogger(__name__)
@@ -55,38 +56,56 @@ CREATE TABLE IF NOT EXISTS journal (minute_id TEXT PRIMARY KEY, started_at REAL)
 
 
 class StateIndex:
-    def __init__(self, data_dir: Path) -> None:
+    """The state database. ``readonly`` opens it for reading only (a read-only data dir, a
+    reader that must not create anything); a missing writable dir is created."""
+
+    def __init__(self, data_dir: Path, *, readonly: bool | None = None) -> None:
         self.path = data_dir / "state.sqlite"
+        check_data_dir(data_dir)
+        if readonly is None:
+            readonly = data_dir.exists() and not _writable(data_dir, self.path)
+        self.readonly = readonly
         self._lock = threading.RLock()
         try:
+            if readonly:
+                self._db = _open_readonly(self.path)
+                return
             data_dir.mkdir(parents=True, exist_ok=True)
             # one connection shared by the UI's worker threads, serialised by a lock
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0)
+            # WAL: readers keep a consistent snapshot while a writer commits, and never block
+            # it (nor it them)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
         try:
-            self._db.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
-            self._check_schema()
-            self._db.executescript(_SCHEMA)
+            # an up-to-date database is only read here: a reader opening it while a writer
+            # commits must not need the write lock
+            if not self._has_schema():
+                self._db.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+            migrated = self._check_schema()
+            if migrated or not self._has_schema():
+                self._db.executescript(_SCHEMA)
+            self._check_tokenizer()
         except (sqlite3.Error, StoreError) as exc:
             self._db.close()
             if isinstance(exc, StoreError):
                 raise
             raise StoreError(f"cannot open the index database {self.path}: {exc}") from exc
 
-    def _check_schema(self) -> None:
+    def _check_schema(self) -> bool:
+        """Refuse a newer schema, migrate an older one; True when it migrated (or is new)."""
         row = self._db.execute("SELECT value FROM info WHERE key='schema'").fetchone()
         if row is None:  # a new database
             self._db.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            return
+            return True
         try:
             found = int(row[0])
         except (TypeError, ValueError):
             found = -1
         if found == SCHEMA_VERSION:
-            return
+            return False
         if found > SCHEMA_VERSION:
             raise StoreError(
                 f"the index {self.path} was written by a newer minutes-rag (index schema {found}, this version "
@@ -105,6 +124,54 @@ class StateIndex:
                 db.execute("UPDATE info SET value=? WHERE key='schema'", (str(found + 1),))
             log.info("migrated the index %s from schema %d to %d", self.path, found, found + 1)
             found += 1
+        return True
+
+    def _has_schema(self) -> bool:
+        try:
+            return bool(self._db.execute("SELECT 1 FROM info WHERE key='schema'").fetchall()) and bool(
+                self._db.execute("SELECT 1 FROM sqlite_master WHERE name='journal'").fetchall()
+            )
+        except sqlite3.Error:
+            return False
+
+    # -- the generation: bumped by every commit that changes what is indexed ---------------
+    def generation(self) -> int:
+        """A counter every ingest commit raises: a reader that sees it change reopens Chroma."""
+        try:
+            rows = self._q("SELECT value FROM info WHERE key='generation'")
+        except StoreError:
+            return 0
+        return int(rows[0][0]) if rows else 0
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO info VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET "
+            "value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        )
+
+    def _check_tokenizer(self) -> None:
+        # BM25 rows hold the tokens of the tokenizer that wrote them; a query tokenised by a
+        # newer rule (a changed stemmer, say) would miss them, so they are rewritten from the
+        # stored section text: cheap, and no embedding is involved.
+        row = self._db.execute("SELECT value FROM info WHERE key='tokenizer'").fetchone()
+        if row is not None and row[0] == str(TOKENIZER_VERSION):
+            return
+        try:
+            with self.transaction() as db:
+                rows = db.execute("SELECT rid, title, text FROM sections").fetchall()
+                if rows:
+                    db.execute("DELETE FROM sections_fts")
+                    db.executemany(
+                        "INSERT INTO sections_fts (rowid, tokens) VALUES (?, ?)",
+                        [(rid, " ".join(tokenize((title or "") + "\n" + (text or "")))) for rid, title, text in rows],
+                    )
+                db.execute("INSERT OR REPLACE INTO info VALUES ('tokenizer', ?)", (str(TOKENIZER_VERSION),))
+        except sqlite3.OperationalError as exc:  # a read-only index keeps its tokens until a writer opens it
+            log.warning("the lexical index of %s uses an older tokenizer and cannot be rewritten here: %s", self.path, exc)
+            return
+        if rows:
+            log.info("re-tokenised %d sections of %s for tokenizer %d", len(rows), self.path, TOKENIZER_VERSION)
 
     def close(self) -> None:
         with self._lock:
@@ -124,7 +191,12 @@ class StateIndex:
 
     def _q(self, sql: str, args: Sequence = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # a read-only open of a dir never ingested into
+                    return []
+                raise
 
     # -- files ---------------------------------------------------------------------------
     def file_record(self, path: str) -> tuple[str, int, int, str] | None:
@@ -186,6 +258,7 @@ class StateIndex:
             db.execute(
                 "INSERT OR REPLACE INTO embedded VALUES (?,?,?)", (collection, minute.minute_id, minute.content_hash)
             )
+            self._bump(db)
         return old, new_ids
 
     def delete_minute(self, minute_id: str) -> int:
@@ -196,6 +269,7 @@ class StateIndex:
             db.execute("DELETE FROM minutes WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM files WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM embedded WHERE minute_id=?", (minute_id,))
+            self._bump(db)
         return int(n)
 
     def is_embedded(self, collection: str, minute_id: str, content_hash: str) -> bool:
@@ -356,3 +430,80 @@ class StateIndex:
 
     def journal_pending(self) -> list[str]:
         return [r[0] for r in self._q("SELECT minute_id FROM journal")]
+
+    # -- what Chroma should hold -----------------------------------------------------------
+    def expected_count(self, collection: str) -> int:
+        """Sections of the minutes recorded as embedded in ``collection``."""
+        rows = self._q(
+            "SELECT COUNT(*) FROM sections s JOIN embedded e ON e.minute_id = s.minute_id WHERE e.collection=?",
+            (collection,),
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def expected_ids(self, collection: str) -> dict[str, str]:
+        """{section_id: minute_id} of the sections ``collection`` should hold."""
+        rows = self._q(
+            "SELECT s.section_id, s.minute_id FROM sections s JOIN embedded e ON e.minute_id = s.minute_id"
+            " WHERE e.collection=?",
+            (collection,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def all_section_ids(self) -> set[str]:
+        return {r[0] for r in self._q("SELECT section_id FROM sections")}
+
+    def unmark_embedded(self, collection: str, minute_ids: Sequence[str]) -> None:
+        """Forget that these minutes are in ``collection``: the next ingest embeds them again."""
+        with self.transaction() as db:
+            db.executemany(
+                "DELETE FROM embedded WHERE collection=? AND minute_id=?", [(collection, m) for m in minute_ids]
+            )
+
+    def bump_generation(self) -> None:
+        with self.transaction() as db:
+            self._bump(db)
+
+    def fts_count(self) -> int:
+        rows = self._q("SELECT COUNT(*) FROM sections_fts")
+        return int(rows[0][0]) if rows else 0
+
+    def integrity(self) -> str:
+        """SQLite's own check: "ok" or the first problems it lists."""
+        rows = self._q("PRAGMA quick_check")
+        return "; ".join(str(r[0]) for r in rows[:5]) if rows else "ok"
+
+    def uncached_sections(self, model: str, hashes: dict[str, str]) -> list[str]:
+        """Section ids (keys of ``hashes``: section id -> embedding-text hash) with no cached
+        vector for ``model``."""
+        have = set(self.cached_vectors(model, list(set(hashes.values()))))
+        return [sid for sid, h in hashes.items() if h not in have]
+
+
+def _writable(data_dir: Path, db_path: Path) -> bool:
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        return False
+    return not db_path.exists() or os.access(db_path, os.W_OK)
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """A clear message for a data dir that cannot be one."""
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"the data directory {data_dir} is a file, not a folder: choose another --data-dir")
+    parent = next((p for p in [data_dir, *data_dir.parents] if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise StoreError(f"the data directory {data_dir} cannot be created: {parent} is a file")
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """Read a database we may not write: ``mode=ro`` works when the WAL files exist or can be
+    made; a read-only folder holding a WAL database needs ``immutable=1`` (no writer can be
+    running there anyway)."""
+    last: sqlite3.Error | None = None
+    for flags in ("mode=ro", "immutable=1"):
+        try:
+            db = sqlite3.connect(f"file:{path}?{flags}", uri=True, check_same_thread=False, isolation_level=None)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+            return db
+        except sqlite3.Error as exc:
+            last = exc
+    raise StoreError(f"cannot open the index database {path} for reading: {last}")

@@ -7,9 +7,17 @@ Per file, nothing is written until the minute is parsed, split and embedded; the
   3. one SQLite transaction replaces its rows, lexical index and file record (commit point),
   4. Chroma drops the minute's vectors that are no longer in SQLite,
   5. the journal entry is removed.
-A crash anywhere leaves either the old or the new minute whole; ``recover`` (run on every
-open) finishes step 4 for journalled minutes. Retrieval also ignores Chroma ids that SQLite
+A crash anywhere leaves either the old or the new minute whole; ``recover`` (run by the next
+writer) finishes step 4 for journalled minutes. Pruning is journalled the same way (journal,
+SQLite delete, Chroma delete, journal end). Retrieval also ignores Chroma ids that SQLite
 does not know, so a stray vector can never surface as a half minute.
+
+Only the holder of the data dir's writer lock (``lock.py``) runs any of this, including the
+recovery: a reader that "repaired" a minute an ingest was half-way through would delete its
+new vectors. Every run starts with the cheap consistency check of ``doctor.py`` and rebuilds
+what Chroma lost from the embedding cache.
+
+No input aborts a run: whatever a file raises becomes an entry in the report's errors.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,8 +36,12 @@ from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
 from minutes_rag.lexical import add_user_words
+from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
 from minutes_rag.store import ChromaStore
+
+if TYPE_CHECKING:
+    from minutes_rag.doctor import CheckReport
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +73,52 @@ class Ingestor:
         *,
         max_file_bytes: int,
         section_max_chars: int,
+        lock: WriterLock | None = None,
+        follow_symlinks: bool = False,
     ) -> None:
         self.index = index
         self.store = store
         self.embedder = embedder
         self.max_file_bytes = max_file_bytes
         self.section_max_chars = section_max_chars
+        self.lock = lock
+        self.follow_symlinks = follow_symlinks
+        self.check: CheckReport | None = None  # the doctor's report of the last run
 
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
-        """Finish interrupted writes: drop Chroma vectors SQLite does not hold."""
+        """Finish interrupted writes (writer lock held): drop Chroma vectors SQLite does not
+        hold; a minute SQLite no longer has at all (an interrupted prune) goes from every
+        collection."""
         pending = self.index.journal_pending()
         for minute_id in pending:
-            self.store.retain_minute(minute_id, self.index.section_ids(minute_id))
+            keep = self.index.section_ids(minute_id)
+            if keep:
+                self.store.retain_minute(minute_id, keep)
+            else:
+                self.store.delete_minute_everywhere(minute_id)
             self.index.journal_end(minute_id)
         if pending:
             log.warning("repaired %d minute(s) whose last ingest was interrupted: %s", len(pending), ", ".join(pending))
         return len(pending)
+
+    def self_check(self, report: IngestReport) -> None:
+        """The cheap check; on a mismatch, rebuild from the cache and remove strays."""
+        from minutes_rag import doctor
+
+        check = doctor.quick_check(self.index, self.store)
+        self.check = check
+        if check.ok:
+            return
+        doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
+        if check.rebuilt or check.removed or check.reset_store:
+            note = (
+                f"the vector index did not match the state database: rebuilt {check.rebuilt} vectors "
+                f"from the embedding cache, removed {check.removed} stray vectors"
+            )
+            if check.reset_store:
+                note += f" (the unreadable store was moved to {check.reset_store})"
+            report.warnings.append(note)
 
     # -- embedding with cache ------------------------------------------------------------
     def embed_sections(self, sections: Sequence[Section], meta: MinuteMeta, report: IngestReport) -> np.ndarray:
@@ -150,35 +192,59 @@ class Ingestor:
 
     # -- many files ----------------------------------------------------------------------
     def run(self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None) -> IngestReport:
-        from minutes_rag.parse import iter_source_files
+        if self.lock is None:
+            return self._run(paths, prune=prune, progress=progress)
+        with self.lock:
+            return self._run(paths, prune=prune, progress=progress)
+
+    def _run(self, paths: Sequence[Path], *, prune: bool, progress: Progress | None) -> IngestReport:
+        from minutes_rag.parse import path_problem, walk_archive
 
         started = time.perf_counter()
         report = IngestReport()
+        self.store.create = True  # the writer may create the store and its collection
         self.recover()
+        self.self_check(report)
         # teach jieba the departments already known, so query and index tokens agree
         add_user_words(self.index.lexicon())
-        missing_roots = [p for p in paths if not p.exists()]
-        for root in missing_roots:
+        roots: list[Path] = []
+        for root in paths:
+            problem = path_problem(Path(root))
+            if problem:
+                report.failed += 1
+                report.errors.append({"path": str(root), "error": problem})
+            else:
+                roots.append(Path(root))
+        files, refused = walk_archive(roots, follow_symlinks=self.follow_symlinks)
+        for path, problem in refused:
             report.failed += 1
-            report.errors.append({"path": str(root), "error": "no such file or directory"})
-        files = iter_source_files([p for p in paths if p.exists()])
+            report.errors.append({"path": str(path), "error": problem})
         for n, path in enumerate(files):
             try:
                 self.ingest_file(path, report)
             except MinutesRagError as exc:
-                report.failed += 1
-                report.errors.append({"path": str(path), "error": getattr(exc, "problem", None) or str(exc)})
-                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
+                self._failed(path, getattr(exc, "problem", None) or str(exc), report)
             except OSError as exc:
-                report.failed += 1
-                report.errors.append({"path": str(path), "error": f"cannot read file: {exc.strerror or exc}"})
-                log.warning("skipped %s: %s", path, report.errors[-1]["error"])
+                self._failed(path, f"cannot read file: {exc.strerror or exc}", report)
+            except Exception as exc:  # noqa: BLE001 - the last resort: one bad file never ends the run
+                self._failed(path, f"unexpected error while reading it ({type(exc).__name__}: {exc})"[:500], report)
             if progress is not None:
                 progress(n + 1, len(files), str(path))
         if prune:
-            self._prune(paths, files, report)
+            self._prune(roots, files, report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _failed(self, path: Path, problem: str, report: IngestReport) -> None:
+        report.failed += 1
+        report.errors.append({"path": str(path), "error": problem})
+        log.warning("skipped %s: %s", path, problem)  # one line: the problem is the user's, not a bug trace
+        # a write that failed half-way (Chroma refused a batch, say) is finished now, not later
+        if self.index.journal_pending():
+            try:
+                self.recover()
+            except Exception as exc:  # noqa: BLE001 - the next writer retries it
+                log.warning("could not finish an interrupted write yet (%s: %s)", type(exc).__name__, exc)
 
     def _prune(self, roots: Sequence[Path], seen: Sequence[Path], report: IngestReport) -> None:
         """Remove minutes whose file is gone from disk, or no longer found under a root that
@@ -189,7 +255,11 @@ class Ingestor:
             gone = not os.path.exists(path)
             under_root = any(path.startswith(r) for r in root_dirs)
             if gone or (under_root and path not in seen_set):
+                # journalled like an update: a kill between the two deletes leaves the
+                # minute listed, and the next writer removes its vectors
+                self.index.journal_begin(minute_id)
                 report.sections_removed += self.index.delete_minute(minute_id)
                 self.store.delete_minute_everywhere(minute_id)
+                self.index.journal_end(minute_id)
                 report.removed += 1
                 log.info("pruned %s (%s)", minute_id, "file gone" if gone else "no longer under a scanned folder")

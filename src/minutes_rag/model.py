@@ -69,6 +69,8 @@ class ParsedDocument:
     path: str
     text: str
     encoding: str = ""  # for text formats: the detected encoding
+    # keys a format carries beside the text (Markdown front matter): metadata, never text
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class IngestReport:
     embedded: int = 0  # texts that went through the model (cache misses)
     errors: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # repairs made on the way (self-check)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -207,6 +210,7 @@ class IngestReport:
             "sections": {"added": self.sections_added, "removed": self.sections_removed},
             "errors": list(self.errors),
             "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
         }
 
 

@@ -15,7 +15,7 @@ from minutes_rag.embed import Embedder
 from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
-from minutes_rag.references import References
+from minutes_rag.query.references import References
 from minutes_rag.rerank import structure_rerank
 from minutes_rag.store import ChromaStore
 
@@ -26,15 +26,15 @@ from minutes_rag.store import ChromaStore
 # substance. Closing: a few lines after the last item (often a study session, 学法专题) that
 # rarely match a topic by chance, so a light penalty is enough. Transcript: what was said,
 # before what was decided.
-KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.8}
-_MEETING_PARTS = ("preamble", "attendance", "tail", "closing")
+KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.6}
 _KIND_WEIGHT = KIND_WEIGHT  # the former name
 
 
 def kind_weight(kind: str, query: Query) -> float:
-    """The weight of a section of ``kind`` for ``query``: the parts around the agenda are not
-    penalised for a question about the meeting itself (who chaired, when it was held)."""
-    if query.intents and kind in _MEETING_PARTS:
+    """The weight of a section of ``kind`` for ``query``: the parts of a minute that hold the
+    answer to the question's intents (the attendance block for "who attended?", the opening
+    for "who chaired?") are not penalised; every other part keeps its table weight."""
+    if query.intents and kind in wanted_kinds(query.intents):
         return 1.0
     return KIND_WEIGHT.get(kind, 1.0)
 
@@ -118,10 +118,12 @@ class Retriever:
 
     # -- search ---------------------------------------------------------------------------
     def retrieve(
-        self, query: Query | str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = ()
+        self, query: Query | str, filters: Filters = Filters(), k: int | None = None, boost_minutes: Sequence[str] = (),
+        *, dense: bool = True,
     ) -> list[Hit]:
         """The k best sections for ``query`` (a Query, or a standalone question to analyse).
-        ``boost_minutes`` (default: the minutes a follow-up's previous answer cited) rank higher."""
+        ``boost_minutes`` (default: the minutes a follow-up's previous answer cited) rank higher.
+        ``dense=False``: the lexical and metadata retrievers only (Chroma unavailable)."""
         cfg = self.config
         k = k or cfg.k
         q = as_query(query)
@@ -133,24 +135,24 @@ class Retriever:
         if allowed is not None:
             where = {"minute_id": allowed[0]} if len(allowed) == 1 else {"minute_id": {"$in": list(allowed)}}
 
-        dense = self.store.query(self.embedder.embed_query(q.text), cfg.candidates, where)
+        dense_hits = self.store.query(self.embedder.embed_query(q.text), cfg.candidates, where) if dense else []
         # BM25 gets the glossary's other-language terms (an English question about a Chinese
         # minute shares no words with it); dense embeds the question as asked
         lexical = self.index.lexical_search(q.tokens, cfg.candidates, allowed)
-        rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]}
+        rankings: dict[str, list[str]] = {"dense": [i for i, _ in dense_hits], "lexical": [i for i, _ in lexical]}
         weights = {"dense": cfg.dense_weight, "lexical": cfg.lexical_weight, "metadata": cfg.metadata_weight, "boost": 0.5}
 
         if q.intents:
-            rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense + lexical])
+            rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense_hits + lexical])
         if boost_minutes:
-            rankings["boost"] = [i for i, _ in dense + lexical if i.split("-", 1)[0] in set(boost_minutes)]
+            rankings["boost"] = [i for i, _ in dense_hits + lexical if i.split("-", 1)[0] in set(boost_minutes)]
 
         fused = rrf(rankings, weights, cfg.rrf_k)
         sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
         weight = {sid: kind_weight(sec.kind, q) for sid, sec in sections.items()}
         for sid, w in weight.items():
             fused[sid] *= w
-        dense_score = dict(dense)
+        dense_score = dict(dense_hits)
         lexical_score = dict(lexical)
         ranks = {name: {doc: r for r, doc in enumerate(ids, start=1)} for name, ids in rankings.items()}
         metas = self.index.metas([s.minute_id for s in sections.values()])

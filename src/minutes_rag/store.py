@@ -8,6 +8,7 @@ vectors, so its default (downloading) embedding function is never used.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,8 +17,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from minutes_rag.errors import StoreError
+from minutes_rag.errors import DenseUnavailable, StoreError
 from minutes_rag.model import Filters, MinuteMeta, Section
+
+log = logging.getLogger(__name__)
 
 
 def collection_name(prefix: str, embedder_name: str) -> str:
@@ -64,15 +67,30 @@ def where_clause(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def _forget_system(persist_directory: str) -> None:
+    """Chroma caches one embedded system per folder, even one that failed to open; drop it
+    so that the next open (after a repair) starts afresh instead of reusing the broken one."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+    except ImportError:  # pragma: no cover
+        return
+    SharedSystemClient._identifier_to_system.pop(persist_directory, None)
+    SharedSystemClient._identifier_to_refcount.pop(persist_directory, None)
+
+
 class ChromaStore:
     """Dense vectors in one Chroma collection."""
 
-    def __init__(self, data_dir: Path, collection: str, *, url: str = "") -> None:
+    def __init__(self, data_dir: Path, collection: str, *, url: str = "", create: bool = False) -> None:
         self._data_dir = data_dir
+        # readers never create anything: a missing store or collection is DenseUnavailable;
+        # the writer (under the data dir's lock) switches this on
+        self.create = create
         self._url = url
         self.collection_name = collection
         self._client: Any = None
-        self._col = None
+        self._col: Any = None
+        self._batch = 0
 
     # -- connection ---------------------------------------------------------------------
     def _client_get(self):
@@ -95,45 +113,111 @@ class ChromaStore:
                     self._client.heartbeat()
                 else:
                     path = self._data_dir / "chroma"
+                    if not self.create and not (path / "chroma.sqlite3").exists():
+                        raise DenseUnavailable(f"there is no vector index at {path} yet")
+                    if not (path / "chroma.sqlite3").exists():
+                        # a store deleted under a running process: Chroma's cached system for
+                        # the folder still holds the old one in memory
+                        _forget_system(str(path))
                     path.mkdir(parents=True, exist_ok=True)
                     self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+            except DenseUnavailable:
+                raise
             except Exception as exc:  # chromadb raises plain Exceptions for connection problems
+                if not self._url:
+                    _forget_system(str(self._data_dir / "chroma"))
                 where = f"Chroma server at {self._url}" if self._url else f"Chroma at {self._data_dir / 'chroma'}"
                 raise StoreError(f"cannot open {where}: {exc}") from exc
         return self._client
 
     @property
+    def data_dir(self) -> Path:
+        return self._data_dir
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def where(self) -> str:
+        return f"the Chroma server at {self._url}" if self._url else f"Chroma at {self._data_dir / 'chroma'}"
+
+    @property
     def col(self):
         if self._col is None:
-            self._col = self._client_get().get_or_create_collection(
-                self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
+            client = self._client_get()
+            try:
+                if self.create:
+                    self._col = client.get_or_create_collection(
+                        self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                    )
+                else:
+                    names = {str(getattr(c, "name", c)) for c in client.list_collections()}
+                    if self.collection_name not in names:
+                        raise DenseUnavailable(f"{self.where} holds no collection {self.collection_name}")
+                    self._col = client.get_collection(self.collection_name, embedding_function=None)
+            except StoreError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many kinds
+                raise StoreError(f"cannot open the collection {self.collection_name} in {self.where}: {exc}") from exc
         return self._col
+
+    def reopen(self) -> None:
+        """Drop the client: the next use opens Chroma afresh and so sees what another
+        process wrote (an embedded client keeps its index in memory)."""
+        client, self._client, self._col = self._client, None, None
+        self._batch = 0
+        if client is not None and not self._url:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - closing a broken client must not fail a reader
+                log.debug("closing the Chroma client failed", exc_info=True)
+
+    def max_batch(self) -> int:
+        """The most records one call may carry (Chroma refuses bigger batches)."""
+        if not self._batch:
+            try:
+                self._batch = int(self._client_get().get_max_batch_size())
+            except StoreError:
+                raise
+            except Exception:  # noqa: BLE001 - older servers lack the endpoint
+                self._batch = 1000
+            self._batch = max(1, min(self._batch, 5000))
+        return self._batch
+
+    def _chunks(self, items: Sequence[Any]) -> list[Sequence[Any]]:
+        size = self.max_batch()
+        return [items[i : i + size] for i in range(0, len(items), size)]
 
     # -- writes -------------------------------------------------------------------------
     def upsert(self, sections: Sequence[Section], metas: Sequence[MinuteMeta], vectors: np.ndarray) -> None:
         if not sections:
             return
-        self.col.upsert(
-            ids=[s.section_id for s in sections],
-            embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
-            metadatas=[section_metadata(s, m) for s, m in zip(sections, metas)],
-        )
+        vectors = np.asarray(vectors, dtype=np.float32)
+        size = self.max_batch()
+        for i in range(0, len(sections), size):
+            self.col.upsert(
+                ids=[s.section_id for s in sections[i : i + size]],
+                embeddings=vectors[i : i + size].tolist(),
+                metadatas=[section_metadata(s, m) for s, m in zip(sections[i : i + size], metas[i : i + size])],
+            )
 
     def ids_for_minute(self, minute_id: str) -> list[str]:
         return list(self.col.get(where={"minute_id": minute_id}, include=[])["ids"])
 
     def delete_ids(self, ids: Sequence[str]) -> None:
-        if ids:
-            self.col.delete(ids=list(ids))
+        for chunk in self._chunks(list(ids)):
+            self.col.delete(ids=list(chunk))
+
+    def _prefix_collections(self) -> list[str]:
+        prefix = self.collection_name.split("-", 1)[0] + "-"
+        names = [str(getattr(c, "name", c)) for c in self._client_get().list_collections()]
+        return [n for n in names if n.startswith(prefix)]
 
     def delete_minute_everywhere(self, minute_id: str) -> None:
         """Remove a minute from every collection of this prefix (other embedders too)."""
-        prefix = self.collection_name.split("-", 1)[0] + "-"
-        for col in self._client_get().list_collections():
-            name = getattr(col, "name", col)
-            if str(name).startswith(prefix):
-                self._client_get().get_collection(str(name)).delete(where={"minute_id": minute_id})
+        for name in self._prefix_collections():
+            self._client_get().get_collection(name).delete(where={"minute_id": minute_id})
 
     def retain_minute(self, minute_id: str, keep: set[str]) -> int:
         """Delete this minute's vectors whose ids are not in ``keep``; returns how many."""
@@ -146,21 +230,43 @@ class ChromaStore:
         return int(self.col.count())
 
     def existing(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        return set(self.col.get(ids=list(ids), include=[])["ids"])
+        out: set[str] = set()
+        for chunk in self._chunks(list(ids)):
+            out |= set(self.col.get(ids=list(chunk), include=[])["ids"])
+        return out
+
+    def all_ids(self) -> dict[str, str]:
+        """Every id in the collection with its minute id, read page by page."""
+        out: dict[str, str] = {}
+        size = self.max_batch()
+        offset = 0
+        while True:
+            page = self.col.get(include=["metadatas"], limit=size, offset=offset)
+            ids = page["ids"]
+            for i, md in zip(ids, page["metadatas"] or [{}] * len(ids)):
+                out[i] = str((md or {}).get("minute_id", i.split("-", 1)[0]))
+            if len(ids) < size:
+                return out
+            offset += size
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """[(section_id, cosine similarity)] best first."""
-        n = self.count()
-        if n == 0:
-            return []
-        res = self.col.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=min(k, n),
-            where=where,
-            include=["distances"],
-        )
+        """[(section_id, cosine similarity)] best first. Any failure of Chroma (down, being
+        rewritten by another process, lost its files) is a ``DenseUnavailable`` naming it."""
+        try:
+            n = self.count()
+            if n == 0:
+                return []
+            res = self.col.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=min(k, n),
+                where=where,
+                include=["distances"],
+            )
+        except DenseUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises plain Exceptions
+            self.reopen()  # the next question tries a fresh connection: recovers by itself
+            raise DenseUnavailable(f"{self.where} did not answer ({type(exc).__name__}: {exc})") from exc
         ids = res["ids"][0]
         dists = res["distances"][0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists)]

@@ -99,10 +99,13 @@ def _check_citations(assistant: Assistant, answer) -> None:
 ANSWERED_FLOOR = 0.8
 
 
-def _assert_answered_floor(questions: list[dict], answers: list) -> None:
+def _assert_answered_floor(questions: list[dict], answers: list, *, cited: float = ANSWERED_FLOOR) -> None:
     answerable = [a for q, a in zip(questions, answers) if q["answerable"]]
-    answered = [a for a in answerable if a.found and a.citations]
-    assert answerable and len(answered) >= ANSWERED_FLOOR * len(answerable), (len(answered), len(answerable))
+    found = [a for a in answerable if a.found]
+    with_citations = [a for a in found if a.citations]
+    assert answerable
+    assert len(found) >= ANSWERED_FLOOR * len(answerable), (len(found), len(answerable))
+    assert len(with_citations) >= cited * len(answerable), (len(with_citations), len(answerable))
 
 
 def test_every_marker_has_a_verbatim_citation_extractive(dev_assistant: Assistant) -> None:
@@ -134,7 +137,8 @@ def test_every_marker_has_a_verbatim_citation_llm(tmp_path: Path, dev_assistant:
         assert "[9]" not in answer.text
         _check_citations(llm_assistant, answer)
         answers.append(answer)
-    _assert_answered_floor(questions, answers)
+    # a quarter of the scripted replies cite nothing: at most 3/4 of the answers carry citations
+    _assert_answered_floor(questions, answers, cited=0.6)
 
 
 def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> None:
@@ -144,8 +148,10 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
                      str(dev_assistant.settings.data_path), "--json", "--k", "4"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) == {"question", "answer", "mode", "citations", "retrieved", "timings_ms"}
-    assert out["mode"] == "extractive"
+    # the contract's keys, and "rewrite" and "warnings" (compatible extensions): how the question was
+    # made standalone, and what the user must know about the answer (none here)
+    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings"}
+    assert out["mode"] == "extractive" and out["rewrite"] == "none" and out["warnings"] == []
     assert set(out["timings_ms"]) == {"retrieve", "answer", "total"}
     assert 0 < len(out["retrieved"]) <= 4
     assert set(out["retrieved"][0]) == {"section_id", "minute_id", "label", "score", "text"}

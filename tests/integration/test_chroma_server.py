@@ -73,3 +73,48 @@ def test_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
     a = Assistant(settings, embedder=HashEmbedder(16))
     with pytest.raises(StoreError, match="Chroma server"):
         a.store.count()
+
+
+def _start_chroma(path: Path, port: int) -> subprocess.Popen:
+    chroma = Path(sys.executable).parent / "chroma"
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail("chroma server did not start")
+
+
+def test_a_chroma_outage_under_a_running_app_answers_lexically_and_recovers(
+    tmp_path: Path, suzhou_path: Path, bundled_embedder
+) -> None:
+    """The server goes away while the app runs: answers name Chroma and come from the
+    keyword index with a warning; when it is back, the next question uses it again."""
+    port = free_port()
+    proc = _start_chroma(tmp_path / "server", port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), chroma_url=url), embedder=bundled_embedder)
+        a.ingest([suzhou_path])
+        question = "姑苏领军人才计划2020年第一批拟立项情况是哪个部门汇报的？"
+        assert a.ask(question).warnings == ()
+        proc.terminate()
+        proc.wait(timeout=10)
+        down = a.ask(question)
+        assert down.citations, "the lexical index still answers"
+        assert any("Chroma server at " + url in w and "keyword index only" in w for w in down.warnings)
+        assert "Connection refused" not in down.text
+        proc = _start_chroma(tmp_path / "server", port)
+        back = a.ask(question)
+        assert back.warnings == () and back.citations and back.citations[0].label == "五（一）"
+        assert any(h.dense is not None for h in back.hits)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

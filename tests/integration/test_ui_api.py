@@ -69,3 +69,22 @@ def test_the_api_needs_the_password(served):
 
     with pytest.raises(ValueError, match="Could not login"):
         Client(served, auth=("clerk", "wrong"), verbose=False)
+
+
+def test_a_refused_api_request_says_why_without_a_traceback(served, capfd):
+    from gradio_client import Client
+
+    from minutes_rag.ui.app import API_NAME
+
+    client = Client(served, auth=("clerk", "minutes-2020"), verbose=False)
+    capfd.readouterr()
+    for kwargs, reason in (
+        ({"date_from": "2020-13-45"}, "YYYY-MM-DD"),
+        ({"date_from": "2021-01-01", "date_to": "2020-01-01"}, "start date is after the end date"),
+        ({"question": "问" * 5000}, "the limit is 2000"),
+    ):
+        args = {"question": "消防安全", "date_from": "", "date_to": "", "minute_id": "", "mode": "", **kwargs}
+        with pytest.raises(Exception, match=reason):
+            client.predict(**args, api_name=f"/{API_NAME}")
+    err = capfd.readouterr().err
+    assert "Traceback" not in err

@@ -37,3 +37,12 @@ def test_same_language_hits_get_no_glossary_keywords():
     hs = hits("13", lang="en", dense=0.9)
     assert cross_keywords("What did the council decide about parking fees?", hs[0]) == []
     assert cross_keywords("停车收费有什么决定？", hits("2")[0]) == []
+
+
+def test_a_glossary_match_without_a_cosine_is_no_evidence():
+    """A Chinese passage that dense retrieval did not find at all (BM25 matched a glossary
+    term of an English question) must not carry the answer on that shared word alone."""
+    q = "What was decided about bus fares?"
+    assert evidence_score(q, hits("1-1", "2")) == 0.0
+    assert evidence_score(q, hits("1-1", "2", dense=0.78)) > 0.5
+    assert ExtractiveAnswerer().answer(q, hits("1-1", "2")).found is False

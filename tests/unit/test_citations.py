@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from minutes_rag.answer.citations import parse_markers, similarity, strip_markers
+from minutes_rag.answer.citations import parse_markers, similarity
+from minutes_rag.text.markers import strip_markers
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from minutes_rag.assistant import Assistant
 from minutes_rag.config import Settings
 from minutes_rag.embed import HashEmbedder
 from minutes_rag.model import Answer, Citation, Filters, Turn, filters_from_flags
-from minutes_rag.query import analyse
+from minutes_rag.query import analyse, wanted_kinds
 from minutes_rag.retrieve import KIND_WEIGHT, RetrievalConfig, Retriever, kind_weight
 
 # -- the three questions of issue 9: one intent (or none) everywhere --------------------------
@@ -89,7 +89,7 @@ def test_retrieval_and_answerer_read_the_same_intent(question: str, intent: str)
     found = _retriever().retrieve(q, k=5)
     assert any("metadata" in h.sources for h in found) == bool(intent)
     preamble = next(h for h in found if h.section.kind == "preamble")
-    assert preamble.weight == (1.0 if intent else KIND_WEIGHT["preamble"])
+    assert preamble.weight == (1.0 if "preamble" in wanted_kinds(q.intents) and intent else KIND_WEIGHT["preamble"])
 
 
 def test_a_date_question_is_answered_with_the_date_line() -> None:
@@ -104,7 +104,11 @@ def test_kind_weights_come_from_one_table() -> None:
     for kind, w in KIND_WEIGHT.items():
         assert kind_weight(kind, content) == w
     assert kind_weight("item", content) == 1.0
+    # the parts that hold the answer to the intent are not penalised, the others are
     assert kind_weight("preamble", meeting) == 1.0 and kind_weight("transcript", meeting) == KIND_WEIGHT["transcript"]
+    assert kind_weight("attendance", meeting) == KIND_WEIGHT["attendance"]
+    attended = analyse("哪些人出席了会议？")
+    assert kind_weight("attendance", attended) == 1.0 and kind_weight("preamble", attended) == KIND_WEIGHT["preamble"]
 
 
 def test_the_answerer_weighs_a_section_by_the_weight_retrieval_gave_it_not_by_its_kind() -> None:

@@ -227,3 +227,35 @@ def test_hard_wrapped_minute_without_blank_lines() -> None:
     by = _by_label(secs)
     assert by["二"].text.endswith("确保安全度汛。")
     assert by["出席"].text.endswith("记录：孙八")
+
+
+def test_item_numbers_of_any_length() -> None:
+    """Item 100 and later are items of their own (they merged into item 99), and so are
+    Chinese-numeral items past 一百 and sub-items past （九十九）."""
+    items = "\n\n".join(f"{n}．审议第{n}号事项。会议原则同意，由市第{n}局办理。" for n in range(1, 106))
+    text = f"某市人民政府常务会议纪要\n\n2021年3月2日，市长主持召开会议。会议议定如下：\n\n{items}\n\n出席：张三 李四\n"
+    m = _minute(text)
+    secs = split_minute(m)
+    _check_invariants(m, secs)
+    by = _by_label(secs)
+    for n in (99, 100, 101, 105):
+        assert str(n) in by, f"item {n} missing"
+        assert f"第{n}号事项" in by[str(n)].text and f"第{n + 1}号事项" not in by[str(n)].text
+    zh = "\n\n".join(f"{_cn(n)}、听取第{n}项汇报。会议要求抓好落实。" for n in range(1, 125))
+    m2 = _minute(f"某市人民政府常务会议纪要\n\n会议议定如下：\n\n{zh}\n")
+    by2 = _by_label(split_minute(m2))
+    assert {"九十九", "一百", "一百零一", "一百二十三"} <= set(by2)
+    assert "第123项" in by2["一百二十三"].text and "第124项" not in by2["一百二十三"].text
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else "")))
+    return digits[n // 100] + "百" + tail

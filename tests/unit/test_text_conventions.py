@@ -12,6 +12,7 @@ from minutes_rag.lexical import tokenize
 from minutes_rag.model import Minute
 from minutes_rag.parse.metadata import extract_metadata
 from minutes_rag.parse.normalize import normalize_text
+from minutes_rag.query import analyse
 from minutes_rag.references import find_references
 from minutes_rag.split import split_minute
 from minutes_rag.text import words
@@ -54,6 +55,7 @@ def test_mixed_script_text_is_one_language_everywhere() -> None:
     assert sections and all(s.label.startswith("第") and s.label.endswith("段") for s in sections)
     assert detect_lang(text, question=True) == lang  # no quotes to set aside: the same rule
     assert answer_lang.detect_lang(text) == lang
+    assert analyse(text).lang == lang  # the question path: one Query per question
     # the glossary expands a Chinese question with English terms, not the other way round
     assert glossary.cross_terms(text) == glossary.cross_terms(text, lang="zh")
     # the answerer takes the Chinese road: jieba words, not only the English words
@@ -80,6 +82,7 @@ def test_english_text_with_a_few_han_characters_stays_english() -> None:
 def test_questions_set_quoted_chinese_aside(question: str, lang: str) -> None:
     assert detect_lang(question, question=True) == lang
     assert answer_lang.detect_lang(question) == lang
+    assert analyse(question).lang == lang
 
 
 # ---------------------------------------------------------------- meeting numbers, dates, doc numbers
@@ -146,6 +149,10 @@ def test_stemmer_pairs_meet_on_every_path(a: str, b: str) -> None:
 def test_stems_differ_for_different_words() -> None:
     assert words.stem("bus") != words.stem("business")
     assert words.stem("refer") != words.stem("reform")
+    # a derivation names another concept (同意 is not 行政审批): inflections meet, derivations do not
+    assert words.stem("approved") == words.stem("approving") != words.stem("approval") == words.stem("approvals")
+    assert words.stem("assist") != words.stem("assistance") != words.stem("assistant")
+    assert words.stem("represented") == words.stem("represent") and words.stem("arrived") == words.stem("arrive")
 
 
 # ---------------------------------------------------------------- sentences

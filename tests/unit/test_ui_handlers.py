@@ -276,3 +276,46 @@ def test_the_server_refuses_uploads_over_the_limit(tmp_path):
         app.close()
     assert small.status_code == 200
     assert big.status_code == 413
+
+
+# -- hardening (issue 10): validation, index notes --------------------------------------------
+
+def test_ui_dates_are_validated_as_dates_and_notes_are_shown(tmp_path) -> None:
+    from minutes_rag.assistant import BUSY_NOTE, DENSE_NOTE
+    from minutes_rag.errors import InvalidRequest
+    from minutes_rag.ui import render
+    from minutes_rag.ui.handlers import check_date, invalid_message, localise_warning
+
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        check_date("2020-13-45", "en")
+    assert check_date("2020-02-29", "en") == "2020-02-29"
+    assert "仅来自关键词检索" in localise_warning(BUSY_NOTE, "zh")
+    zh = localise_warning(DENSE_NOTE.format(why="the Chroma server at http://x did not answer"), "zh")
+    assert "向量索引暂不可用" in zh and "the Chroma server at http://x" in zh
+    assert localise_warning("something else", "zh") == "something else"
+    assert "上限为 2000 字" in invalid_message(
+        InvalidRequest("question", "the question is 5000 characters long; the limit is 2000: please shorten it"), "zh")
+    view = render.TurnView(question="q", text="a", warnings=["<b>note</b>"])
+    html = render.turn_html(view, 0, "en")
+    assert 'class="answer-warning">&lt;b&gt;note&lt;/b&gt;</div>' in html
+
+
+def test_an_upload_while_another_process_ingests_says_so(tmp_path) -> None:
+    from test_index_safety import hold_lock_in_another_process
+
+    from minutes_rag.embed import HashEmbedder
+
+    data = tmp_path / "data"
+    data.mkdir()
+    a = Assistant(Settings.load(env={}, data_dir=str(data)), embedder=HashEmbedder(64))
+    h = Handlers(a, upload_dir=tmp_path / "up")
+    f = tmp_path / "m.txt"
+    f.write_text("某市人民政府常务会议纪要\n\n一、审议《方案》\n\n会议原则同意。\n", encoding="utf-8")
+    proc = hold_lock_in_another_process(data)
+    try:
+        html = h.ingest([str(f)], "en")
+    finally:
+        proc.kill()
+        proc.wait()
+    assert f"being updated by process {proc.pid}" in html
+    assert "1 added" in h.ingest([str(f)], "en") and a.index.minute_count() == 1

@@ -12,14 +12,9 @@ from dataclasses import dataclass
 
 from minutes_rag.answer.lang import stem
 from minutes_rag.text.lang import HAN
+from minutes_rag.text.markers import MARKER, MARKER_WORDY, strip_markers
 
-# [1] [1][3] [1, 2] [1,2] [1-3] 【1】 ［1］ [1、2]; numbers of 3+ digits ([2020]) are not markers
-_MARKER = re.compile(
-    r"[\[【［]\s*(\d{1,2}(?:\s*(?:[,，、;；]|[-–~～])\s*\d{1,2})*)\s*[\]】］]"
-)
-# markers written as "[来源1]" / "[source 1]" / "[Source: 1]"
-_MARKER_WORDY = re.compile(r"[\[【［]\s*(?:来源|资料|source|src)\s*[:：]?\s*(\d{1,2})\s*[\]】］]", re.I)
-
+__all__ = ["Marker", "parse_markers", "similarity", "strip_markers"]
 
 @dataclass(frozen=True)
 class Marker:
@@ -41,14 +36,9 @@ def _numbers(body: str) -> tuple[int, ...]:
 
 def parse_markers(text: str) -> list[Marker]:
     """Citation markers in ``text``, in order. Adjacent markers ([1][3]) stay separate."""
-    found = [Marker(m.start(), m.end(), _numbers(m.group(1))) for m in _MARKER.finditer(text)]
-    found += [Marker(m.start(), m.end(), (int(m.group(1)),)) for m in _MARKER_WORDY.finditer(text)]
+    found = [Marker(m.start(), m.end(), _numbers(m.group(1))) for m in MARKER.finditer(text)]
+    found += [Marker(m.start(), m.end(), (int(m.group(1)),)) for m in MARKER_WORDY.finditer(text)]
     return sorted(found, key=lambda m: m.start)
-
-
-def strip_markers(text: str) -> str:
-    """Text without citation markers (for showing an old answer to a model again)."""
-    return _MARKER_WORDY.sub("", _MARKER.sub("", text))
 
 
 # ------------------------------------------------------------------ similarity

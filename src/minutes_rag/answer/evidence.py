@@ -194,7 +194,9 @@ def _anchored_score(q: Query, cross: Sequence[Hit], cross_dense: dict[int, float
     """Evidence from hits in another language than the question. Cross-lingual cosines alone
     separate answerable from unanswerable questions badly; what the two languages share
     (numbers, quoted names, the who/when cue) is stronger evidence when it matches: half
-    rescaled cosine, half anchor coverage."""
+    rescaled cosine, half anchor coverage. A hit dense retrieval did not find at all (no
+    cosine: BM25 matched a glossary term) has only the anchor half, which can reach the
+    threshold on one shared generic word ("approve" / 行政审批); it gives no evidence."""
     best = 0.0
     for h in cross:
         if cross_dense.get(id(h), 0.0) <= 0.0:

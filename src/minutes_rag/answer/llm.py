@@ -118,7 +118,8 @@ class LLMAnswerer:
         (bad GGUF path, missing package): answering then falls back with a warning."""
         try:
             return self._get_model()
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - building a model raises many kinds; answering falls back
+            log.warning("the chat model cannot be built (%s: %s)", type(exc).__name__, exc)
             return None
 
     def context_tokens(self) -> int:
@@ -127,7 +128,7 @@ class LLMAnswerer:
         if callable(self._context):
             try:
                 found = self._context()
-            except Exception:  # a server that cannot say: the default
+            except Exception:  # noqa: BLE001 - a server that cannot say: the default
                 found = None
             self._context = found or DEFAULT_CONTEXT_TOKENS
         return int(self._context or DEFAULT_CONTEXT_TOKENS)
@@ -217,7 +218,7 @@ class LLMAnswerer:
                     if attempt == 1:
                         shown = True
                         yield delta
-            except Exception as exc:  # any failure of the model or server: answer anyway
+            except Exception as exc:  # noqa: BLE001 - any failure of the model or server: answer anyway
                 reason = describe_failure(exc, self.timeout, self.where)
                 log.warning("LLM answer failed: %s", reason)
                 fb = self._fallback(q, hits, history, reason, warnings, clock)

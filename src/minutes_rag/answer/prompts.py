@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from minutes_rag.answer.citations import strip_markers
 from minutes_rag.model import Turn
+from minutes_rag.text.markers import strip_markers
 
 NOT_FOUND_TOKEN = {"zh": "未找到", "en": "NOT FOUND"}
 
@@ -76,27 +76,3 @@ def build_messages(question: str, data: str, lang: str, history: Sequence[Turn] 
         msgs.append(AIMessage(retry[0]))
         msgs.append(HumanMessage(RETRY[lg].format(problem=retry[1])))
     return msgs
-
-
-REWRITE_SYSTEM = (
-    "Rewrite the user's follow-up question into one standalone question that can be understood without "
-    "the conversation, keeping its language (Chinese stays Chinese) and naming the minute (document number, "
-    "meeting) and topic it refers to. Output only the rewritten question."
-)
-
-
-def rewrite_messages(question: str, history: Sequence[Turn], max_turns: int = 2):
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    lines = []
-    for turn in list(history)[-max_turns:]:
-        lines.append(f"Q: {turn.question}")
-        lines.append(f"A: {strip_markers(turn.answer.text)[:600]}")
-        cited = "; ".join(
-            " ".join(x for x in (c.doc_number, f"meeting {c.meeting_number}" if c.meeting_number else "", c.label, c.title) if x)
-            for c in turn.answer.citations[:3]
-        )
-        if cited:
-            lines.append(f"(cited: {cited})")
-    convo = "\n".join(lines)
-    return [SystemMessage(REWRITE_SYSTEM), HumanMessage(f"Conversation:\n{convo}\n\nFollow-up: {question}\nStandalone question:")]

@@ -7,9 +7,11 @@ sentence a user can act on.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from minutes_rag import ids
@@ -23,6 +25,8 @@ __all__ = [
     "load_minute",
     "parse_document",
     "iter_source_files",
+    "walk_archive",
+    "path_problem",
     "extract_metadata",
 ]
 
@@ -78,6 +82,8 @@ def _read_checked(path: Path, max_bytes: int) -> bytes:
     except PermissionError:
         raise ParseError(name, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ParseError(name, "symbolic link loop (the link points back at itself)") from None
         raise ParseError(name, f"cannot access file: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
         raise ParseError(name, "is a directory, not a file")
@@ -91,7 +97,12 @@ def _read_checked(path: Path, max_bytes: int) -> bytes:
     if st.st_size == 0:
         raise ParseError(name, "file is empty")
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: a file swapped for a pipe after stat() cannot hang the run; fstat on the
+        # open descriptor checks what is really read
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ParseError(name, "not a regular file")
             # read one byte past the limit: a file that grew since stat() is still caught
             data = fh.read(max_bytes + 1)
     except PermissionError:
@@ -132,12 +143,17 @@ def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
     text = normalize_text(doc.text)
     if not text.strip():
         raise ParseError(str(path), "document has no text")
+    meta = extract_metadata(text)
+    # front matter only fills what the minute's own text does not say
+    title = doc.properties.get("title", "").strip()
+    if title and not meta.title:
+        meta = replace(meta, title=title[:200])
     return Minute(
         minute_id=ids.minute_id_for(path),
         source=str(path.resolve()),
         content_hash=ids.bytes_hash(data),
         text=text,
-        meta=extract_metadata(text),
+        meta=meta,
     )
 
 
@@ -155,11 +171,38 @@ def _folder_note(name: str) -> bool:
     return Path(name).stem.lower() in _NOT_MINUTES
 
 
-def iter_source_files(paths: list[Path]) -> list[Path]:
-    """The files to ingest: folders are walked recursively (sorted, hidden files and
-    folders skipped, supported extensions only); a file named explicitly is returned as
-    given even if unsupported or missing, so that its error gets reported."""
+def path_problem(path: Path) -> str:
+    """Why a path named on the command line cannot be ingested, or "" when it can be tried."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            return "broken symbolic link (its target does not exist)"
+        return "no such file or directory"
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link points back at itself)"
+        return f"cannot access: {exc.strerror or exc}"
+    return ""
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def walk_archive(paths: list[Path], *, follow_symlinks: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to ingest, and the ones refused with the reason.
+
+    Folders are walked recursively (sorted, hidden files and folders skipped, supported
+    extensions only). Symbolic links inside a folder are followed only when their target lies
+    inside that folder too, unless ``follow_symlinks``: an archive must not pull in
+    /etc/passwd because someone left a link to it. Linked folders are never descended (a
+    link loop cannot trap the walk); only regular files are read. A file named explicitly is
+    returned as given, so that its own error gets reported."""
     out: list[Path] = []
+    refused: list[tuple[Path, str]] = []
     seen: set[str] = set()
 
     def add(p: Path) -> None:
@@ -173,6 +216,7 @@ def iter_source_files(paths: list[Path]) -> list[Path]:
         if not given.is_dir():
             add(given)
             continue
+        real_root = os.path.realpath(given)
         found: list[Path] = []
         # os.walk does not follow symlinked folders, so a link loop cannot trap us
         for root, dirs, files in os.walk(given):
@@ -181,8 +225,29 @@ def iter_source_files(paths: list[Path]) -> list[Path]:
                 if _hidden(f) or _folder_note(f) or Path(f).suffix.lower() not in SUPPORTED_EXTENSIONS:
                     continue
                 p = Path(root) / f
-                if p.is_file():
+                if p.is_symlink():
+                    problem = path_problem(p)
+                    if problem:
+                        refused.append((p, problem))
+                        continue
+                    if not follow_symlinks and not _inside(os.path.realpath(p), real_root):
+                        refused.append((p, "symbolic link to a file outside the folder being ingested: not followed "
+                                            "(set MINUTES_RAG_FOLLOW_SYMLINKS=true to allow it)"))
+                        continue
+                try:
+                    mode = p.stat().st_mode
+                except OSError as exc:
+                    refused.append((p, f"cannot access: {exc.strerror or exc}"))
+                    continue
+                if stat.S_ISREG(mode):
                     found.append(p)
+                elif not stat.S_ISDIR(mode):
+                    refused.append((p, "not a regular file (a device, pipe or socket): not read"))
         for p in sorted(found, key=lambda q: q.relative_to(given).parts):
             add(p)
-    return out
+    return out, refused
+
+
+def iter_source_files(paths: list[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """The files ``walk_archive`` accepts (the refused ones dropped)."""
+    return walk_archive(paths, follow_symlinks=follow_symlinks)[0]

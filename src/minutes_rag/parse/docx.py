@@ -8,8 +8,35 @@ import zipfile
 from minutes_rag.errors import ParseError
 from minutes_rag.model import ParsedDocument
 
+# A .docx is a zip: its size on disk says little about what it unpacks to (a 0.5 MB zip
+# bomb grew to 3.5 GB). python-docx unpacks every part into memory and lxml parses the XML
+# parts, so the unpacked total and the number of entries are bounded before it starts.
+# Python's zipfile stops reading an entry at the size its directory declares, so checking the
+# declared sizes bounds what is really inflated. Real minutes unpack to a few MB.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_ENTRIES = 2000
+
+
+def check_zip(data: bytes, path: str, *, max_unpacked: int = MAX_UNPACKED_BYTES, max_entries: int = MAX_ENTRIES) -> None:
+    """Refuse an archive that would unpack past the limits (a ``ParseError`` saying so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ParseError(path, f"not a valid .docx file ({exc.__class__.__name__})") from exc
+    if len(infos) > max_entries:
+        raise ParseError(path, f"the .docx holds {len(infos)} parts, over the limit of {max_entries}: not read")
+    total = sum(max(0, i.file_size) for i in infos)
+    if total > max_unpacked:
+        raise ParseError(
+            path,
+            f"the .docx would unpack to {total / 1048576:.0f} MB, over the limit of "
+            f"{max_unpacked / 1048576:.0f} MB (a damaged file or a zip bomb): not read",
+        )
+
 
 def read_docx(data: bytes, path: str) -> ParsedDocument:
+    check_zip(data, path)
     try:
         import docx  # lazy: python-docx pulls in lxml
         from docx.opc.exceptions import PackageNotFoundError

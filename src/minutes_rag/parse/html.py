@@ -67,35 +67,42 @@ def html_to_text(soup) -> str:
             tag.decompose()
 
     parts: list[str] = []
-
-    def walk(node, in_pre: bool) -> None:
-        for child in node.children:
-            if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction, CData)):
-                continue
-            if isinstance(child, NavigableString):
-                s = str(child)
-                if in_pre:
-                    parts.append(s.replace("\n", _LINE))
-                else:
-                    parts.append(s)
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name == "br":
-                parts.append(_LINE)
-            elif name in _BLOCK:
-                parts.append(_PARA)
-                walk(child, in_pre or name == "pre")
-                parts.append(_PARA)
-            elif name in _CELL:
-                parts.append(" ")
-                walk(child, in_pre)
-                parts.append(" ")
-            else:
-                walk(child, in_pre)
-
-    walk(soup, False)
+    # An explicit stack, not recursion: a page nested thousands of levels deep (broken or
+    # hostile markup) must not end the run with a RecursionError. Each entry is a node to
+    # visit or a string to emit once its children are done.
+    stack: list[tuple[object, bool] | str] = [(soup, False)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        node, in_pre = item
+        if isinstance(node, (Comment, Declaration, Doctype, ProcessingInstruction, CData)):
+            continue
+        if isinstance(node, NavigableString):
+            text = str(node)
+            parts.append(text.replace("\n", _LINE) if in_pre else text)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name == "br" and node is not soup:
+            parts.append(_LINE)
+            continue
+        child_pre = in_pre or name == "pre"
+        children = [(child, child_pre) for child in node.children]
+        if node is soup:
+            stack.extend(reversed(children))
+        elif name in _BLOCK:
+            parts.append(_PARA)
+            stack.append(_PARA)
+            stack.extend(reversed(children))
+        elif name in _CELL:
+            parts.append(" ")
+            stack.append(" ")
+            stack.extend(reversed(children))
+        else:
+            stack.extend(reversed(children))
     raw = "".join(parts)
     raw = _CJK_WRAP.sub("", raw)
     paragraphs = []

@@ -19,6 +19,7 @@ from minutes_rag.model import Turn
 from minutes_rag.query.intents import find_intents
 from minutes_rag.query.keywords import keywords
 from minutes_rag.text.lang import detect_lang
+from minutes_rag.text.markers import strip_markers
 from minutes_rag.text.patterns import DOC_NUMBER_CORE, ISO_DATE, ZH_MEETING_ORDINAL
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,6 @@ def rewrite_question(question: str, history: Sequence[Turn], llm: Any | None = N
     if not history:
         return Rewrite(question, question)
     if llm is not None:
-        from minutes_rag.answer.prompts import rewrite_messages
-
         try:
             reply = llm.invoke(rewrite_messages(question, history))
             text = str(getattr(reply, "content", reply)).strip().strip('"“”').strip()
@@ -162,3 +161,28 @@ def rewrite_question(question: str, history: Sequence[Turn], llm: Any | None = N
             log.warning("follow-up rewrite by the LLM failed (%s: %s); rewriting heuristically",
                         type(exc).__name__, exc)
     return heuristic_rewrite(question, history)
+
+
+REWRITE_SYSTEM = (
+    "Rewrite the user's follow-up question into one standalone question that can be understood without "
+    "the conversation, keeping its language (Chinese stays Chinese) and naming the minute (document number, "
+    "meeting) and topic it refers to. Output only the rewritten question."
+)
+
+
+def rewrite_messages(question: str, history: Sequence[Turn], max_turns: int = 2) -> list[Any]:
+    """The prompt that asks a chat model to make a follow-up standalone."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    lines = []
+    for turn in list(history)[-max_turns:]:
+        lines.append(f"Q: {turn.question}")
+        lines.append(f"A: {strip_markers(turn.answer.text)[:600]}")
+        cited = "; ".join(
+            " ".join(x for x in (c.doc_number, f"meeting {c.meeting_number}" if c.meeting_number else "", c.label, c.title) if x)
+            for c in turn.answer.citations[:3]
+        )
+        if cited:
+            lines.append(f"(cited: {cited})")
+    convo = "\n".join(lines)
+    return [SystemMessage(REWRITE_SYSTEM), HumanMessage(f"Conversation:\n{convo}\n\nFollow-up: {question}\nStandalone question:")]

@@ -146,7 +146,7 @@ DATE = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in (ZH_DATE.pattern, *(d.p
 def is_iso_date(value: str) -> bool:
     """Whether ``value`` is a date written YYYY-MM-DD (the form filters and metadata use)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return bool(m) and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    return m is not None and bool(to_iso(int(m.group(1)), int(m.group(2)), int(m.group(3))))
 
 
 def zh_date_iso(m: re.Match[str]) -> str:
@@ -192,10 +192,11 @@ def _first_of_overlaps(found: list[DateMatch]) -> list[DateMatch]:
 # Chinese enumerators at the start of a line, in the canonical nesting order of Chinese
 # documents: 一、 > （一）/(一) > 1./1、/1． > （1）/(1) > ①. (rank, regex); group 1 is the number.
 ZH_ITEM_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(r"([一二三四五六七八九十百零〇]{1,4})[、．](?!\d)")),
-    (1, re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
-    (2, re.compile(r"(\d{1,2})[.．、](?!\d)")),
-    (3, re.compile(r"[（(](\d{1,2})[）)]")),
+    # numbers of any size a minute uses (item 100 is not item 10 followed by text)
+    (0, re.compile(r"([一二三四五六七八九十百千零〇]{1,8})[、．](?!\d)")),
+    (1, re.compile(r"[（(]([一二三四五六七八九十百零〇]{1,6})[）)]")),
+    (2, re.compile(r"(\d{1,4})[.．、](?!\d)")),
+    (3, re.compile(r"[（(](\d{1,4})[）)]")),
     (4, re.compile(r"([①-⑳])")),
 )
 
@@ -232,10 +233,10 @@ ENUMERATOR_RE = re.compile(ENUMERATOR)
 # before it (page-break repair): the enumerators above, ①, articles (第三条), English agenda
 # entries ("38 Request of", "*42", "S-56", "Item No. 7") and lettered sub-items ("a) ").
 BLOCK_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]{1,4}[、．.]"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]"
-    r"|[（(]\d{1,3}[）)]"
-    r"|\d{1,3}[.．、](?!\d)"
+    r"^(?:[一二三四五六七八九十百千零〇]{1,8}[、．.]"
+    r"|[（(][一二三四五六七八九十百零〇]{1,6}[）)]"
+    r"|[（(]\d{1,4}[）)]"
+    r"|\d{1,4}[.．、](?!\d)"
     r"|[①-⑳]"
     r"|第[一二三四五六七八九十百零〇\d]{1,4}[条章节部分项]"
     r"|\*?(?:[A-Z]{1,2}-)?\d{1,4}[.)]?\s+[\"“(]?[A-Z]"

@@ -9,6 +9,7 @@ keywords and citation checks) stems through ``stem``, so "referred" meets "refer
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -24,16 +25,45 @@ _stemmer_lock = threading.Lock()
 _stemmer = snowballstemmer.stemmer("english")
 
 
+# Derivational endings: a word that ends with one (after its inflection is taken off) keeps
+# it, so the stemmer merges inflections (approve/approved/approves, talent/talents) but not
+# derivations, which often name another concept (approve/approval, assist/assistant/
+# assistance, coordinate/coordination, govern/government, transport/transportation).
+_DERIVED = re.compile(r"(?:al|ance|ence|ment|ion|ity|ive|ize|ise|able|ible|ant|ent|ism|ist|ous|ness|ful|ship)$")
+
+
+def _uninflected(w: str) -> list[str]:
+    """What ``w`` may be without an inflection (-s, -es, -ies, -ed, -d, -ing), itself first."""
+    out = [w]
+    if w.endswith("ies"):
+        out.append(w[:-3] + "y")
+    elif w.endswith("es"):
+        out += [w[:-2], w[:-1]]
+    elif w.endswith("s") and not w.endswith("ss"):
+        out.append(w[:-1])
+    elif w.endswith("ed"):
+        out += [w[:-2], w[:-1]] + ([w[:-3]] if len(w) > 4 and w[-3] == w[-4] else [])
+    elif w.endswith("ing"):
+        out += [w[:-3], w[:-3] + "e"] + ([w[:-4]] if len(w) > 5 and w[-4] == w[-5] else [])
+    return out
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The stem of one English word (Snowball/Porter2, lower-cased).
+    """The stem of one English word, lower-cased: Snowball (Porter2) for inflections.
 
-    Porter2 keeps the e of "-se" after a short syllable ("buses" -> "buse", but "bus" ->
-    "bus"), so a final e after s is dropped: bus/buses, gas/gases meet, and use/uses,
-    case/cases still meet each other."""
+    A derived word keeps its derivation (see ``_DERIVED``): approval stays "approval"
+    while approve/approved/approving are "approv". Porter2 keeps the e of "-se" after a
+    short syllable ("buses" -> "buse", but "bus" -> "bus"), so a final e after s is dropped:
+    bus/buses, gas/gases meet, and use/uses, case/cases still meet each other."""
     w = word.lower().strip("'-")
+    if w.endswith("'s"):
+        w = w[:-2]
     if not w:
         return w
+    for base in _uninflected(w):
+        if len(base) >= 4 and _DERIVED.search(base):
+            return base
     with _stemmer_lock:  # the Snowball stemmer object keeps state between calls
         s = _stemmer.stemWord(w)
     if len(s) > 3 and s.endswith("se"):

@@ -6,6 +6,7 @@ and this module is imported only when the UI starts.
 """
 
 
+import logging
 import os
 import threading
 from typing import Any
@@ -15,6 +16,8 @@ from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
+
+log = logging.getLogger(__name__)
 
 API_NAME = "ask"  # gradio_client: Client(url).predict(question, ..., api_name="/ask")
 
@@ -75,6 +78,9 @@ CSS = """
   font-size: 0.9em; }
 .answer-warnings .warn-head { font-weight: 600; margin-right: 6px; }
 .answer-error { color: #b42318; }
+.answer-warnings { margin-top: 6px; }
+.answer-warning { font-size: 0.85em; color: #93370d; background: #fffaeb; border-left: 3px solid #f79009;
+  padding: 2px 8px; margin-top: 2px; }
 .mode-badge { flex: none; font-size: 0.75em; border: 1px solid var(--border-color-primary); border-radius: 10px;
   padding: 0 6px; margin-top: 3px; }
 .cite-marker { color: var(--link-text-color); text-decoration: none; font-weight: 600; cursor: pointer; }
@@ -108,7 +114,7 @@ def _labels(lang: str, llm: bool, mb: float) -> dict[str, Any]:
     }
 
 
-def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None):
+def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb: float | None = None) -> Any:
     """The page around ``assistant`` (anything with the Assistant API); not launched."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
@@ -248,7 +254,9 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
             try:
                 return h.api_ask(question, date_from, date_to, minute_id, mode)
             except ValueError as exc:
-                raise gr.Error(str(exc)) from exc
+                # a refused request is handled: one log line, not Gradio's default traceback
+                log.info("API request refused: %s", exc)
+                raise gr.Error(str(exc), print_exception=False) from exc
 
         gr.api(ask, api_name=API_NAME)
 
@@ -268,19 +276,28 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False):
-    """Serves a built page with the settings' host, port, auth and upload limit."""
-    return app.queue(default_concurrency_limit=4).launch(
+def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
+    """Serves a built page with the settings' host, port, auth and upload limit. With auth,
+    the gate (``ui.gate``) answers nothing but the login page without a session."""
+    auth = parse_auth(settings.auth)
+    out = app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host,
         server_port=int(settings.port),
-        auth=parse_auth(settings.auth),
+        auth=auth,
         max_file_size=int(float(settings.max_upload_mb) * 1024 * 1024),  # bytes
         css=CSS,
         show_error=True,
         footer_links=["api"],
-        prevent_thread_lock=prevent_thread_lock,
+        prevent_thread_lock=True,  # the gate goes in before anyone is served the page
         quiet=quiet,
     )
+    if auth is not None:
+        from minutes_rag.ui import gate
+
+        gate.install(app.server_app)
+    if not prevent_thread_lock:
+        app.block_thread()
+    return out
 
 
 def launch(settings: Settings) -> None:

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from minutes_rag.errors import MinutesRagError, NotFound
+from minutes_rag.errors import InvalidRequest, MinutesRagError, NotFound
 from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
-from minutes_rag.text.patterns import is_iso_date
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
+from minutes_rag.validation import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,30 @@ class ChatState:
 
 
 def check_date(value: str, lang: str) -> str:
-    value = (value or "").strip()
-    if value and not is_iso_date(value):
-        raise ValueError(t("bad_date", lang, value=value))
-    return value
+    # the one validation (validation.py): a real calendar day, not only its shape
+    try:
+        return parse_date(value, "date")
+    except InvalidRequest:
+        raise ValueError(t("bad_date", lang, value=(value or "").strip())) from None
+
+
+def localise_warning(warning: str, lang: str) -> str:
+    """The library's notes about the index, in the page's language; others as they are."""
+    from minutes_rag.assistant import BUSY_NOTE, DENSE_NOTE
+
+    if warning == BUSY_NOTE:
+        return t("busy_note", lang)
+    head, _, tail = DENSE_NOTE.partition("{why}")
+    if warning.startswith(head) and warning.endswith(tail):
+        return t("dense_note", lang, why=warning[len(head) : len(warning) - len(tail)])
+    return warning
+
+
+def invalid_message(exc: InvalidRequest, lang: str) -> str:
+    m = re.match(r"the question is (\d+) characters long; the limit is (\d+)", exc.problem)
+    if m:
+        return t("too_long", lang, n=m.group(1), limit=m.group(2))
+    return t("invalid", lang, msg=exc.problem)
 
 
 def make_filters(date_from: str, date_to: str, minute_id: str, lang: str) -> Filters:
@@ -114,7 +134,12 @@ class Handlers:
                     yield render.conversation_html(state.views, lang), state
             if final is None:
                 raise RuntimeError("the answer stream ended without an answer")
+        except InvalidRequest as exc:
+            view.pending, view.error = False, invalid_message(exc, lang)
+            yield render.conversation_html(state.views, lang), state
+            return
         except MinutesRagError as exc:
+            log.warning("question not answered: %s", exc)  # handled: one line, no traceback
             view.pending, view.error = False, t("error", lang, msg=str(exc))
             yield render.conversation_html(state.views, lang), state
             return
@@ -131,7 +156,7 @@ class Handlers:
         view.pending = False
         view.mode = answer.mode
         view.found = answer.found
-        view.warnings = list(answer.warnings)
+        view.warnings = [localise_warning(w, lang) for w in answer.warnings]
         if answer.found:
             view.text = answer.text  # authoritative: markers are renumbered after streaming
             view.citations = [c.to_dict() for c in answer.citations]
@@ -234,8 +259,12 @@ class Handlers:
             if progress is not None:
                 progress(done / max(total, 1), Path(path).name)
 
-        with self.lock:
-            report = self.assistant.ingest(accepted, progress=on_progress)
+        try:
+            with self.lock:
+                report = self.assistant.ingest(accepted, progress=on_progress)
+        except MinutesRagError as exc:  # another process is ingesting, a read-only index, ...
+            log.warning("upload not ingested: %s", exc)
+            return render.ingest_html(t("error", lang, msg=str(exc)), errors, lang)
         for e in report.errors:
             errors.append((Path(e.get("path", "")).name, e.get("error", "")))
         summary = t(
@@ -247,8 +276,11 @@ class Handlers:
     # -- the API -----------------------------------------------------------------------------
     def api_ask(self, question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:
         filters = make_filters(date_from, date_to, minute_id, "en")
-        with self.lock:
-            answer = self.assistant.ask(question, filters=filters, mode=mode or None)
+        try:
+            with self.lock:
+                answer = self.assistant.ask(question, filters=filters, mode=mode or None)
+        except InvalidRequest as exc:
+            raise ValueError(exc.problem) from None
         out = dict(self.assistant.answer_json(answer))
         out["found"] = bool(answer.found)
         return out

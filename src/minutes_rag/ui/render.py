@@ -31,7 +31,7 @@ class TurnView:
     found: bool = True
     pending: bool = False  # still streaming
     error: str = ""
-    warnings: list[str] = field(default_factory=list)  # Answer.warnings: shown under the answer
+    warnings: list[str] = field(default_factory=list)  # Answer.warnings, shown as notes
 
 
 def esc(value: object) -> str:
