@@ -177,7 +177,7 @@ def server_context_tokens(base_url: str, timeout: float = 3.0) -> int | None:
     for url, path in ((f"{bare}/props", ("default_generation_settings", "n_ctx")), (f"{root}/models", ())):
         try:
             data = httpx.get(url, timeout=timeout).json()
-        except Exception:  # not this server's API: try the next, then the default
+        except Exception:  # noqa: BLE001 - not this server's API: try the next, then the default
             continue
         if path:
             value: Any = data
@@ -506,7 +506,6 @@ class Assistant:
             "answer": answer.text,
             "mode": answer.mode,
             "rewrite": answer.rewrite,
-            "warnings": list(answer.warnings),
             "citations": [c.to_dict() for c in answer.citations],
             "retrieved": [
                 {

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+
 from minutes_rag.answer.base import Stopwatch, make_citation
+from minutes_rag.answer.citations import similarity
 from minutes_rag.answer.evidence import (
     DEFAULT_THRESHOLD,
     EvidenceParams,
@@ -25,7 +27,6 @@ from minutes_rag.answer.evidence import (
     is_cross_lingual,
     keyword_weights,
 )
-from minutes_rag.answer.citations import similarity
 from minutes_rag.answer.lang import not_found_text, text_matcher
 from minutes_rag.answer.support import Candidate, quotable, records_decision, select, trim, type_cue
 from minutes_rag.model import Answer, Citation, Hit, Turn

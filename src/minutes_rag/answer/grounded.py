@@ -20,14 +20,13 @@ question; every cut is reported as a warning, nothing is dropped silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from minutes_rag.answer.base import make_citation
-from minutes_rag.answer.prompts import NOT_FOUND_TOKEN
 from minutes_rag.answer.citations import parse_markers, similarity, strip_markers
-from minutes_rag.answer.lang import is_not_found_reply
 from minutes_rag.answer.injection import INSTRUCTION_WARNING, looks_like_instruction
+from minutes_rag.answer.lang import is_not_found_reply
 from minutes_rag.model import Citation, Hit
 from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK, split_spans
 

@@ -168,7 +168,7 @@ class LLMAnswerer:
                         return
                     box.put(("delta", _delta_text(chunk)))
                 box.put(("end", None))
-            except BaseException as exc:  # handed to the caller
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, which decides
                 box.put(("error", exc))
 
         threading.Thread(target=pump, name="llm-answer", daemon=True).start()
