@@ -26,6 +26,7 @@ from minutes_rag.answer.injection import looks_like_instruction
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
 from minutes_rag.text.lang import HAN
+from minutes_rag.text.patterns import ENUMERATOR
 
 # a further citation must score at least this share of the best one ...
 RELATIVE_FLOOR = 0.75
@@ -37,6 +38,7 @@ HEADING_SWAP = 0.4
 DENSE_MARGIN = 0.03
 
 _WORDISH = re.compile(rf"[\w{HAN}]")
+_ENUMERATOR = re.compile(rf"^{ENUMERATOR}\.?", re.I)
 _LEAD_PUNCT = "。．.，,、；;：:！!？?）)]】」』”’ \t\n\u3000"
 _TRAIL_PUNCT = "，,、；;：:（([【「『“‘ \t\n\u3000"
 
@@ -91,8 +93,10 @@ def is_list_question(q: Query) -> bool:
 
 
 def quotable(text: str) -> bool:
-    """Whether a span may be quoted: it says something, and it does not address an assistant."""
-    return len(_WORDISH.findall(text)) >= 2 and not looks_like_instruction(text)
+    """Whether a span may be quoted: it says something (more than an enumerator or an item
+    number: "ITEM 3.", "（二）"), and it does not address an assistant."""
+    bare = _ENUMERATOR.sub("", text.strip(), count=1)
+    return len(_WORDISH.findall(bare)) >= 2 and not looks_like_instruction(text)
 
 
 def trim(text: str, a: int, b: int) -> tuple[int, int]:
