@@ -28,7 +28,16 @@ from minutes_rag.answer.evidence import (
     keyword_weights,
 )
 from minutes_rag.answer.lang import not_found_text, text_matcher
-from minutes_rag.answer.support import Candidate, quotable, records_decision, select, trim, type_cue
+from minutes_rag.answer.support import (
+    STRICT_TYPES,
+    Candidate,
+    answer_type,
+    quotable,
+    records_decision,
+    select,
+    trim,
+    type_cue,
+)
 from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
@@ -158,6 +167,10 @@ class ExtractiveAnswerer:
             hit_kws = kws + [t for t in cross_keywords(q, hit) if t not in kws]
             cands.extend(self._score_section(rank, hit, hit_kws, q, cue))
         cands = [c for c in cands if c.score > 0]
+        wanted = type_cue(q)
+        if wanted is not None and answer_type(q) in STRICT_TYPES:
+            # "多少" / "how many" is answered by a sentence with a number, or not at all
+            cands = [c for c in cands if wanted.search(hits[c.hit_index].section.text[c.a : c.b])]
         if not cands:
             if is_cross_lingual(q, hits[0]):
                 return self._lead_sentences(hits[0]), (CROSS_LINGUAL_WARNING,)

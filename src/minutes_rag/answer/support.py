@@ -55,8 +55,11 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"(?:19|20)\d{2}")),
     ("time", re.compile(r"几点|什么时间|\b(?:what|which)\s+time\b|\bwhen\s+did\b.*\b(?:arrive|adjourn|recess|leave)", re.I),
      re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.m\.|[上下]午\s*\d{1,2}[时点]", re.I)),
+    # a count or an amount: digits that are not a year or a date (2020年, 2020-06-30, 6月30日),
+    # or a Chinese numeral with a measure word
     ("number", re.compile(r"多少|几[个项条家名人次套所亿万]|\bhow\s+(?:many|much)\b|\bwhat\s+(?:amount|sum|fee|number)\b", re.I),
-     re.compile(r"\d|[一二三四五六七八九十百千万亿]+[个项条家名人次套所亿万元]")),
+     re.compile(r"(?<![\d\-])(?!(?:19|20)\d\d(?:\s*年|-\d))\d[\d,.]*(?![\d,.]*\s*[月日])"
+                r"|[一二三四五六七八九十两百千万亿]+[个项条家名人次套所辆台亿万元]")),
     ("department", re.compile(r"哪个(?:部门|单位|机构)|哪些(?:部门|单位)|何(?:部门|单位)|\bwhich\s+(?:department|office|bureau|agency)\b", re.I),
      re.compile(rf"[市区县省][{HAN}]{{1,10}}?(?:局|委|办|厅|中心|公司)|\b(?:Bureau|Office|Department|Commission)\b")),
 )
@@ -86,6 +89,10 @@ def answer_type(q: Query) -> str:
 def type_cue(q: Query) -> re.Pattern[str] | None:
     name = answer_type(q)
     return next((cue for n, _, cue in _TYPES if n == name), None)
+
+
+# question types whose answer is a fact of that type: no sentence without one answers them
+STRICT_TYPES = ("number", "year", "time")
 
 
 def is_list_question(q: Query) -> bool:
