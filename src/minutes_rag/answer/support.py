@@ -53,7 +53,7 @@ _LIST_Q = re.compile(
 _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("year", re.compile(r"哪一?年|几几年|\b(?:which|what)\s+year\b|\bsince\s+when\b|\bsince\s+which\b", re.I),
      re.compile(r"(?:19|20)\d{2}")),
-    ("time", re.compile(r"几点|什么时间|\b(?:what|which)\s+time\b|\bwhen\s+did\b.*\b(?:arrive|adjourn|recess|leave)", re.I),
+    ("time", re.compile(r"几点|\b(?:what|which)\s+time\b|\bwhen\s+did\b.*\b(?:arrive|adjourn|recess|leave)", re.I),
      re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.m\.|[上下]午\s*\d{1,2}[时点]", re.I)),
     # a count or an amount: digits that are not a year or a date (2020年, 2020-06-30, 6月30日),
     # or a Chinese numeral with a measure word
