@@ -81,6 +81,8 @@ _Cand = Candidate
 
 # a sentence holding what the question asks for (a number for "多少", an office for "哪个部门")
 TYPE_BONUS = 1.5
+# a passage from a minute of another body than the one the question names
+OTHER_BODY_FACTOR = 0.5
 # a sentence whose words are mostly its item's title (share of its character bigrams / stems)
 TITLE_ECHO = 0.6
 
@@ -167,6 +169,15 @@ class ExtractiveAnswerer:
             hit_kws = kws + [t for t in cross_keywords(q, hit) if t not in kws]
             cands.extend(self._score_section(rank, hit, hit_kws, q, cue))
         cands = [c for c in cands if c.score > 0]
+        # the body a question names (苏州市, Portland) tells minutes apart: a passage from a
+        # minute of another body weighs half (sentence scores discount body words, since
+        # within one minute they tell nothing)
+        named = {kw.lower() for kw in kws if any(kw.lower() in (h.meta.body + h.meta.title).lower() for _, h in pool)}
+        if named:
+            for c in cands:
+                m = hits[c.hit_index].meta
+                if not all(kw in (m.body + m.title).lower() for kw in named):
+                    c.score *= OTHER_BODY_FACTOR
         wanted = type_cue(q)
         if wanted is not None and answer_type(q) in STRICT_TYPES:
             # "多少" / "how many" is answered by a sentence with a number, or not at all
