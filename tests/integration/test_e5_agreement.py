@@ -95,7 +95,7 @@ def test_token_counts_match_the_engine(model_dir: Path, engine, texts, corpus: P
 @pytest.mark.parametrize("precision", ["fp32", "auto"])
 def test_vectors_agree_with_the_engine(model_dir: Path, texts, engine_vectors, precision: str):
     passages, queries = texts
-    e5 = E5Embedder(model_dir, device="cpu", precision=precision, batch_size=16)
+    e5 = E5Embedder(model_dir, device="cpu", precision=precision, batch_size=16, query_engine="st")
     ours_p = e5.embed_documents(passages)
     ours_q = np.stack([e5.embed_query(q) for q in queries])
     theirs_p, theirs_q = engine_vectors
@@ -107,7 +107,7 @@ def test_vectors_agree_with_the_engine(model_dir: Path, texts, engine_vectors, p
 
 
 def test_embed_query_is_the_query_encoding(model_dir: Path, engine):
-    e5 = E5Embedder(model_dir, device="cpu")
+    e5 = E5Embedder(model_dir, device="cpu", query_engine="st")
     q = e5.embed_query("市政府常务会议研究了哪些事项")
     assert q.shape == (384,) and q.dtype == np.float32
     assert float(q @ engine.query("市政府常务会议研究了哪些事项")) >= 0.999

@@ -35,7 +35,10 @@ INTENT_CASES = [
 
 
 class _Store:
-    def query(self, vector: Any, n: int, where: Any) -> list[tuple[str, float]]:
+    def query(self, vector: Any, n: int, where: Any = None) -> list[tuple[str, float]]:
+        return [("m1-1", 0.9)]
+
+    def query_exact(self, vector: Any, ids: Any, n: int) -> list[tuple[str, float]]:
         return [("m1-1", 0.9)]
 
 
@@ -68,6 +71,12 @@ class _Index:
 
     def sections_of(self, mid: str) -> list[Any]:
         return list(self.sections)
+
+    def section_ids_in(self, mids: Any, *, limit: int = -1) -> list[str]:
+        return [s.section_id for s in self.sections if s.minute_id in mids]
+
+    def section_ids_of_kinds(self, mids: Any, kinds: Any) -> list[tuple[str, str, str]]:
+        return [(s.minute_id, s.kind, s.section_id) for s in self.sections if s.minute_id in mids and s.kind in kinds]
 
     def metas(self, ids: list[str]) -> dict[str, Any]:
         return {"m1": ZH_META}

@@ -26,6 +26,9 @@ class _Index:
         return [_Sec(f"{mid}-0", "preamble"), _Sec(f"{mid}-1", "item"), _Sec(f"{mid}-2", "attendance"),
                 _Sec(f"{mid}-3", "closing")]
 
+    def section_ids_of_kinds(self, mids, kinds):
+        return [(m, s.kind, s.section_id) for m in mids for s in self.sections_of(m) if s.kind in kinds]
+
 
 def _retriever():
     return Retriever(_Index(), store=None, embedder=None, config=RetrievalConfig())

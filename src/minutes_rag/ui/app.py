@@ -8,7 +8,7 @@ and this module is imported only when the UI starts.
 
 import logging
 import os
-import threading
+import signal
 from typing import Any
 
 from minutes_rag.config import Settings
@@ -133,6 +133,8 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
                 [("中文", "zh"), ("English", "en")], value=lang0, label=t("language", lang0),
                 elem_id="lang", scale=0, min_width=200,
             )
+        status = gr.Markdown(h.status(lang0), elem_id="server-status")
+        status_timer = gr.Timer(0.5, active=not h.ready.is_set())
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab(t("tab_chat", lang0), id="chat", elem_id="tab-chat") as tab_chat:
                 with gr.Row(equal_height=False):
@@ -181,6 +183,15 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
                     file_count="multiple", file_types=list(UPLOAD_TYPES), label=L["upload"], elem_id="upload",
                 )
                 result = gr.HTML("", elem_id="ingest-result")
+
+        def poll_status(lg: str):
+            # ticks while the server warms up, then stops
+            return h.status(lg), gr.Timer(active=not h.ready.is_set())
+
+        status_timer.tick(poll_status, [lang_radio], [status, status_timer], api_visibility="private",
+                          show_progress="hidden", queue=False)
+        app.load(poll_status, [lang_radio], [status, status_timer], api_visibility="private", queue=False)
+        lang_radio.change(poll_status, [lang_radio], [status, status_timer], api_visibility="private", queue=False)
 
         # -- chat --------------------------------------------------------------------------
         def take(q: str) -> tuple[str, str]:
@@ -280,7 +291,9 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
     """Serves a built page with the settings' host, port, auth and upload limit. With auth,
     the gate (``ui.gate``) answers nothing but the login page without a session."""
     auth = parse_auth(settings.auth)
-    out = app.queue(default_concurrency_limit=4).launch(
+    # questions run in parallel up to this many per event (the chat, the /ask API): a slow
+    # LLM answer holds one slot, not the server
+    out = app.queue(default_concurrency_limit=int(settings.ui_concurrency)).launch(
         server_name=settings.host,
         server_port=int(settings.port),
         auth=auth,
@@ -312,5 +325,19 @@ def launch(settings: Settings) -> None:
     parse_auth(settings.auth)  # a malformed value fails before anything loads
     assistant = build_assistant(settings)
     app = build_app(assistant, lang=settings.ui_lang, max_upload_mb=settings.max_upload_mb)
-    threading.Thread(target=app.minutes_handlers.warm_up, name="warm-up", daemon=True).start()
-    launch_app(app, settings)
+    app.minutes_handlers.start_warm_up()
+    launch_app(app, settings, prevent_thread_lock=True)
+    # `minutes-rag ask` on this data directory asks this server (see minutes_rag.remote)
+    from minutes_rag import remote
+
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "", "::") else settings.host
+    registration = remote.register(settings.data_path, f"http://{host}:{app.server_port}")
+
+    def stop(signum: int, frame: Any) -> None:  # a TERM (service stop, kill) unregisters too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        app.block_thread()
+    finally:
+        remote.unregister(registration)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # the formats the parsers read; kept here too so the upload check does not import them
 UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
+WARM_WAIT_S = 600.0  # a question asked during warm-up waits at most this long for it
 
 
 @dataclass
@@ -84,9 +85,14 @@ class Handlers:
         settings = assistant.settings
         self.max_upload_mb = float(max_upload_mb if max_upload_mb is not None else settings.max_upload_mb)
         self.upload_dir = upload_dir or Path(settings.data_path) / "uploads"
-        # the embedder and the ingest journal are not safe to share between a query and an
-        # ingest running at once; answering after retrieval needs no lock
+        # one upload ingests at a time; questions take no lock (they read the index through
+        # a connection per thread and run in parallel up to the queue's concurrency limit)
         self.lock = threading.RLock()
+        # set when warm_up has loaded the model and indexes: a question that comes earlier
+        # waits for it, with a note on the page (the page itself is served at once)
+        self.ready = threading.Event()
+        self.ready.set()  # until start_warm_up: a page built without one (tests) is ready
+        self.warm_error = ""
         self._opened = itertools.count(1)
 
     # -- chat --------------------------------------------------------------------------------
@@ -114,12 +120,17 @@ class Handlers:
             view.pending, view.error = False, str(exc)
             yield render.conversation_html(state.views, lang), state
             return
+        if not self.ready.is_set():
+            view.note = t("warming", lang)
         yield render.conversation_html(state.views, lang), state
+        if not self.ready.is_set():
+            self.ready.wait(WARM_WAIT_S)
+            view.note = ""
+            yield render.conversation_html(state.views, lang), state
         history = state.history()
         try:
             stream = self.assistant.ask_stream(question, filters=filters, mode=mode or None, history=history)
-            with self.lock:  # retrieval (the embedder) runs before the first item
-                first = next(stream, None)
+            first = next(stream, None)  # retrieval runs before the first item
             last = 0.0
             items = [] if first is None else [first]
             final: Answer | None = None
@@ -276,22 +287,44 @@ class Handlers:
     # -- the API -----------------------------------------------------------------------------
     def api_ask(self, question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:
         filters = make_filters(date_from, date_to, minute_id, "en")
+        self.ready.wait(WARM_WAIT_S)
         try:
-            with self.lock:
-                answer = self.assistant.ask(question, filters=filters, mode=mode or None)
+            answer = self.assistant.ask(question, filters=filters, mode=mode or None)
         except InvalidRequest as exc:
             raise ValueError(exc.problem) from None
         out = dict(self.assistant.answer_json(answer))
         out["found"] = bool(answer.found)
         return out
 
+    def start_warm_up(self) -> threading.Thread:
+        """Warms up in the background (the page is served meanwhile)."""
+        self.ready.clear()
+        thread = threading.Thread(target=self.warm_up, name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def warm_up(self) -> None:
-        """Loads the model and the lexical index so the first question is not the slow one."""
-        with self.lock:
-            try:
+        """Loads the model, Chroma, the BM25 index and the answerer, and answers one question,
+        so that the first user's is not the slow one; then marks the server ready."""
+        try:
+            warm = getattr(self.assistant, "warm_up", None)
+            if callable(warm):
+                warm()
+            else:
                 self.assistant.retrieve("warm up")
-            except Exception as exc:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
-                log.warning("warm-up skipped: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - an empty archive or a config problem shows on first ask
+            log.warning("warm-up skipped: %s", exc)
+            self.warm_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ready.set()
+
+    def status(self, lang: str) -> str:
+        """The page's readiness line."""
+        if not self.ready.is_set():
+            return t("status_warming", lang)
+        if self.warm_error:
+            return t("status_failed", lang, msg=self.warm_error[:200])
+        return t("status_ready", lang)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

@@ -46,6 +46,13 @@ _STRINGS: dict[str, dict[str, str]] = {
     "assistant": {"zh": "答", "en": "Assistant"},
     "sources": {"zh": "出处", "en": "Sources"},
     "thinking": {"zh": "正在检索…", "en": "Searching…"},
+    "warming": {
+        "zh": "服务刚启动，正在加载模型和索引，加载完成后自动回答…",
+        "en": "The server has just started and is loading the model and the index; your question is answered as soon as it is ready…",
+    },
+    "status_warming": {"zh": "⏳ 正在加载模型和索引…", "en": "⏳ Loading the model and the index…"},
+    "status_ready": {"zh": "✅ 已就绪", "en": "✅ Ready"},
+    "status_failed": {"zh": "⚠️ 预加载失败：{msg}", "en": "⚠️ Warm-up failed: {msg}"},
     "empty_chat": {
         "zh": "请输入问题。可在左侧按日期或纪要限定范围。",
         "en": "Ask a question. Narrow the search by date or minute on the left.",

@@ -30,6 +30,7 @@ class TurnView:
     mode: str = ""
     found: bool = True
     pending: bool = False  # still streaming
+    note: str = ""  # shown while pending with no text yet (the server is still warming up)
     error: str = ""
     warnings: list[str] = field(default_factory=list)  # Answer.warnings, shown as notes
 
@@ -99,7 +100,7 @@ def turn_html(turn: TurnView, i: int, lang: str) -> str:
     if turn.error:
         body = f'<div class="answer-error">{esc(turn.error)}</div>'
     elif turn.pending and not turn.text:
-        body = f'<div class="answer-text answer-pending">{esc(t("thinking", lang))}</div>'
+        body = f'<div class="answer-text answer-pending">{esc(turn.note or t("thinking", lang))}</div>'
     else:
         numbers = [int(c["n"]) for c in turn.citations]
         cls = "answer-text" + ("" if turn.found else " answer-not-found") + (" answer-streaming" if turn.pending else "")
