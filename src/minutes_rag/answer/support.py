@@ -173,7 +173,10 @@ def select(
             dense = hits[c.hit_index].dense
             if best_dense is not None and dense is not None and dense < best_dense - DENSE_MARGIN:
                 continue  # its passage is further from the question than the best one's
-            new = words_of(c) - covered
+            # new telling words only: not generic ones, nor those naming the minute itself
+            # (its number, its date: they tell which minute, not which sentence)
+            weights = keyword_weights(q, sorted(words_of(c) - covered), hits[c.hit_index], for_sentences=True)
+            new = {kw for kw, w in weights.items() if w >= 0.5}
             if not many and not new and c.hit_index not in sections:
                 continue  # one fact, one citation: it repeats what is cited
         if c.hit_index not in sections:
