@@ -92,6 +92,10 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     )
 
 
+# the context window the in-process GGUF model is opened with
+GGUF_CONTEXT = 4096
+
+
 def chat_model_from_settings(settings: Settings) -> Any:
     """A LangChain chat model for Settings: ChatOpenAI for ``llm_base_url``, else
     llama-cpp-python (ChatLlamaCpp) for ``gguf_path``."""
@@ -122,7 +126,7 @@ def chat_model_from_settings(settings: Settings) -> Any:
             return ChatLlamaCpp(
                 model_path=settings.gguf_path,
                 max_tokens=settings.llm_max_tokens,
-                n_ctx=4096,
+                n_ctx=GGUF_CONTEXT,
                 temperature=0.1,
                 verbose=False,
                 streaming=True,
@@ -153,12 +157,43 @@ def build_answerer(settings: Settings, mode: str | None = None, *, chat_model: A
             "or MINUTES_RAG_GGUF_PATH, or use --mode extractive"
         )
     factory: Callable[[], Any] = lambda: chat_model_from_settings(settings)  # noqa: E731 - built on first use
+    context: int | Callable[[], int | None] = settings.llm_context_tokens
+    if not context:
+        context = (lambda: server_context_tokens(settings.llm_base_url)) if settings.llm_base_url else GGUF_CONTEXT
     return LLMAnswerer(
         factory,
         fallback=extractive,
         timeout=settings.llm_timeout if settings.llm_base_url else None,
         where=settings.llm_base_url or settings.gguf_path,
+        context_tokens=context,
+        reply_tokens=settings.llm_max_tokens,
     )
+
+
+def server_context_tokens(base_url: str, timeout: float = 3.0) -> int | None:
+    """The context window an OpenAI-compatible server reports, or None: llama.cpp's server
+    says it at ``/props`` (``n_ctx``), vLLM at ``/models`` (``max_model_len``)."""
+    import httpx
+
+    root = base_url.rstrip("/")
+    bare = root[:-3] if root.endswith("/v1") else root
+    for url, path in ((f"{bare}/props", ("default_generation_settings", "n_ctx")), (f"{root}/models", ())):
+        try:
+            data = httpx.get(url, timeout=timeout).json()
+        except Exception:  # noqa: BLE001 - not this server's API: try the next, then the default
+            continue
+        if path:
+            value: Any = data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if isinstance(value, int) and value > 0:
+                return value
+        else:
+            for model in data.get("data", []) if isinstance(data, dict) else []:
+                n = model.get("max_model_len") or (model.get("meta") or {}).get("n_ctx")
+                if isinstance(n, int) and n > 0:
+                    return n
+    return None
 
 
 def reranker_from_settings(settings: Settings) -> Any | None:
@@ -306,7 +341,7 @@ class Assistant:
                 self.index, self.store, self.embedder,
                 RetrievalConfig(
                     k=s.k, candidates=s.candidates, dense_weight=s.dense_weight,
-                    lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
+                    lexical_weight=s.lexical_weight, rrf_k=s.rrf_k, structure_rerank=s.structure_rerank,
                 ),
                 reranker,
             )

@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in the fusion")
     lexical_weight: float = Field(1.0, description="Weight of the BM25 ranking in the fusion")
     rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant")
+    structure_rerank: bool = Field(True, description="Rerank the fused hits by the minutes' structure (item titles, "
+        "the plan named in 《》, words found together); see docs/evaluation.md")
     hnsw_ef_search: int = Field(
         400, description="HNSW search breadth of the Chroma collection (Chroma's default: 100), set by ingest; chosen by "
         "recall against exact search at 100k sections (docs/benchmarks.md)",
@@ -131,8 +133,11 @@ class Settings(BaseSettings):
         "e.g. `http://127.0.0.1:8080/v1` (also `OPENAI_BASE_URL`)")
     llm_model: str = Field("", description="Model name sent to the endpoint")
     llm_api_key: SecretStr = Field(SecretStr(""), description="API key for the endpoint (also `OPENAI_API_KEY`)")
-    llm_timeout: float = Field(60.0, description="Seconds before an LLM request gives up (then: extractive answer)")
+    llm_timeout: float = Field(60.0, description="Seconds one LLM answer may take in all, a retry included "
+        "(then: the extractive answer, with a warning)")
     llm_max_tokens: int = Field(800, description="Longest LLM reply, in tokens")
+    llm_context_tokens: int = Field(0, description="The model's context window in tokens; 0: ask the server "
+        "(llama.cpp `/props`, vLLM `/models`), else 4096. Sources are cut to fit it")
     gguf_path: str = Field("", description="A local GGUF served in-process by llama-cpp-python (`pip install -e '.[llama]'`)")
     host: str = Field("127.0.0.1", description="Chat UI address")
     port: int = Field(7860, description="Chat UI port")

@@ -17,6 +17,7 @@ from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
 from minutes_rag.query.references import References
+from minutes_rag.rerank import structure_rerank
 from minutes_rag.store import ChromaStore
 
 # The one table of section-kind weights, applied once, to the fused score (the answerers
@@ -75,6 +76,7 @@ class RetrievalConfig:
     lexical_weight: float = 1.0
     metadata_weight: float = 1.0
     rrf_k: int = 60
+    structure_rerank: bool = True  # rerank.structure_rerank over the fused hits
 
 
 class Retriever:
@@ -173,6 +175,8 @@ class Retriever:
                 )
             )
         hits = _dedupe(self._merge_parts(hits))
+        if cfg.structure_rerank:
+            hits = structure_rerank(q, hits)
         if self.reranker is not None and hits:
             hits = self._rerank(q.text, hits)
         return hits[:k]

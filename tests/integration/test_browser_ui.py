@@ -124,11 +124,13 @@ def page(app_url):
         browser.close()
 
 
-def _ask(pg, question: str) -> tuple[float, float, str]:
-    """Submits ``question``; returns (seconds to first answer text, seconds to finished, turn id)."""
+def _ask(pg, question: str, *, enter: bool = False) -> tuple[float, float, str]:
+    """Submits ``question`` (the Ask button, or Enter in the box); returns (seconds to first
+    answer text, seconds to finished, turn id)."""
     n = pg.locator("#conversation .turn").count()
     turn = f"#turn-{n}"
-    pg.locator("#question textarea").fill(question)
+    box = pg.locator("#question textarea")
+    box.fill(question)
     # note every state the new turn goes through, however briefly it shows
     pg.evaluate(
         """(sel) => { window.__states = []; const seen = window.__states;
@@ -138,7 +140,10 @@ def _ask(pg, question: str) -> tuple[float, float, str]:
         turn,
     )
     t0 = time.perf_counter()
-    pg.locator("#ask-btn").click()
+    if enter:
+        box.press("Enter")
+    else:
+        pg.locator("#ask-btn").click()
     pg.locator(f"{turn} .answer-text:not(.answer-pending), {turn} .answer-error").first.wait_for(timeout=120_000)
     t_first = time.perf_counter() - t0
     pg.locator(f'{turn}[data-state="done"]').wait_for(timeout=120_000)
@@ -160,8 +165,20 @@ def test_chat_citations_filters_upload_and_escaping(page, tmp_path):
     assert pg.locator("#ask-btn").inner_text().strip() == "提问"
     assert "摘录原文" in pg.locator("#mode").inner_text()
 
-    # 1. a question about the Suzhou minute: streamed answer, a card with the right section
-    t_first, t_done, turn = _ask(pg, SUZHOU_Q)
+    # 0. Shift+Enter adds a line and sends nothing; Enter sends (below)
+    box = pg.locator("#question textarea")
+    box.fill("")
+    box.type("first line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    pg.wait_for_timeout(800)
+    assert box.input_value() == "first line\nsecond line"
+    assert pg.locator("#conversation .turn").count() == 0
+
+    # 1. a question about the Suzhou minute, sent with Enter: streamed answer, a card with
+    # the right section, and the box emptied
+    t_first, t_done, turn = _ask(pg, SUZHOU_Q, enter=True)
+    assert box.input_value() == ""
     print(f"\n[ui timing] Suzhou question: first answer text {t_first * 1000:.0f} ms, finished {t_done * 1000:.0f} ms")
     answer = pg.locator(f"{turn} .answer-text").inner_text()
     assert "市科技局" in answer

@@ -177,7 +177,7 @@ def test_english_metadata_question_on_a_chinese_minute():
     ans = ExtractiveAnswerer().answer("Who chaired the meeting?", hits("preamble", "1-1", dense=0.85))
     check_consistent(ans)
     assert "王明市长主持召开" in ans.citations[0].quote
-    assert ans.warnings == ()
+    assert ans.warnings == ("answered from a Chinese minute: the quotes are in its language",)
 
 
 def test_the_same_sentence_is_quoted_once():
@@ -251,11 +251,19 @@ def test_a_heading_only_item_is_quoted_when_it_answers_best() -> None:
 
     heading = _section(ZH_TEXT, "mzh", "zh-1", ("一",), "item", "审议《某市老旧小区改造实施方案》",
                        "一、审议", "实施方案》\n")
-    ranked = [heading, ZH_SECTIONS["2"], ZH_SECTIONS["1-1"]]
+    ranked = [heading, ZH_SECTIONS["2"], ZH_SECTIONS["1-2"]]
     hs = [Hit(section=s, score=1.0 / (60 + i), meta=ZH_META, sources={"dense": i}, dense=0.9, lexical=5.0 - i)
           for i, s in enumerate(ranked, 1)]
     ans = ExtractiveAnswerer().answer("第45次常务会议审议了哪个实施方案？", hs)
     assert ans.citations[0].label == "一"
     assert "审议《某市老旧小区改造实施方案》" in ans.citations[0].quote
-    ans = ExtractiveAnswerer().answer("老旧小区改造实施方案由哪个部门修改完善？", hs)
+    # with its sub-item retrieved too, the sub-item that names the plan and says what was
+    # decided is quoted instead, and never the heading beside it
+    hs2 = [Hit(section=s, score=1.0 / (60 + i), meta=ZH_META, sources={"dense": i}, dense=0.9, lexical=5.0 - i)
+           for i, s in enumerate([heading, ZH_SECTIONS["1-1"], ZH_SECTIONS["2"]], 1)]
+    ans2 = ExtractiveAnswerer().answer("第45次常务会议审议了哪个实施方案？", hs2)
+    assert "《某市老旧小区改造实施方案》" in ans2.citations[0].quote
+    assert ans2.citations[0].section_id == "zh-1-1"
+    assert not any(c.section_id == "zh-1" for c in ans2.citations)
+    ans = ExtractiveAnswerer().answer("老旧小区改造实施方案由哪个部门修改完善？", hs2)
     assert ans.citations[0].label == "一（一）" and "市住建局" in ans.text

@@ -7,6 +7,7 @@ from answer_minutes import hits
 
 from minutes_rag.answer import ExtractiveAnswerer, evidence_score
 from minutes_rag.answer.evidence import anchor_keywords, cross_keywords
+from minutes_rag.answer.extractive import CROSS_LINGUAL_WARNING
 
 
 def test_english_question_matches_a_chinese_sentence_through_the_glossary():
@@ -17,7 +18,8 @@ def test_english_question_matches_a_chinese_sentence_through_the_glossary():
     assert "公共交通" in anchor_keywords(q, hs[1])
     ans = ExtractiveAnswerer().answer(q, hs)
     assert ans.found
-    assert ans.warnings == ()  # matched by keywords, not the opening-sentences fallback
+    assert CROSS_LINGUAL_WARNING not in ans.warnings  # matched by keywords, not the opening-sentences fallback
+    assert "answered from a Chinese minute" in ans.warnings[0]
     assert "市交通局" in ans.citations[0].quote
     assert ans.citations[0].section_id == "zh-2"
 

@@ -14,7 +14,7 @@ Nothing heavy is imported here: LangChain and jieba load on first use.
 from __future__ import annotations
 
 from minutes_rag.answer.base import Answerer
-from minutes_rag.answer.citations import CheckedReply, check_reply, parse_markers
+from minutes_rag.answer.citations import parse_markers
 from minutes_rag.answer.evidence import DEFAULT_THRESHOLD, EvidenceParams, evidence_score
 from minutes_rag.answer.extractive import ExtractiveAnswerer, metadata_kind
 from minutes_rag.answer.lang import detect_lang, not_found_text
@@ -23,14 +23,12 @@ from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 
 __all__ = [
     "Answerer",
-    "CheckedReply",
     "DEFAULT_THRESHOLD",
     "EvidenceParams",
     "ExtractiveAnswerer",
     "FALLBACK_MODE",
     "LLMAnswerer",
     "Rewrite",
-    "check_reply",
     "detect_lang",
     "evidence_score",
     "is_follow_up",

@@ -18,6 +18,7 @@ from minutes_rag.model import Hit
 from minutes_rag.query import Query, as_query
 from minutes_rag.text.lang import HAN, HAN_RE, detect_lang
 from minutes_rag.text.patterns import MONTH_NAMES
+from minutes_rag.text.sentences import split_spans
 
 # Default not-found threshold on evidence_score (0..1), calibrated on the dev question sets
 # (eval/dev_zh, dev_en, synthetic_sample): it maximises answer + refusal accuracy with the
@@ -101,10 +102,25 @@ def keyword_weights(query: Query, kws: Sequence[str], hit: Hit | None, *, for_se
     return out
 
 
-def _hit_haystack(hit: Hit) -> str:
+def _hit_haystack(hit: Hit, text: str | None = None) -> str:
     m = hit.meta
     meeting = f"第{m.meeting_number}次 meeting {m.meeting_number}" if m.meeting_number is not None else ""
-    return "\n".join([hit.section.title, hit.section.text, m.doc_number, m.date, meeting, hit.section.label])
+    body = hit.section.text if text is None else text
+    return "\n".join([hit.section.title, body, m.doc_number, m.date, meeting, hit.section.label])
+
+
+# A long section (a merged transcript, a work report's chapter) holds nearly every word of
+# any question somewhere; what counts is whether the words occur together, so its coverage
+# is that of its best window of WINDOW consecutive sentences.
+LONG_SECTION = 800
+WINDOW = 3
+
+
+def _windows(text: str, title: str) -> list[str]:
+    spans = split_spans(text, title)
+    if len(spans) <= WINDOW:
+        return [text]
+    return [text[spans[i][0]:spans[i + WINDOW - 1][1]] for i in range(len(spans) - WINDOW + 1)]
 
 
 def coverage(query: Query | str, hit: Hit, kws: Sequence[str] | None = None) -> float:
@@ -119,9 +135,15 @@ def coverage(query: Query | str, hit: Hit, kws: Sequence[str] | None = None) -> 
     if not kws and not cue_hit:
         return 0.5  # a question without content words ("What was decided?"): no signal
     weights = keyword_weights(q, kws, hit)
-    has = text_matcher(_hit_haystack(hit))
     total = sum(weights.values()) + (2.0 if cue is not None else 0.0)
-    return (sum(w for kw, w in weights.items() if has(kw)) + (2.0 if cue_hit else 0.0)) / total
+    text = hit.section.text
+    parts = [text] if len(text) <= LONG_SECTION else _windows(text, hit.section.title)
+    best = 0.0
+    for part in parts:
+        has = text_matcher(_hit_haystack(hit, part))
+        cue_here = cue_hit and (len(parts) == 1 or bool(cue is not None and cue.search(part)))
+        best = max(best, sum(w for kw, w in weights.items() if has(kw)) + (2.0 if cue_here else 0.0))
+    return best / total
 
 
 def hit_lang(hit: Hit) -> str:
@@ -177,7 +199,10 @@ def _anchored_score(q: Query, cross: Sequence[Hit], cross_dense: dict[int, float
     threshold on one shared generic word ("approve" / 行政审批); it gives no evidence."""
     best = 0.0
     for h in cross:
-        if id(h) not in cross_dense:
+        if cross_dense.get(id(h), 0.0) <= 0.0:
+            # a passage in the other language found by words alone (a glossary term such as
+            # 审批 for "approve"), or with a cosine under the cross-lingual floor (cross_low):
+            # its shared words are no evidence on their own
             continue
         anchored = anchor_coverage(q, h)
         if anchored:

@@ -14,19 +14,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from minutes_rag.answer.base import Stopwatch, make_citation
+from minutes_rag.answer.citations import similarity
 from minutes_rag.answer.evidence import (
     DEFAULT_THRESHOLD,
     EvidenceParams,
     cross_keywords,
     evidence_hits,
     evidence_score,
+    hit_lang,
     is_cross_lingual,
     keyword_weights,
 )
 from minutes_rag.answer.lang import not_found_text, text_matcher
+from minutes_rag.answer.support import (
+    STRICT_TYPES,
+    Candidate,
+    answer_type,
+    quotable,
+    records_decision,
+    select,
+    trim,
+    type_cue,
+)
 from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
@@ -39,6 +50,14 @@ __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "Extr
 CROSS_LINGUAL_WARNING = (
     "the question and the minute are in different languages: quoted the opening of the best-ranked passage"
 )
+
+def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
+    """"answered from a Chinese minute" when the quotes are in another language than the
+    question (so the reader knows why the answer is not in their language)."""
+    langs = {hit_lang(h) for h in cited} - {q.lang}
+    names = {"zh": "a Chinese minute", "en": "an English minute"}
+    return tuple(f"answered from {names.get(lg, lg)}: the quotes are in its language" for lg in sorted(langs))
+
 
 _ENUM = re.compile(rf"^{ZH_ENUMERATOR}\s*")
 # the parts of a minute around the agenda, where who/when answers are written
@@ -58,12 +77,14 @@ def metadata_kind(question: str) -> str:
 HEADING_ONLY_FACTOR = 0.4
 
 
-@dataclass
-class _Cand:
-    hit_index: int
-    a: int
-    b: int
-    score: float
+_Cand = Candidate
+
+# a sentence holding what the question asks for (a number for "多少", an office for "哪个部门")
+TYPE_BONUS = 1.5
+# a passage from a minute of another body than the one the question names
+OTHER_BODY_FACTOR = 0.5
+# a sentence whose words are mostly its item's title (share of its character bigrams / stems)
+TITLE_ECHO = 0.6
 
 
 class ExtractiveAnswerer:
@@ -98,6 +119,7 @@ class ExtractiveAnswerer:
         if not picked:
             return self.not_found(q, hits, lang, clock.ms())
         text, citations = self._compose(picked, quoted, lang)
+        warnings = (*warnings, *cross_lingual_notes(q, [quoted[c.hit_index] for c in picked]))
         return Answer(
             question=q.text,
             text=text,
@@ -147,29 +169,24 @@ class ExtractiveAnswerer:
             hit_kws = kws + [t for t in cross_keywords(q, hit) if t not in kws]
             cands.extend(self._score_section(rank, hit, hit_kws, q, cue))
         cands = [c for c in cands if c.score > 0]
+        # the body a question names (苏州市, Portland) tells minutes apart: a passage from a
+        # minute of another body weighs half (sentence scores discount body words, since
+        # within one minute they tell nothing)
+        named = {kw.lower() for kw in kws if any(kw.lower() in (h.meta.body + h.meta.title).lower() for _, h in pool)}
+        if named:
+            for c in cands:
+                m = hits[c.hit_index].meta
+                if not all(kw in (m.body + m.title).lower() for kw in named):
+                    c.score *= OTHER_BODY_FACTOR
+        wanted = type_cue(q)
+        if wanted is not None and answer_type(q) in STRICT_TYPES:
+            # "多少" / "how many" is answered by a sentence with a number, or not at all
+            cands = [c for c in cands if wanted.search(hits[c.hit_index].section.text[c.a : c.b])]
         if not cands:
             if is_cross_lingual(q, hits[0]):
                 return self._lead_sentences(hits[0]), (CROSS_LINGUAL_WARNING,)
             return [], ()
-        cands.sort(key=lambda c: (-c.score, c.hit_index, c.a))
-        best = cands[0].score
-        chosen: list[_Cand] = []
-        sections: list[int] = []
-        seen_text: set[str] = set()
-        for c in cands:
-            if len(chosen) >= self.max_sentences:
-                break
-            if c.score < 0.6 * best:
-                break
-            key = re.sub(r"\s+", "", hits[c.hit_index].section.text[c.a : c.b]).lower()
-            if key in seen_text:
-                continue  # the same words in another section ("Leonard: Aye.") add nothing
-            seen_text.add(key)
-            if c.hit_index not in sections:
-                if len(sections) >= self.max_sections:
-                    continue
-                sections.append(c.hit_index)
-            chosen.append(c)
+        chosen = select(q, hits, cands, text_matcher, max_quotes=self.max_sentences, max_sections=self.max_sections)
         return chosen, ()
 
     def _lead_sentences(self, hit: Hit, n: int = 2) -> list[_Cand]:
@@ -177,8 +194,8 @@ class ExtractiveAnswerer:
         decision ("原则同意…", "由…负责"). Used when no keyword can match."""
         sec = hit.section
         head = heading_end(sec.text, sec.title)
-        spans = [(a, b) for a, b in split_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
-        return [_Cand(0, a, b, 1.0) for a, b in spans[:n]]
+        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
+        return [_Cand(0, a, b, 1.0) for a, b in spans if quotable(sec.text[a:b])][:n]
 
     def _score_section(self, rank: int, hit: Hit, kws: Sequence[str], q: Query,
                        cue: re.Pattern[str] | None) -> list[_Cand]:
@@ -193,8 +210,10 @@ class ExtractiveAnswerer:
         # topic, items hold what was decided; a transcript says what was said before that)
         factor = hit.weight / (1.0 + 0.25 * rank)
         head = heading_end(sec.text, sec.title)
-        spans = split_spans(sec.text, sec.title)
-        if head and all(b <= head for _, b in spans):
+        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
+        heading_only = bool(head) and all(b <= head for _, b in spans)
+        wanted = type_cue(q)
+        if heading_only:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
             # heading is all it says, and it does answer "which plan was reviewed?"
             # heard at half weight: a sentence that says what was decided wins when there is one
@@ -207,14 +226,24 @@ class ExtractiveAnswerer:
             if head and b <= head:
                 continue  # the heading says what was discussed, not what was decided
             span = sec.text[a:b]
+            if not quotable(span):
+                continue  # punctuation only, or text addressed to an assistant
             has = text_matcher(span)
             s = sum(w * (0.2 if kw in in_title else 1.0) for kw, w in weights.items() if has(kw))
             if cue is not None and cue.search(span):
                 s += 4.0
             if s == 0 and title_bonus == 0:
                 continue
+            if wanted is not None and wanted.search(span):
+                s += TYPE_BONUS
             s += title_bonus + (0.1 if pos <= 1 else 0.0)
-            out.append(_Cand(rank, a, b, s * factor))
+            # "会议听取了…的汇报" only restates the item's title: a heading in all but form
+            # (unless it holds what the question asks for and the title does not: "会议听取了
+            # 市应急局关于…的汇报" answers "which department reported?")
+            echo = heading_only or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
+                                    and not records_decision(span)
+                                    and not (wanted is not None and wanted.search(span) and not wanted.search(sec.title)))
+            out.append(_Cand(rank, a, b, s * factor, heading=echo))
         return out
 
     # composing the answer ------------------------------------------------------
@@ -229,7 +258,7 @@ class ExtractiveAnswerer:
         for hi in order:
             spans = sorted((c.a, c.b) for c in picked if c.hit_index == hi)
             text = hits[hi].section.text
-            all_spans = split_spans(text, hits[hi].section.title)
+            all_spans = [trim(text, a, b) for a, b in split_spans(text, hits[hi].section.title)]
             idx = {s: i for i, s in enumerate(all_spans)}
             run: list[tuple[int, int]] = []
             for sp in spans:

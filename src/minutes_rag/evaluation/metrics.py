@@ -94,13 +94,22 @@ def contains_all(text: str, needles: Iterable[str]) -> bool:
     return all(squash(n).casefold() in flat for n in needles)
 
 
+def contains_any(text: str, needles: Iterable[str]) -> bool:
+    """Whitespace removed, case-insensitive containment of at least one needle."""
+    flat = squash(text).casefold()
+    return any(squash(n).casefold() in flat for n in needles)
+
+
 def answer_correct(
     answerable: bool,
     answer_contains: Sequence[str],
     text: str,
     found: bool,
     citations_relevant: Sequence[bool],
+    answer_excludes: Sequence[str] = (),
 ) -> bool:
+    if answer_excludes and contains_any(text, answer_excludes):
+        return False  # it repeats text planted to hijack the answer
     if not answerable:
         return not found and not citations_relevant
     if not found:
@@ -144,6 +153,7 @@ class Outcome:
     citations: list[dict[str, Any]] = field(default_factory=list)
     lang: str = ""
     error: str = ""
+    warnings: list[str] = field(default_factory=list)  # Answer.warnings, as `ask --json` gives them
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,6 +174,8 @@ def score_question(
     latency_ms: float,
     citations: Sequence[dict[str, Any]] = (),
     lang: str = "",
+    answer_excludes: Sequence[str] = (),
+    warnings: Sequence[str] = (),
 ) -> Outcome:
     """Score one answered question. ``citation_texts`` are the texts each citation points at
     (the cited section's text, or the quote when the section is not known)."""
@@ -177,12 +189,13 @@ def score_question(
         retrieved=len(retrieved_texts),
         citations_relevant=cited,
         found=found,
-        answer_ok=answer_correct(answerable, answer_contains, answer, found, cited),
+        answer_ok=answer_correct(answerable, answer_contains, answer, found, cited, answer_excludes),
         refusal_ok=refusal_correct(answerable, found, len(citation_texts)),
         latency_ms=latency_ms,
         answer=answer,
         citations=list(citations),
         lang=lang,
+        warnings=list(warnings),
     )
 
 

@@ -1,7 +1,10 @@
 """Question sets: JSONL, one question a line.
 
     {"id": str, "question": str, "evidence": [str], "answer_contains": [str],
-     "answerable": bool, "filters": {...}?, "lang": str?, "notes": str?}
+     "answerable": bool, "answer_excludes": [str]?, "filters": {...}?, "lang": str?, "notes": str?}
+
+``answer_excludes``: strings a correct answer must not contain (text planted in a minute to
+hijack the answer, such as "Ignore all previous instructions ..."), answerable or not.
 
 ``filters`` use the names of the ``ask`` flags ("from", "to", "year", "meeting", "doc",
 "minute", "k"); :func:`filters_for` maps them onto :class:`minutes_rag.model.Filters`.
@@ -26,7 +29,7 @@ class QuestionSetError(MinutesRagError):
 
 
 REQUIRED = {"id": str, "question": str, "evidence": list, "answer_contains": list, "answerable": bool}
-OPTIONAL = {"filters": dict, "lang": str, "notes": str}
+OPTIONAL = {"answer_excludes": list, "filters": dict, "lang": str, "notes": str}
 # the ask flags a question may carry, and the Filters field (or "k") each becomes (the
 # translation itself is model.filters_from_flags)
 FILTER_KEYS = {
@@ -45,6 +48,7 @@ class Question:
     answerable: bool
     filters: dict[str, Any] = field(default_factory=dict)
     lang: str = ""
+    answer_excludes: tuple[str, ...] = ()
     notes: str = ""
     source: str = ""  # "file:line" it was read from
 
@@ -56,6 +60,8 @@ class Question:
             "answer_contains": list(self.answer_contains),
             "answerable": self.answerable,
         }
+        if self.answer_excludes:
+            d["answer_excludes"] = list(self.answer_excludes)
         if self.filters:
             d["filters"] = dict(self.filters)
         if self.lang:
@@ -84,8 +90,8 @@ def parse_question(obj: Any, where: str) -> Question:
         raise QuestionSetError(f"{where}: 'id' is empty")
     if not obj["question"].strip():
         raise QuestionSetError(f"{where}: 'question' is empty")
-    for key in ("evidence", "answer_contains"):
-        for item in obj[key]:
+    for key in ("evidence", "answer_contains", "answer_excludes"):
+        for item in obj.get(key, ()):
             if not isinstance(item, str) or not "".join(item.split()):
                 raise QuestionSetError(f"{where}: {key!r} must hold non-empty strings, got {item!r}")
     if obj["answerable"] and not obj["evidence"]:
@@ -108,6 +114,7 @@ def parse_question(obj: Any, where: str) -> Question:
         question=obj["question"],
         evidence=tuple(obj["evidence"]),
         answer_contains=tuple(obj["answer_contains"]),
+        answer_excludes=tuple(obj.get("answer_excludes", ())),
         answerable=obj["answerable"],
         filters=filters,
         lang=obj.get("lang", ""),

@@ -59,6 +59,8 @@ def score_answer(q: Question, answer: Answer, latency_ms: float) -> Outcome:
             for c in answer.citations
         ],
         lang=q.lang,
+        answer_excludes=q.answer_excludes,
+        warnings=answer.warnings,
     )
 
 

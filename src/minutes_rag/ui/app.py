@@ -75,6 +75,9 @@ CSS = """
 .answer-text { line-height: 1.7; white-space: normal; }
 .answer-pending { color: var(--body-text-color-subdued); font-style: italic; }
 .answer-not-found { color: var(--body-text-color-subdued); }
+.answer-warnings { margin-top: 6px; padding: 4px 8px; border-left: 3px solid #d97706; background: rgba(217,119,6,0.08);
+  font-size: 0.9em; }
+.answer-warnings .warn-head { font-weight: 600; margin-right: 6px; }
 .answer-error { color: #b42318; }
 .answer-warnings { margin-top: 6px; }
 .answer-warning { font-size: 0.85em; color: #93370d; background: #fffaeb; border-left: 3px solid #f79009;
@@ -158,9 +161,11 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
                         conv = gr.HTML(
                             render.conversation_html([], lang0), js_on_load=CONVERSATION_JS, elem_id="conversation",
                         )
+                        # lines=1 with room to grow: Gradio sends on Enter only for a one-line
+                        # box, and Shift+Enter then inserts a new line (as every chat does)
                         question = gr.Textbox(
-                            label=t("question", lang0), placeholder=t("question_placeholder", lang0), lines=2,
-                            elem_id="question",
+                            label=t("question", lang0), placeholder=t("question_placeholder", lang0), lines=1,
+                            max_lines=6, info=t("question_info", lang0), elem_id="question",
                         )
                         with gr.Row():
                             ask_btn = gr.Button(t("ask", lang0), variant="primary", elem_id="ask-btn")
@@ -242,7 +247,7 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
                 gr.update(label=t("minute", lg), choices=h.minute_choices(lg), value=mid or ""),
                 gr.update(label=t("mode", lg), choices=lb["mode_choices"], info=lb["mode_info"]),
                 h.rerender(st, lg),
-                gr.update(label=t("question", lg), placeholder=t("question_placeholder", lg)),
+                gr.update(label=t("question", lg), placeholder=t("question_placeholder", lg), info=t("question_info", lg)),
                 gr.update(value=t("ask", lg)),
                 gr.update(value=t("clear", lg)),
                 gr.update(headers=lb["headers"]),

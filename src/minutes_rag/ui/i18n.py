@@ -22,6 +22,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "zh": "例如：政策性租赁住房试点由哪个部门牵头？",
         "en": "e.g. Which department leads the rental housing pilot?",
     },
+    "note": {"zh": "提示", "en": "Note"},
+    "question_info": {"zh": "回车发送，Shift+回车换行", "en": "Enter sends, Shift+Enter adds a line"},
     "ask": {"zh": "提问", "en": "Ask"},
     "clear": {"zh": "清空对话", "en": "Clear chat"},
     "filters": {"zh": "检索范围", "en": "Filters"},

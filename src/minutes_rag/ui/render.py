@@ -108,9 +108,10 @@ def turn_html(turn: TurnView, i: int, lang: str) -> str:
         cls = "answer-text" + ("" if turn.found else " answer-not-found") + (" answer-streaming" if turn.pending else "")
         body = f'<div class="{cls}">{answer_html(turn.text, i, numbers)}</div>'
     if turn.warnings and not turn.pending and not turn.error:
-        body += '<div class="answer-warnings" role="note">' + "".join(
-            f'<div class="answer-warning">{esc(w)}</div>' for w in turn.warnings
-        ) + "</div>"
+        # what the user should know before trusting the answer: a fallback, a cut source, a
+        # planted instruction left out, an answer quoted from a minute in another language
+        body += (f'<div class="answer-warnings" role="note"><span class="warn-head">{esc(t("note", lang))}</span>'
+                 + "".join(f'<div class="answer-warning">{esc(w)}</div>' for w in turn.warnings) + "</div>")
     badge = f'<span class="mode-badge">{esc(mode_label(turn.mode, lang))}</span>' if turn.mode else ""
     cards = ""
     if turn.citations and not turn.pending:
