@@ -31,8 +31,10 @@ from minutes_rag.validation import Request
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
     from minutes_rag.ingestion import Ingestor
+    from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
     from minutes_rag.query import Query
     from minutes_rag.retrieve import Retriever
+    from minutes_rag.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +232,7 @@ class Assistant:
         self._lock: WriterLock | None = None
         self._open_lock = threading.Lock()
         self.notes: list[str] = []  # what the reader's self-check found (shown with answers, logged)
+        self._ledger_cache: dict[tuple[str, int | None], list[LedgerEntry]] = {}  # stale minutes, read afresh
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -316,6 +319,9 @@ class Assistant:
         with self.writer_lock(wait=wait):
             self.store.create = True
             self._ingestor().recover()
+            from minutes_rag.ingestion import refresh_ledger
+
+            refresh_ledger(self.index)  # a ledger of an older extractor, re-extracted and stored
             check = doctor.full_check(self.index, self.store, self.embedder.name)
             if not check.ok:
                 doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
@@ -399,9 +405,7 @@ class Assistant:
             hits = retriever.retrieve(question, filters, k, boost_minutes, dense=False)
         return hits, notes
 
-    def _prepare(
-        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
-    ) -> tuple[Answerer, Query, list[Hit], float, float, list[str]]:
+    def _analyse(self, question: str, mode: str | None, history: Sequence[Turn]) -> tuple[Answerer, Query, float]:
         from minutes_rag.query import analyse
 
         answerer = self.answerer(mode)
@@ -410,9 +414,7 @@ class Assistant:
         # follow-up asks for the LLM: a standalone question must not wait on the model twice
         # (rewrite + answer) when the server is slow or down
         query = analyse(question, history, llm=lambda: getattr(answerer, "chat_model", None))
-        hits, notes = self.retrieve_noted(query, filters=filters, k=k)
-        t_retrieve = (time.perf_counter() - t0) * 1000
-        return answerer, query, hits, t_retrieve, t0, notes
+        return answerer, query, t0
 
     def ask(
         self, question: str, *, filters: Filters = Filters(), k: int | None = None, mode: str | None = None,
@@ -434,7 +436,18 @@ class Assistant:
         req = self.validate(question, k=k, filters=filters)
         question, k = req.question, req.k
         filters = replace(filters, date_from=req.date_from, date_to=req.date_to)
-        answerer, rewritten, hits, t_retrieve, t0, notes = self._prepare(question, filters, k, mode, history)
+        answerer, rewritten, t0 = self._analyse(question, mode, history)
+        if rewritten.ledger is not None:
+            # a question the ledger answers (tasks of a unit, how a matter was decided, a
+            # timeline); None when the ledger has nothing for it: retrieval answers then
+            routed = self._answer_from_ledger(rewritten, filters)
+            if routed is not None:
+                ms = round((time.perf_counter() - t0) * 1000, 2)
+                yield replace(routed, question=question, rewrite=rewritten.rewrite,
+                              timings_ms={"retrieve": ms, "answer": 0.0, "total": ms})
+                return
+        hits, notes = self.retrieve_noted(rewritten, filters=filters, k=k)
+        t_retrieve = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         final: Answer | None = None
         if stream:
@@ -473,6 +486,27 @@ class Assistant:
             max_chars=s.max_question_chars, max_k=s.max_k,
         )
 
+    # -- ledger and timelines -------------------------------------------------------------
+    def timeline(self, topic: str, *, date_from: str = "", date_to: str = "", floor: float | None = None) -> Timeline:
+        """Every minute that discussed ``topic``, in date order, each with a verbatim quote."""
+        from minutes_rag.ledger.model import LedgerFilter
+        from minutes_rag.timeline import DEFAULT_CANDIDATES, DEFAULT_FLOOR, build_timeline, with_candidates
+
+        self._refresh()
+        wide = with_candidates(self.retriever, DEFAULT_CANDIDATES)
+        return build_timeline(
+            topic, lambda q, f, k: wide.retrieve(q, f, k),
+            ledger=lambda mid: self.actions(LedgerFilter(minute=mid)),
+            minute_text=lambda mid: self.index.minute(mid).text,
+            date_from=date_from, date_to=date_to, floor=DEFAULT_FLOOR if floor is None else floor,
+        )
+
+    def _answer_from_ledger(self, query: Query, filters: Filters) -> Answer | None:
+        from minutes_rag.answer.ledger_answer import answer_from_ledger
+
+        return answer_from_ledger(query, filters, actions=self.actions, timeline=self.timeline,
+                                  retrieve=lambda q, f, k: self.retrieve(q, filters=f, k=k), index=self.index)
+
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict[str, Any]]:
         return self.index.list_minutes()
@@ -480,6 +514,37 @@ class Assistant:
     def resolve_minute(self, ref: str) -> str:
         """The minute id for a minute id or a document number; NotFound if none matches."""
         return self.index.resolve_minute(ref)
+
+    def actions(self, flt: LedgerFilter) -> list[LedgerEntry]:
+        """The ledger (督办台账): decisions, assignments and reports passing ``flt``, in date
+        order. Minutes whose stored ledger an older extractor made are read afresh from
+        their stored sections, in memory: readers never write (the next ingest or
+        ``doctor --repair`` stores them)."""
+        from minutes_rag.ledger.extract import EXTRACTOR_VERSION
+
+        self._refresh()
+        if flt.minute:
+            flt = replace(flt, minute=self.index.resolve_minute(flt.minute))
+        stale = set(self.index.ledger_stale(EXTRACTOR_VERSION))
+        if flt.minute:
+            stale &= {flt.minute}
+        rows = [e for e in self.index.ledger_entries(flt) if e.minute_id not in stale]
+        if not stale:
+            return rows
+        for minute_id in sorted(stale):
+            rows += [e for e in self._fresh_ledger(minute_id) if flt.matches(e)]
+        # the order of StateIndex.ledger_entries: date (undated last), minute, text order
+        rows.sort(key=lambda e: (not e.date, e.date, e.minute_id, e.start, e.kind))
+        return rows
+
+    def _fresh_ledger(self, minute_id: str) -> list[LedgerEntry]:
+        from minutes_rag.ledger.extract import extract_ledger
+
+        key = (minute_id, self._generation)
+        if key not in self._ledger_cache:
+            self._ledger_cache = {k: v for k, v in self._ledger_cache.items() if k[1] == self._generation}
+            self._ledger_cache[key] = extract_ledger(self.index.minute(minute_id), self.index.sections_of(minute_id))
+        return self._ledger_cache[key]
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
         minute_id = self.resolve_minute(ref)

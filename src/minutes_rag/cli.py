@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--embedder")
 
+    p = sub.add_parser("timeline", help="every meeting that discussed a topic, in date order, with quotes")
+    p.add_argument("topic")
+    _common(p)
+    p.add_argument("--from", dest="date_from", type=_date, help="earliest meeting date, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, help="latest meeting date, YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help='print {"topic", "entries": [...]}')
+    p.add_argument("--embedder")
+
     p = sub.add_parser("minutes", help="list or show ingested minutes")
     msub = p.add_subparsers(dest="minutes_command", required=True)
     pl = msub.add_parser("list")
@@ -103,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(pp)
     pp.add_argument("--out", help="model folder (default: DATA_DIR/models/e5-small-st)")
     pp.add_argument("--force", action="store_true")
+
+    from minutes_rag.ledger.cli import add_actions_parser
+
+    add_actions_parser(sub, _date, _common)
 
     p = sub.add_parser("config", help="show the settings")
     p.add_argument("--markdown", action="store_true", help="print the README's configuration table")
@@ -281,6 +293,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from minutes_rag.assistant import build_assistant
+
+    assistant = build_assistant(_settings(args))
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print("minutes-rag: error: --from is after --to", file=sys.stderr)
+        return 2
+    tl = assistant.timeline(args.topic, date_from=args.date_from or "", date_to=args.date_to or "")
+    if args.json:
+        _print_json(tl.to_json())
+        return 0
+    if not tl.entries:
+        print(assistant.not_found_text("en" if args.topic.isascii() else "zh"))
+        return 0
+    for e in tl.entries:
+        meeting = f" 第{e.meeting_number}次" if e.meeting_number else ""
+        print(f"{e.date or '----------'}  {e.doc_number or e.minute_id}{meeting} {e.label} [{e.kind}]")
+        print(f"    {' '.join(e.quote.split())}")
+    counts = ", ".join(f"{y}: {n}" for y, n in tl.counts("year"))
+    print(f"\n{len(tl.entries)} meetings ({counts})", file=sys.stderr)
+    return 0
+
+
 def cmd_minutes(args: argparse.Namespace) -> int:
     from minutes_rag.assistant import build_assistant
 
@@ -326,6 +361,12 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_actions(args: argparse.Namespace) -> int:
+    from minutes_rag.ledger.cli import run_actions
+
+    return run_actions(args, _settings(args))
+
+
 def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from minutes_rag.config import markdown_table
 
@@ -342,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {
         "ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models,
-        "doctor": cmd_doctor,
+        "doctor": cmd_doctor, "timeline": cmd_timeline, "actions": cmd_actions,
     }
     try:
         if args.command in handlers:

@@ -1,10 +1,14 @@
 """The state database (``state.sqlite`` in the data directory): files, minutes, sections, the
-lexical index (FTS5, BM25), the jieba user dictionary, the embedding cache and a journal.
+lexical index (FTS5, BM25), the jieba user dictionary, the embedding cache, a journal, and
+the ledger (decisions, assignments, reports extracted from the sections; ``ledger/``).
 
 SQLite is the source of truth for what is ingested. A minute's rows, its lexical-index rows
 and its file record change in one transaction, which is the commit point of an ingest; Chroma
 is brought in line around it (see ``ingestion.py``), and a minute whose Chroma write was
-interrupted is listed in ``journal`` so the next open repairs it.
+interrupted is listed in ``journal`` so the next open repairs it. The ledger rows of a minute
+are written and deleted in the same transaction as its sections, so they are never out of
+step; ``ledger_state`` records which extractor version produced them (a new version
+re-extracts from the stored sections, see ``ingestion.refresh_ledger``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from minutes_rag.errors import NotFound, StoreError
+from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
 from minutes_rag.lexical import TOKENIZER_VERSION, bigrams, tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
 
@@ -92,6 +97,11 @@ CREATE TABLE IF NOT EXISTS lexicon (word TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS embed_cache (model TEXT, text_hash TEXT, vector BLOB, PRIMARY KEY (model, text_hash));
 CREATE TABLE IF NOT EXISTS embedded (collection TEXT, minute_id TEXT, content_hash TEXT, PRIMARY KEY (collection, minute_id));
 CREATE TABLE IF NOT EXISTS journal (minute_id TEXT PRIMARY KEY, started_at REAL);
+CREATE TABLE IF NOT EXISTS ledger (
+    item_id TEXT PRIMARY KEY, minute_id TEXT NOT NULL, doc_number TEXT, section_id TEXT, kind TEXT,
+    date INTEGER, start INTEGER, data TEXT);
+CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
+CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
 """
 
 
@@ -284,8 +294,11 @@ class StateIndex:
         mtime_ns: int,
         collection: str,
         lexicon_words: Sequence[str],
+        ledger: Sequence[LedgerEntry] = (),
+        ledger_version: str = "",
     ) -> tuple[set[str], set[str]]:
-        """Replace a minute's rows in one transaction. Returns (old ids, new ids)."""
+        """Replace a minute's rows (sections, lexical index, ledger, file record) in one
+        transaction. Returns (old section ids, new section ids)."""
         new_ids = {s.section_id for s in sections}
         token_rows = [" ".join(tokenize(s.title + "\n" + s.text)) for s in sections]
         meta = minute.meta
@@ -322,8 +335,28 @@ class StateIndex:
             db.execute(
                 "INSERT OR REPLACE INTO embedded VALUES (?,?,?)", (collection, minute.minute_id, minute.content_hash)
             )
+            self._write_ledger(db, minute.minute_id, ledger, ledger_version)
             self._bump(db)
         return old, new_ids
+
+    @staticmethod
+    def _write_ledger(db: sqlite3.Connection, minute_id: str, entries: Sequence[LedgerEntry], version: str) -> None:
+        db.execute("DELETE FROM ledger WHERE minute_id=?", (minute_id,))
+        db.executemany(
+            "INSERT INTO ledger VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    e.item_id, e.minute_id, e.doc_number, e.section_id, e.kind,
+                    int(e.date.replace("-", "")) if e.date else None, e.start,
+                    json.dumps(e.to_json(), ensure_ascii=False),
+                )
+                for e in entries
+            ],
+        )
+        if version:
+            db.execute("INSERT OR REPLACE INTO ledger_state VALUES (?, ?)", (minute_id, version))
+        else:
+            db.execute("DELETE FROM ledger_state WHERE minute_id=?", (minute_id,))
 
     def delete_minute(self, minute_id: str) -> int:
         with self.transaction() as db:
@@ -333,6 +366,8 @@ class StateIndex:
             db.execute("DELETE FROM minutes WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM files WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM embedded WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM ledger WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM ledger_state WHERE minute_id=?", (minute_id,))
             self._bump(db)
         return int(n)
 
@@ -456,6 +491,48 @@ class StateIndex:
             sql.append(f"AND {column} {op} ?")
             args.append(value)
         return [r[0] for r in self._q(" ".join(sql), args)]
+
+    # -- ledger --------------------------------------------------------------------------
+    def replace_ledger(self, minute_id: str, entries: Sequence[LedgerEntry], version: str) -> None:
+        """Replace one minute's ledger rows (re-extraction), if the minute is still there."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM minutes WHERE minute_id=?", (minute_id,)).fetchone():
+                self._write_ledger(db, minute_id, entries, version)
+                self._bump(db)
+
+    def ledger_stale(self, version: str) -> list[str]:
+        """Minutes whose ledger was made by another extractor version, or never."""
+        rows = self._q(
+            "SELECT m.minute_id FROM minutes m LEFT JOIN ledger_state l ON l.minute_id = m.minute_id"
+            " WHERE l.version IS NULL OR l.version != ? ORDER BY m.minute_id",
+            (version,),
+        )
+        return [r[0] for r in rows]
+
+    def ledger_count(self) -> int:
+        return int(self._q("SELECT COUNT(*) FROM ledger")[0][0])
+
+    def ledger_entries(self, flt: LedgerFilter = LedgerFilter()) -> list[LedgerEntry]:
+        """Ledger entries passing the filter, in date order (then minute, then text order).
+        Minute, kind and dates are filtered in SQL; unit, keyword and named-only by
+        ``LedgerFilter.matches``."""
+        sql = ["SELECT data FROM ledger WHERE 1=1"]
+        args: list[object] = []
+        if flt.minute:
+            sql.append("AND (minute_id = ? OR doc_number = ?)")
+            args += [flt.minute, flt.minute]
+        if flt.kind:
+            sql.append("AND kind = ?")
+            args.append(flt.kind)
+        if flt.date_from:
+            sql.append("AND date >= ?")
+            args.append(int(flt.date_from.replace("-", "")))
+        if flt.date_to:
+            sql.append("AND date <= ?")
+            args.append(int(flt.date_to.replace("-", "")))
+        sql.append("ORDER BY date IS NULL, date, minute_id, start, kind")
+        entries = [LedgerEntry.from_json(json.loads(r[0])) for r in self._q(" ".join(sql), args)]
+        return [e for e in entries if flt.matches(e)]
 
     # -- lexical search ------------------------------------------------------------------
     def _vocab(self) -> None:

@@ -11,6 +11,9 @@ A crash anywhere leaves either the old or the new minute whole; ``recover`` (run
 writer) finishes step 4 for journalled minutes. Pruning is journalled the same way (journal,
 SQLite delete, Chroma delete, journal end). Retrieval also ignores Chroma ids that SQLite
 does not know, so a stray vector can never surface as a half minute.
+The minute's ledger (decisions, assignments, reports: ``ledger/``) is extracted before step 1
+and written (or, by a prune, deleted) in the step-3 transaction with its sections, so it is
+never out of step with them.
 
 Only the holder of the data dir's writer lock (``lock.py``) runs any of this, including the
 recovery: a reader that "repaired" a minute an ingest was half-way through would delete its
@@ -35,6 +38,7 @@ from minutes_rag.embed import Embedder
 from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
+from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
@@ -46,6 +50,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+
+log = logging.getLogger(__name__)
+
+
+def refresh_ledger(index: StateIndex) -> int:
+    """Re-extract the ledger of minutes extracted by another ``EXTRACTOR_VERSION`` (or never)
+    from their stored text and sections: no parsing, no embedding. One transaction per
+    minute, so an interrupted refresh resumes where it stopped. Returns the minutes done."""
+    stale = index.ledger_stale(EXTRACTOR_VERSION)
+    for minute_id in stale:
+        try:
+            minute = index.minute(minute_id)
+        except MinutesRagError:
+            continue  # removed meanwhile
+        entries = extract_ledger(minute, index.sections_of(minute_id))
+        index.replace_ledger(minute_id, entries, EXTRACTOR_VERSION)
+    if stale:
+        log.info("ledger re-extracted for %d minutes (extractor %s)", len(stale), EXTRACTOR_VERSION)
+    return len(stale)
 
 
 def embedding_text(section: Section, meta: MinuteMeta) -> str:
@@ -164,6 +187,7 @@ class Ingestor:
         sections = split_minute(minute, max_chars=self.section_max_chars)
         if not sections:
             raise ParseError(str(path), "no text to index after splitting")
+        ledger = extract_ledger(minute, sections)
         vectors = self.embed_sections(sections, minute.meta, report)
 
         old_ids = self.index.section_ids(minute.minute_id)
@@ -176,6 +200,7 @@ class Ingestor:
         self.index.write_minute(
             minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
             collection=self.store.collection_name, lexicon_words=words,
+            ledger=ledger, ledger_version=EXTRACTOR_VERSION,
         )
         self.store.retain_minute(minute.minute_id, new_ids)
         self.index.journal_end(minute.minute_id)
@@ -204,6 +229,7 @@ class Ingestor:
         report = IngestReport()
         self.store.create = True  # the writer may create the store and its collection
         self.recover()
+        refresh_ledger(self.index)
         self.self_check(report)
         # teach jieba the departments already known, so query and index tokens agree
         add_user_words(self.index.lexicon())

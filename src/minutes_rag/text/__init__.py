@@ -8,5 +8,7 @@ the lexical index, the glossary, retrieval and the answerers can all depend on i
 - ``patterns``: document numbers, meeting numbers, dates, Chinese numerals, item markers
   and field labels;
 - ``agenda``: how English council minutes number their agenda items;
-- ``sentences``: where sentences and clauses end.
+- ``sentences``: where sentences and clauses end;
+- ``ledger_vocab``: how decisions, tasks, responsible units, deadlines and votes are
+  written (the ledger's rules in ``ledger/`` read by it).
 """

@@ -11,6 +11,8 @@ from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Sectio
 
 if TYPE_CHECKING:
     from minutes_rag.config import Settings
+    from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
+    from minutes_rag.timeline import Timeline
 
 
 class AssistantAPI(Protocol):
@@ -43,3 +45,7 @@ class AssistantAPI(Protocol):
     def not_found_text(self, lang: str) -> str: ...
 
     def answer_json(self, answer: Answer) -> dict[str, Any]: ...
+
+    def actions(self, flt: LedgerFilter) -> list[LedgerEntry]: ...
+
+    def timeline(self, topic: str, *, date_from: str = ..., date_to: str = ...) -> Timeline: ...

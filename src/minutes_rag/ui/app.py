@@ -12,10 +12,11 @@ import signal
 from typing import Any
 
 from minutes_rag.config import Settings
-from minutes_rag.ui import render
+from minutes_rag.ui import ledger_app, render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.handlers import UPLOAD_TYPES, ChatState, Handlers
 from minutes_rag.ui.i18n import norm_lang, t
+from minutes_rag.ui.ledger_handlers import LedgerHandlers
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
 
     lang0 = norm_lang(lang or assistant.settings.ui_lang)
     h = Handlers(assistant, max_upload_mb=max_upload_mb)
+    lh = LedgerHandlers(h)
     llm = h.llm_available()
     L = _labels(lang0, llm, h.max_upload_mb)
 
@@ -173,6 +175,7 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
                             render.placeholder_html(t("viewer_empty", lang0)), js_on_load=VIEWER_JS,
                             elem_id="source-viewer", label=t("viewer", lang0),
                         )
+            ledger_ui = ledger_app.build_tabs(gr, lh, lang0, VIEWER_JS)
             with gr.Tab(t("tab_archive", lang0), id="archive", elem_id="tab-archive") as tab_archive:
                 count = gr.Markdown(t("archive_count", lang0, n=len(h.minutes())), elem_id="archive-count")
                 table = gr.Dataframe(
@@ -259,6 +262,8 @@ def build_app(assistant: AssistantAPI, *, lang: str | None = None, max_upload_mb
             api_visibility="private",
         )
 
+        ledger_app.wire(gr, ledger_ui, lh, lang_radio)
+
         # -- the API -----------------------------------------------------------------------
         def ask(question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:
             """Answers a question from the minutes: {"answer", "citations": [...], "found", "mode", ...}."""
@@ -298,7 +303,7 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
         server_port=int(settings.port),
         auth=auth,
         max_file_size=int(float(settings.max_upload_mb) * 1024 * 1024),  # bytes
-        css=CSS,
+        css=CSS + ledger_app.CSS,
         show_error=True,
         footer_links=["api"],
         prevent_thread_lock=True,  # the gate goes in before anyone is served the page

@@ -40,6 +40,8 @@ def esc(value: object) -> str:
 
 
 def mode_label(mode: str, lang: str) -> str:
+    if mode in ("ledger", "timeline"):
+        return t(f"mode_{mode}", lang)
     if mode.startswith("llm"):
         base = t("mode_llm", lang)
         return base if mode == "llm" else f"{base} ({mode})"

@@ -51,6 +51,7 @@ class SynthMinute:
     fmt: str  # "txt" or "docx"
     paragraphs: list[str]
     questions: list[SynthQuestion] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)  # ground truth in the ledger-set format
 
     @property
     def text(self) -> str:
@@ -143,7 +144,10 @@ class _Generator:
         return c
 
     # -- one agenda item: (heading, [sub-paragraphs], summary for the preamble, questions)
-    def _item(self, body: _Body, day: date, kind: str, topic: tuple[str, str, str]) -> tuple[str, list[str], str, list[SynthQuestion]]:
+    def _item(
+        self, body: _Body, day: date, kind: str, topic: tuple[str, str, str]
+    ) -> tuple[str, list[str], str, list[SynthQuestion], list[list[dict[str, Any]]]]:
+        """(heading, sub-paragraphs, summary, questions, the ledger labels of each sub-paragraph)."""
         rng = self.rng
         name, dept, _area = topic
         year = day.year
@@ -162,6 +166,12 @@ class _Generator:
             detail = (f"实施{name}工作，是推动高质量发展、保障和改善民生的重要举措。方案明确，"
                       f"{year}年至{year + 2}年全{L}计划安排资金{money}，由{dept}牵头，{co[0]}、{co[1]}配合。")
             subs = [decide, detail + reqs[0], reqs[1]]
+            labels = [
+                [{"kind": "decision", "outcome": "原则同意", "subject": plan},
+                 {"kind": "assignment", "lead": dept, "task": "根据本次会议讨论意见作进一步修改完善后按程序印发实施"}],
+                [{"kind": "assignment", "lead": dept, "partners": list(co)}, *_requirement_labels(reqs[0])],
+                _requirement_labels(reqs[1]),
+            ]
             summary = heading
             qs.append(SynthQuestion(
                 f"{body.city}政府第{body.meeting}次常务会议审议的{name}方面的文件叫什么？",
@@ -178,6 +188,12 @@ class _Generator:
             done = rng.randint(12, 480)
             subs = [f"会议听取了{dept}关于{subject}的汇报。{y}年以来，全{L}累计完成{name}相关项目{done}个，工作取得阶段性成效。",
                     reqs[0] + f"由{dept}会同{co[0]}根据会议意见抓好落实。", reqs[1]]
+            labels = [
+                [{"kind": "report", "lead": dept, "subject": subject}],
+                [*_requirement_labels(reqs[0]),
+                 {"kind": "assignment", "lead": dept, "partners": [co[0]], "task": "根据会议意见抓好落实"}],
+                _requirement_labels(reqs[1]),
+            ]
             summary = heading
             qs.append(SynthQuestion(
                 f"{body.city}政府第{body.meeting}次常务会议听取了哪个部门关于{subject}的汇报？",
@@ -191,11 +207,17 @@ class _Generator:
             heading = f"研究{subject}"
             lead = f"会议研究了{subject}。明确由{dept}牵头，{co[0]}配合，于{year}年{month}月底前提出具体实施意见报{L}政府。"
             subs = [lead, reqs[0], reqs[1]]
+            labels = [
+                [{"kind": "assignment", "lead": dept, "partners": [co[0]], "task": f"提出具体实施意见报{L}政府",
+                  "deadline": f"{year}年{month}月底前"}],
+                _requirement_labels(reqs[0]),
+                _requirement_labels(reqs[1]),
+            ]
             summary = heading
             qs.append(SynthQuestion(
                 f"{subject}由哪个部门牵头，什么时候前提出实施意见？",
                 [f"会议研究了{subject}。明确由{dept}牵头，{co[0]}配合，于{year}年{month}月底前"], [dept, f"{month}月底"], notes="lead department and deadline"))
-        return heading, subs, summary, qs
+        return heading, subs, summary, qs, labels
 
     def minute(self, body: _Body) -> SynthMinute:
         rng = self.rng
@@ -228,7 +250,7 @@ class _Generator:
             opener = f"{when}，{chair}{L}长主持召开{meeting}"
             chair_ev = f"{chair}{L}长主持召开{meeting}"
             date_ev = f"{when}，{chair}{L}长主持"
-        summary = "，".join(s for _, _, s, _ in items)
+        summary = "，".join(s for _, _, s, _, _ in items)
         order = list(body.heads)
         observers = sorted(rng.sample(order, rng.randint(10, 22)), key=order.index)
         present = [body.mayor, body.exec_vice, *body.vices, body.secretary]
@@ -236,10 +258,11 @@ class _Generator:
         if style == "news":
             p.append(f"{body.city}政府召开第{body.meeting}次常务会议")
             p.append(f"{opener}，{summary}。")
-            for _heading, subs, _, _ in items:
+            for _heading, subs, _, _, labels in items:
                 first = subs[0]
                 p.append("会议" + first if first.startswith("原则同意") else first)
                 p.append(rng.choice(NEWS_OPENERS) + subs[1])
+                m.ledger += labels[0] + labels[1]
             p.append(f"{L}政府领导{'、'.join(present[1:])}出席会议。")
             p.append("会议还研究了其他事项。")
         else:
@@ -247,10 +270,12 @@ class _Generator:
             p.append(doc)
             p.append(f"{opener}，{summary}。")
             p.append("会议议定以下意见：")
-            for i, (heading, subs, _, _) in enumerate(items, start=1):
+            for i, (heading, subs, _, _, labels) in enumerate(items, start=1):
                 if style == "arabic":  # one paragraph per item, no sub-items
                     p.append(f"{i}. {heading}。" + "".join(subs[:2]))
+                    m.ledger += labels[0] + labels[1]
                     continue
+                m.ledger += [x for sub in labels for x in sub]
                 p.append(f"{_cn_index(i)}、{heading}")
                 for j, sub in enumerate(subs, start=1):
                     p.append(f"（{CN_NUM[j - 1]}）{sub}" if style == "cn" else f"{j}. {sub}")
@@ -260,7 +285,7 @@ class _Generator:
             p.append(f"{body.city}人民政府办公室整理\n{_cn_date(body.day + timedelta(days=rng.randint(5, 10)))}")
         p.append(SYNTHETIC_NOTICE)
         # questions: the items' questions, then metadata questions
-        for _, _, _, qs in items:
+        for _, _, _, qs, _ in items:
             m.questions.extend(qs)
         m.questions.append(SynthQuestion(f"{body.city}政府第{body.meeting}次常务会议由谁主持？", [chair_ev], [chair],
                                          notes="chair"))
@@ -278,6 +303,14 @@ class _Generator:
         # (news-style readouts and 1.-style items leave some sub-paragraphs out)
         m.questions = [q for q in m.questions if all(any(e in x for x in p) for e in q.evidence)]
         return m
+
+
+def _requirement_labels(req: str) -> list[dict[str, Any]]:
+    """A requirement addressed to units (各地各部门要…) is a generic assignment; one that
+    addresses no unit (要坚持…) is no ledger entry."""
+    if req.startswith("各地各部门要"):
+        return [{"kind": "assignment", "lead": "各地各部门", "task": req[len("各地各部门要") :].rstrip("。"), "generic": True}]
+    return []
 
 
 def generate(minutes: int, seed: int = 0) -> list[SynthMinute]:

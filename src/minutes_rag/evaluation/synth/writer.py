@@ -57,10 +57,12 @@ class SynthReport:
 
 
 def write_archive(out_dir: str | Path, minutes: int, seed: int = 0, *, questions_path: str | Path | None = None,
-                  questions_per_minute: int = 3, unanswerable: int | None = None, id_prefix: str = "") -> SynthReport:
+                  questions_per_minute: int = 3, unanswerable: int | None = None, id_prefix: str = "",
+                  ledger_path: str | Path | None = None) -> SynthReport:
     """Write ``minutes`` files into ``out_dir``, ``manifest.json`` beside them, and the
-    question set (default ``out_dir/questions.jsonl``). Existing files of the same names are
-    overwritten; nothing else in ``out_dir`` is touched."""
+    question set (default ``out_dir/questions.jsonl``); with ``ledger_path``, also the
+    ground-truth ledger set (eval/README.md, "Ledger sets"). Existing files of the same
+    names are overwritten; nothing else in ``out_dir`` is touched."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     archive = generate(minutes, seed)
@@ -102,5 +104,13 @@ def write_archive(out_dir: str | Path, minutes: int, seed: int = 0, *, questions
                    "date": m.date, "chair": m.chair, "style": m.style, "encoding": m.encoding, "format": m.fmt}
                   for f, m in zip(files, archive)],
     }
+    if ledger_path is not None:
+        lpath = Path(ledger_path)
+        lpath.parent.mkdir(parents=True, exist_ok=True)
+        lpath.write_text("".join(
+            json.dumps({"id": f"{prefix}ledger-{f.rsplit('.', 1)[0]}", "ledger": True, "minute": f, "lang": "zh",
+                        "entries": m.ledger}, ensure_ascii=False) + "\n"
+            for f, m in zip(files, archive)
+        ), encoding="utf-8")
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return SynthReport(str(out), minutes, files, str(qpath), len(questions), n_un, by_format)

@@ -1,0 +1,495 @@
+"""Rules for Chinese minutes (常务会议纪要, 会议纪要, news-style readouts of meetings).
+
+The grammar of an entry, as official minutes write it:
+  decision    [会议|经研究]? (原则同意|审议通过|同意|不同意|暂缓…) 《方案》 / the matter
+  report      会议听取了 X 关于 … 的汇报 / 原则同意 X 关于 … 的汇报 / 请 X 汇报 / X 汇报了 …
+  assignment  (由|请|责成|明确由|要求) X [牵头|负责] [会同|会|协同 Y] [，Y 配合] task [deadline]
+              or, opening a clause, X (要|负责|牵头|须|抓紧 …) task
+where X and Y are lists of units (市住建局、市财政局和市审计局; 各地各部门各单位). A unit is
+recognised by its shape (a level or place, then a name, then a unit suffix, then a word
+that may follow a unit), not from a list; the minute's own 列席 departments help with
+names the shape cannot delimit. Offsets are into the text handed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from minutes_rag.text import ledger_vocab as V
+from minutes_rag.text.lang import HAN_RE
+
+log = logging.getLogger(__name__)
+
+_CJK = HAN_RE
+_MARKER = V.ZH_ITEM_MARK
+_SENT_END = "。！？"
+_CLAUSE_SEP = "，；：,;:"
+_GENERIC_UNIT = re.compile(
+    r"(?:全市|全省|全区|全县|市|省|区|县)?"
+    r"(?:各级各部门|各地各部门各单位|各地各相关部门|各地各有关部门|各地区各部门|各地各部门|各地各单位|各部门各单位|"
+    r"各有关部门和单位|各有关部门|各相关部门|各有关单位|各相关单位|各成员单位|各责任单位|各职能部门|"
+    r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
+    r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
+    r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
+    r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
+)
+_LEAD_INS = (
+    "会议要求", "会议强调", "会议指出", "会议认为", "会议明确", "会议提出",
+    "同时", "其中", "明确", "此外", "另外", "下一步", "下一阶段", "下阶段", "当前", "今后", "并",
+)
+_BAD_BEFORE_TRIGGER = {"由": "理自缘经因", "请": "申邀提聘报呈敬"}
+_ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|方面)?")
+_EXTEND = re.compile(
+    r"(?!会同|会|配合|牵头|负责|要|和|及|与|协同|联合|同|商|等)[\u4e00-\u9fff]{1,4}?(?:办公室|研究室|部|办|室|委)"
+)
+_NOT_A_UNIT = ("关于", "对于", "围绕", "针对", "按照", "根据", "结合", "全市", "全省", "全区", "全县", "城市", "本市", "我市", "该市")
+_NOT_A_TASK = ("的", "等", "和", "及", "与", "是", "为", "在", "已", "对", "关于", *V.ZH_ROLE_PARTNER_AFTER)
+_CONTINUES = ("要确保", "确保", "力争", "争取", "并于", "并在", "务必于", "务必在", "于")
+_DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
+
+
+@dataclass
+class Unit:
+    name: str
+    start: int
+    end: int
+    generic: bool
+
+
+@dataclass
+class Found:
+    """An entry found in a text: offsets are into that text."""
+
+    kind: str
+    start: int
+    end: int
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    task: str = ""
+    deadline: str = ""
+    outcome: str = ""
+    subject: str = ""
+    vote: str = ""
+    generic: bool = False
+    task_start: int = -1  # where an assignment's task begins (internal)
+    clause: int = -1  # the clause an assignment opens (internal)
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _follower_ok(text: str, j: int) -> bool:
+    if j >= len(text):
+        return True
+    rest = text[j : j + 8]
+    if not _CJK.match(rest[:1]):
+        return True
+    return any(rest.startswith(w) for w in V.ZH_FOLLOWERS)
+
+
+def _ends_with_suffix(name: str) -> bool:
+    return any(name.endswith(s) for s in V.ZH_UNIT_SUFFIXES)
+
+
+_STRONG_SUFFIX = ("局", "委", "办", "厅", "中心", "集团", "公司", "支队", "总队", "政府", "办公室", "管委会")
+
+
+def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = False) -> Unit | None:
+    """The unit that starts at ``text[i]``, or None. ``loose``: also when an unknown word
+    follows, if the name ends in a strong unit suffix (局, 委, 集团 ...)."""
+    g = _GENERIC_UNIT.match(text, i)
+    if g:
+        end = g.end()
+        if _follower_ok(text, end) or text.startswith(("会", "要"), end):
+            return Unit(g.group(), i, end, True)
+    for name in lexicon:  # longest first
+        if text.startswith(name, i) and _follower_ok(text, i + len(name)):
+            return Unit(name, i, i + len(name), False)
+    window_end = i
+    while window_end < len(text) and window_end - i < 24 and _CJK.match(text[window_end]) or (
+        window_end < len(text) and text[window_end] in "“”\"" and window_end - i < 24
+    ):
+        window_end += 1
+    window = text[i:window_end]
+    if len(window) < 2 or not (V.ZH_UNIT_START.match(window) or V.ZH_ENTERPRISE_END.search(window[:12])):
+        return None
+    if window.startswith(_NOT_A_UNIT):
+        return None
+    for j in range(i + 2, window_end + 1):
+        name = text[i:j]
+        if not _ends_with_suffix(name) or not _follower_ok(text, j):
+            continue
+        if name in ("市区", "市县", "城市", "各市"):
+            continue
+        # 市委 + 组织部, 市政府 + 办公室: a unit inside a larger one
+        ext = _EXTEND.match(text, j)
+        if ext and name.endswith(("委", "政府", "党委")) and _follower_ok(text, ext.end()):
+            j = ext.end()
+            name = text[i:j]
+        return Unit(name, i, j, False)
+    if loose:
+        for j in range(i + 3, window_end + 1):
+            if text[i:j].endswith(_STRONG_SUFFIX) and not _EXTEND.match(text, j):
+                return Unit(text[i:j], i, j, False)
+    return None
+
+
+def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = False) -> tuple[list[Unit], int]:
+    """A list of units joined by 、/和/及/与 starting at ``i``; returns (units, end)."""
+    units: list[Unit] = []
+    pos = i
+    while True:
+        u = parse_unit(text, pos, lexicon, loose=loose and not units)
+        if u is None:
+            break
+        units.append(u)
+        pos = u.end
+        etc = _ETC.match(text, pos)
+        if etc and etc.end() > pos:
+            pos = etc.end()
+        sep = re.match(r"以及|、|和|及|与", text[pos:])
+        if sep and parse_unit(text, pos + sep.end(), lexicon) is not None:
+            pos += sep.end()
+            continue
+        break
+    return units, pos
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]``: cut after 。！？ and at line breaks that end a
+    heading or precede an item marker (other line breaks are page-break artefacts)."""
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    s = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in _SENT_END:
+            j = i + 1
+            while j < end and text[j] in "”’\"）)":
+                j += 1
+            out.append((s, j))
+            s = i = j
+            continue
+        if ch == "\n":
+            prev = text[s:i].strip()
+            nxt = text[i:end].lstrip()
+            if not prev or _MARKER.match(nxt) or (prev and prev[-1] in "：:；;") or (len(prev) <= 60 and "\n" not in prev and _is_heading(prev)):
+                if prev:
+                    out.append((s, i))
+                s = i + 1
+        i += 1
+    if text[s:end].strip():
+        out.append((s, end))
+    # trim whitespace and leading item markers
+    trimmed = []
+    for a, b in out:
+        seg = text[a:b]
+        m = _MARKER.match(seg)
+        if m:
+            a += m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _is_heading(line: str) -> bool:
+    return bool(_MARKER.match(line)) and line[-1] not in "，、"
+
+
+def _clause_starts(text: str, a: int, b: int) -> list[int]:
+    """Positions in ``text[a:b]`` where a clause opens, after lead-ins like 会议要求，."""
+    starts = [a]
+    for i in range(a, b):
+        if text[i] in _CLAUSE_SEP and i + 1 < b:
+            starts.append(i + 1)
+    out = []
+    for p in starts:
+        changed = True
+        while changed:
+            changed = False
+            for w in _LEAD_INS:
+                if text.startswith(w, p):
+                    p += len(w)
+                    if p < b and text[p] in "，,：:":
+                        p += 1
+                    changed = True
+        out.append(p)
+    return sorted(set(out))
+
+
+def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A sentence cut at ；(each part may carry its own addressee)."""
+    out, s = [], a
+    for i in range(a, b):
+        if text[i] in "；;":
+            out.append((s, i + 1))
+            s = i + 1
+    if s < b:
+        out.append((s, b))
+    return out
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _deadline(text: str) -> str:
+    m = V.ZH_DEADLINE.search(text)
+    return re.sub(r"\s+", "", m.group()) if m else ""
+
+
+def _clean_task(task: str) -> str:
+    task = task.strip().lstrip("，,：:").strip()
+    m = V.ZH_DEADLINE.match(_DEADLINE_PREFIX.sub("", task, count=1))
+    if m:  # a deadline opening the task: 于2022年3月底前提出… -> 提出…
+        stripped = _DEADLINE_PREFIX.sub("", task, count=1)[m.end() :].lstrip("，, ")
+        if stripped:
+            task = stripped
+    task = re.sub(r"^(?:要|须|需|应)(?!求|当|要)", "", task)
+    return task.rstrip("。；;！？，, ").strip()
+
+
+def _decisions(text: str, a: int, b: int) -> list[Found]:
+    out: list[Found] = []
+    first = True
+    for p in _clause_starts(text, a, b):
+        q = p
+        lead_in = V.ZH_DECISION_LEAD_IN.match(text, q)
+        had_lead_in = bool(lead_in and lead_in.end() > q)
+        if lead_in:
+            q = lead_in.end()
+        for verb in V.ZH_DECISION_VERBS:
+            if not text.startswith(verb, q):
+                continue
+            after = q + len(verb)
+            rest = text[after:b]
+            bare = verb in ("同意", "通过", "批准", "决定")
+            if verb == "决定" and not had_lead_in:
+                break
+            if bare and not (had_lead_in or rest.startswith(("了《", "《")) or (verb == "同意" and first)):
+                break
+            if verb == "同意" and rest.startswith(("后", "的")):
+                break
+            m = re.match(r"了?\s*(《[^》]{2,80}》)", rest)
+            if m:
+                subject = m.group(1)
+            else:
+                sub = re.match(r"[^，。；;！？]*", rest.lstrip("了，, "))
+                subject = sub.group().strip() if sub else ""
+            if not subject and verb not in ("暂缓", "不同意"):
+                break
+            out.append(Found("decision", a, b, outcome=verb, subject=subject))
+            break
+        first = False
+    return out[:1] if out else []
+
+
+def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
+    out: list[Found] = []
+    sent = text[a:b]
+    for m in re.finditer(r"听取了?|原则同意|同意", sent):
+        pos = a + m.end()
+        units, end = parse_units(text, pos, lexicon)
+        if not units:
+            continue
+        tail = text[end:b]
+        r = re.match(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")", tail)
+        if not r:
+            continue
+        subject = r.group(1).strip()
+        subject = re.sub(r"^(?:关于|就|对)", "", subject)
+        subject = re.sub(r"的$", "", subject)
+        out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+    for p in _clause_starts(text, a, b):
+        req = text.startswith("请", p)
+        units, end = parse_units(text, p + (1 if req else 0), lexicon)
+        if not units:
+            continue
+        tail = text[end:b]
+        r = re.match(r"(?:汇报|报告|通报|介绍)了(.*)|(?:就|对)?(.{0,60}?)(?:作|做|进行)?(?:专题)?(?:汇报|报告)(?!了)", tail)
+        if r and (req or tail.startswith(("汇报了", "报告了", "通报了", "介绍了"))):
+            subject = (r.group(1) or r.group(2) or "").strip().rstrip("。；;")
+            out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+    return out
+
+
+def _with_units(f: Found, leads: list[Unit], partners: list[Unit]) -> Found:
+    f.lead = [u.name for u in leads]
+    f.partners = [u.name for u in partners if u.name not in f.lead]
+    f.generic = bool(leads) and all(u.generic for u in leads)
+    return f
+
+
+def _partners_after(text: str, pos: int, b: int, lexicon: Sequence[str]) -> tuple[list[Unit], int]:
+    """Partners named after the lead: 会同/会/协同 Y …, or ，Y 配合."""
+    for w in sorted(V.ZH_ROLE_PARTNER_BEFORE, key=len, reverse=True):
+        if text.startswith(w, pos):
+            units, end = parse_units(text, pos + len(w), lexicon)
+            if units:
+                return units, end
+    q = pos
+    if q < b and text[q] in "，,":
+        q += 1
+    units, end = parse_units(text, q, lexicon)
+    if units:
+        for w in V.ZH_ROLE_PARTNER_AFTER:
+            if text.startswith(w, end):
+                return units, end + len(w)
+    return [], pos
+
+
+def _skip_modal(text: str, pos: int) -> int:
+    for w in ("要", "须", "需", "应"):
+        if text.startswith(w, pos) and not text.startswith(("要求", "需要", "应当", "须知"), pos):
+            return pos + len(w)
+    return pos
+
+
+def _assignment_at(
+    text: str, p: int, b: int, lexicon: Sequence[str], *, triggered: bool, follows: bool = False
+) -> Found | None:
+    """An assignment whose unit list opens at ``p``; ``Found.start`` is ``p`` and the
+    task runs to ``b`` (cut later by ``_assignments``)."""
+    units, end = parse_units(text, p, lexicon)
+    if not units and follows and not triggered:
+        units, end = parse_units(text, p, lexicon, loose=True)
+    if not units:
+        return None
+    pos = end
+    led = False
+    if text.startswith(V.ZH_NOT_ROLE, pos):
+        return None
+    for w in V.ZH_ROLE_LEAD:
+        if text.startswith(w, _skip_modal(text, pos)):  # X牵头, X要牵头
+            pos = _skip_modal(text, pos) + len(w)
+            led = True
+            break
+    partners, pos2 = _partners_after(text, _skip_modal(text, pos), b, lexicon)
+    if partners:
+        pos = pos2
+        if not led:
+            for w in V.ZH_ROLE_LEAD:
+                if text.startswith(w, pos):
+                    pos += len(w)
+                    break
+    if not triggered and not led and not partners and not any(text.startswith(w, pos) for w in V.ZH_MODAL):
+        # 由A负责筹措，B给予补助: a named unit opening the next clause with its own verb
+        weak = follows and not any(u.generic for u in units) and _CJK.match(text[pos : pos + 1] or "x")
+        if not weak or text.startswith(_NOT_A_TASK, pos):
+            return None
+    if text.startswith(("汇报", "报告", "关于"), pos) and not led:
+        return None
+    f = _with_units(Found("assignment", p, b), units, partners)
+    f.task_start = pos
+    return f
+
+
+def _trigger_in(text: str, a: int, b: int, lexicon: Sequence[str], follows: bool) -> Found | None:
+    """An assignment trigger inside a clause: 公共停车场建设资金由X负责筹措, 会议同意…，请X…"""
+    for k in range(a, b):
+        for trig in V.ZH_ASSIGN_TRIGGERS:
+            if not text.startswith(trig, k):
+                continue
+            if k > 0 and text[k - 1] in _BAD_BEFORE_TRIGGER.get(trig, ""):
+                continue
+            if trig == "由" and text.startswith("由于", k):
+                continue
+            f = _assignment_at(text, k + len(trig), b, lexicon, triggered=True, follows=follows)
+            if f is not None:
+                return f
+    return None
+
+
+def _anchors(text: str, sa: int, sb: int, lexicon: Sequence[str]) -> list[Found]:
+    """Assignments of a segment, one per clause that names its addressee: 由/请/责成 X …,
+    X 要/负责/牵头 …, or (after one of those) a named unit with its own verb."""
+    out: list[Found] = []
+    starts = _clause_starts(text, sa, sb)
+    raw = [sa] + [i + 1 for i in range(sa, sb) if text[i] in _CLAUSE_SEP and i + 1 < sb]
+    for p in starts:
+        nxt = min((r for r in raw if r > p), default=sb)
+        clause_end = max(p, nxt - 1) if nxt < sb else sb
+        f = None
+        for trig in V.ZH_ASSIGN_TRIGGERS:
+            if text.startswith(trig, p) and not (trig == "由" and text.startswith("由于", p)):
+                f = _assignment_at(text, p + len(trig), sb, lexicon, triggered=True)
+                break
+        if f is None:
+            f = _assignment_at(text, p, sb, lexicon, triggered=False, follows=bool(out))
+        if f is None:
+            f = _trigger_in(text, p, clause_end, lexicon, bool(out))
+        if f is not None:
+            f.clause = p
+            out.append(f)
+    return out
+
+
+def _late_partners(text: str, a: int, b: int, lexicon: Sequence[str]) -> tuple[list[Unit], int]:
+    """A later clause "，Y 配合/协助/参与 …" naming the partners; returns (units, clause start)."""
+    for p in _clause_starts(text, a, b):
+        if p == a:
+            continue
+        units, end = parse_units(text, p, lexicon)
+        if units and any(text.startswith(w, end) for w in V.ZH_ROLE_PARTNER_AFTER):
+            return units, p
+    return [], -1
+
+
+def _assignments(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
+    out: list[Found] = []
+    for sa, sb in _segments(text, a, b):
+        anchors = _anchors(text, sa, sb, lexicon)
+        if not anchors:
+            if out and out[-1].end == sa:
+                out[-1].end = sb  # a ；-part without its own addressee continues the previous task
+            continue
+        # one entry per addressee: each anchor runs to the next one's clause
+        for n, f in enumerate(anchors):
+            qa = sa if n == 0 else f.clause
+            qb = anchors[n + 1].clause if n + 1 < len(anchors) else sb
+            task_end = qb
+            late, at = _late_partners(text, f.task_start, qb, lexicon)
+            if late:
+                f.partners += [u.name for u in late if u.name not in f.lead and u.name not in f.partners]
+                task_end = at
+            f.task = _clean_task(text[f.task_start : task_end])
+            if not f.task:
+                before = text[qa : f.start]
+                before = re.sub(r"^[^，,：:]{0,8}(?:明确|提出|要求|指出)[，,：:]", "", before)
+                f.task = _clean_task(re.sub(r"(?:明确由|由|请|责成|要求)$", "", before.rstrip("，,：: ")).rstrip("，,"))
+            f.start, f.end = qa, qb
+            f.deadline = _deadline(text[qa:qb])
+            out.append(f)
+    return out
+
+
+def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[Found]:
+    """Entries in ``text[a:b]`` (one section or item)."""
+    lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
+    out: list[Found] = []
+    for sa, sb in sentences(text, a, b):
+        found = _decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + _assignments(text, sa, sb, lexicon)
+        prev = out[-1] if out else None
+        if (
+            not found and prev is not None and prev.kind == "assignment" and not prev.deadline
+            and text.startswith(_CONTINUES, sa) and _deadline(text[sa:sb]) and not text[prev.end : sa].strip()
+        ):
+            # 由X负责组织实施。要确保10月15日前…: the next sentence, without an addressee, sets the deadline
+            prev.end = sb
+            prev.deadline = _deadline(text[sa:sb])
+            continue
+        out += found
+    for f in out:  # quotes without trailing separators
+        while f.end > f.start and text[f.end - 1] in "；;，, \n":
+            f.end -= 1
+    return out

@@ -1,0 +1,149 @@
+"""What the ledger tab and the timeline view do, as plain functions over an Assistant (no
+Gradio here), like ``ui.handlers`` for the chat.
+
+The rows a session sees are kept in its state (as the entries' JSON), so a click names a
+row number and the server opens the passage of the entry it itself listed; the passage is
+read from the index by minute id and shown by the same renderer as the chat's viewer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from minutes_rag.errors import MinutesRagError
+from minutes_rag.ledger.model import KINDS, LedgerEntry, LedgerFilter
+from minutes_rag.ui import ledger_render
+from minutes_rag.ui.handlers import Handlers, check_date
+from minutes_rag.ui.i18n import t
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 2000  # shown in the table; the downloads hold every entry that passed the filter
+
+
+def kind_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t("kind_all", lang), "")] + [(t(f"kind_{k}", lang), k) for k in KINDS]
+
+
+def ledger_headers(lang: str) -> list[str]:
+    return [t(k, lang) for k in ("lcol_date", "lcol_doc", "lcol_item", "lcol_kind", "lcol_matter", "lcol_lead",
+                                 "lcol_partners", "lcol_deadline")]
+
+
+def _matter(e: LedgerEntry) -> str:
+    if e.kind == "decision":
+        return " ".join(x for x in (e.outcome, e.subject) if x) or e.quote
+    return e.task or e.subject or e.quote
+
+
+def ledger_rows(entries: list[dict[str, Any]], lang: str) -> list[list[str]]:
+    sep = "、" if lang == "zh" else "; "
+    rows = []
+    for d in entries:
+        e = LedgerEntry.from_json(d)
+        meeting = t("meeting_n", lang, n=e.meeting_number) if e.meeting_number is not None else ""
+        rows.append([
+            e.date, " ".join(x for x in (e.doc_number, meeting) if x), e.label, t(f"kind_{e.kind}", lang),
+            " ".join(_matter(e).split()), sep.join(e.lead), sep.join(e.partners), e.deadline,
+        ])
+    return rows
+
+
+class LedgerHandlers:
+    """The ledger tab and the timeline view over the chat's Handlers (its assistant and its
+    source-viewer rendering)."""
+
+    def __init__(self, chat: Handlers, *, export_dir: Path | None = None) -> None:
+        self.chat = chat
+        self.assistant = chat.assistant
+        # under the system temp dir: the folder Gradio serves downloads from
+        self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="minutes-rag-ledger-"))
+        self._exports = itertools.count(1)
+
+    # -- the ledger ----------------------------------------------------------------------
+    def search(
+        self, unit: str, kind: str, date_from: str, date_to: str, keyword: str, named_only: bool, lang: str
+    ) -> tuple[list[list[str]], str, list[dict[str, Any]], str | None, str | None]:
+        """(table rows, summary, the entries as JSON, xlsx path, csv path)."""
+        try:
+            a, b = check_date(date_from, lang), check_date(date_to, lang)
+            if a and b and a > b:
+                raise ValueError(t("bad_range", lang))
+        except ValueError as exc:
+            return [], str(exc), [], None, None
+        flt = LedgerFilter(dept=(unit or "").strip(), kind=kind if kind in KINDS else "", date_from=a, date_to=b,
+                           keyword=(keyword or "").strip(), named_only=bool(named_only))
+        try:
+            # readers take no lock, as the chat's questions (a connection per thread)
+            entries = list(self.assistant.actions(flt))
+        except MinutesRagError as exc:
+            return [], t("error", lang, msg=str(exc)), [], None, None
+        data = [e.to_json() for e in entries]
+        xlsx, csv = self._export(entries, lang)
+        shown = data[:MAX_ROWS]
+        summary = t("ledger_count", lang, n=len(data))
+        if len(shown) < len(data):
+            summary += " " + t("ledger_cut", lang, n=len(shown))
+        return ledger_rows(shown, lang), summary, shown, xlsx, csv
+
+    def _export(self, entries: list[LedgerEntry], lang: str) -> tuple[str | None, str | None]:
+        from minutes_rag.ledger import exports
+
+        folder = self.export_dir / str(next(self._exports))
+        folder.mkdir(parents=True, exist_ok=True)
+        name = t("ledger_file", lang)
+        try:
+            xlsx = exports.write_xlsx(entries, folder / f"{name}.xlsx", lang=lang, title=t("tab_ledger", lang))
+            csv = exports.write_csv(entries, folder / f"{name}.csv", lang=lang)
+        except MinutesRagError as exc:
+            log.warning("ledger export failed: %s", exc)
+            return None, None
+        return str(xlsx), str(csv)
+
+    def open_row(self, entries: list[dict[str, Any]], row: int, lang: str) -> str:
+        """The minute of the ``row``-th entry listed to this session, its quote marked."""
+        try:
+            e = LedgerEntry.from_json(entries[int(row)])
+        except (IndexError, ValueError, TypeError):
+            return ledger_render.placeholder(t("ledger_viewer_empty", lang))
+        cite = {"n": int(row) + 1, "label": e.label, "title": t(f"kind_{e.kind}", lang)}
+        return self.chat.open_minute(e.minute_id, lang, quote=(e.start, e.end), cite=cite)
+
+    # -- the timeline --------------------------------------------------------------------
+    def timeline(
+        self, topic: str, date_from: str, date_to: str, by: str, lang: str
+    ) -> tuple[str, list[dict[str, Any]], list[tuple[str, int]], str]:
+        """(entries HTML, the entries as JSON, [(period, meetings)], summary)."""
+        topic = (topic or "").strip()
+        if not topic:
+            return ledger_render.timeline_html([], lang), [], [], t("timeline_enter", lang)
+        try:
+            a, b = check_date(date_from, lang), check_date(date_to, lang)
+            if a and b and a > b:
+                raise ValueError(t("bad_range", lang))
+        except ValueError as exc:
+            return ledger_render.timeline_html([], lang), [], [], str(exc)
+        try:
+            tl = self.assistant.timeline(topic, date_from=a, date_to=b)
+        except MinutesRagError as exc:
+            return ledger_render.timeline_html([], lang), [], [], t("error", lang, msg=str(exc))
+        data = [e.to_json() for e in tl.entries]
+        counts = tl.counts("quarter" if by == "quarter" else "year")
+        summary = t("timeline_count", lang, topic=topic, n=len(data)) if data else t("timeline_none", lang, topic=topic)
+        return ledger_render.timeline_html(data, lang), data, counts, summary
+
+    def open_timeline_entry(self, entries: list[dict[str, Any]], key: str, lang: str) -> str:
+        """The minute behind timeline entry ``key`` ("tl:i") of this session."""
+        try:
+            prefix, i_s = str(key).split(":", 1)
+            if prefix != "tl":
+                raise ValueError(key)
+            e = entries[int(i_s)]
+        except (ValueError, IndexError, TypeError):
+            return ledger_render.placeholder(t("timeline_viewer_empty", lang))
+        cite = {"n": int(i_s) + 1, "label": e.get("label", ""), "title": e.get("title", "")}
+        return self.chat.open_minute(str(e["minute_id"]), lang, quote=(int(e["start"]), int(e["end"])), cite=cite)
