@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from minutes_rag.embed import Embedder
+from minutes_rag.embed import Embedder, embedding_text
 from minutes_rag.errors import DenseUnavailable, StoreError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
@@ -147,7 +147,6 @@ def _missing_vectors(
     index: StateIndex, section_ids: list[str], model: str
 ) -> tuple[dict[str, tuple[np.ndarray, Any, Any]], dict[str, tuple[str, Any, Any]]]:
     """For each section id: its cached vector (with section and meta), or its text (no cache)."""
-    from minutes_rag.ingestion import embedding_text
 
     by_minute: dict[str, list[Any]] = defaultdict(list)
     for sec in index.sections_by_id(section_ids).values():

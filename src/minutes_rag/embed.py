@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from minutes_rag.errors import EmbedderError
+from minutes_rag.model import MinuteMeta, Section
 
 
 @runtime_checkable
@@ -188,3 +189,11 @@ def _slug(text: str) -> str:
     base = re.sub(r"[^A-Za-z0-9]+", "-", os.path.basename(text.rstrip("/")) or text).strip("-").lower()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     return f"{base[:40]}-{digest}"
+
+
+def embedding_text(section: Section, meta: MinuteMeta) -> str:
+    """What the model sees: the item's heading as context for sub-items and later parts,
+    then the section's own text."""
+    if section.title and section.title not in section.text[: len(section.title) + 8]:
+        return f"{section.title}\n{section.text}"
+    return section.text

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from minutes_rag.embed import Embedder
+from minutes_rag.embed import Embedder, embedding_text
 from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
@@ -69,14 +69,6 @@ def refresh_ledger(index: StateIndex) -> int:
     if stale:
         log.info("ledger re-extracted for %d minutes (extractor %s)", len(stale), EXTRACTOR_VERSION)
     return len(stale)
-
-
-def embedding_text(section: Section, meta: MinuteMeta) -> str:
-    """What the model sees: the item's heading as context for sub-items and later parts,
-    then the section's own text."""
-    if section.title and section.title not in section.text[: len(section.title) + 8]:
-        return f"{section.title}\n{section.text}"
-    return section.text
 
 
 def lexicon_words(meta: MinuteMeta) -> list[str]:
