@@ -28,16 +28,21 @@ def _squash(text: str) -> str:
 def dev_assistant(tmp_path_factory, corpus: Path, bundled_embedder) -> Assistant:
     data = tmp_path_factory.mktemp("devset")
     a = build_assistant(Settings.load(env={}, data_dir=str(data)), embedder=bundled_embedder)
-    report = a.ingest([REPO / "ingest" / "sample", corpus])
+    # the dev sets ask about the sample archive, the shared corpus and the planted-instruction minutes
+    report = a.ingest([REPO / "ingest" / "sample", corpus, REPO / "eval" / "corpus" / "planted"])
     assert report.failed == 0, report.errors
     return a
 
 
 def _dev_questions() -> list[dict]:
     out = []
+    from minutes_rag.evaluation.ledger import is_ledger_set
+
     for path in sorted((REPO / "eval").glob("*.jsonl")):
+        if is_ledger_set(path):  # ledger sets label minutes, they ask no questions
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+            if line.strip() and not line.lstrip().startswith("//"):
                 out.append(json.loads(line))
     return out
 
