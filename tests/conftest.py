@@ -143,6 +143,13 @@ def _clean_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
 
 @pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """The session's folder of converted models (module-scoped fixtures run before the
+    per-test environment names it)."""
+    return Path(MODELS_DIR)
+
+
+@pytest.fixture(scope="session")
 def bundled_embedder() -> Any:
     """The default embedder (the bundled multilingual-e5-small, converted for
     sentence-transformers), loaded once per test session."""

@@ -5,7 +5,6 @@ dev questions, vector by vector and in the passages they find."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +30,9 @@ def dev_questions() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def model_dir() -> Path:
+def model_dir(models_dir: Path) -> Path:
     # the session's converted copy (tests/conftest.py), made once
-    return prepare(Path(os.environ["MINUTES_RAG_MODELS_DIR"]) / DEFAULT_FOLDER_NAME)
+    return prepare(models_dir / DEFAULT_FOLDER_NAME)
 
 
 def test_engine_questions_agree_with_the_converted_model(model_dir: Path, corpus: Path):
