@@ -18,15 +18,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
 log = logging.getLogger(__name__)
 
 _CJK = HAN_RE
-_MARKER = V.ZH_ITEM_MARK
-_SENT_END = "。！？"
-_CLAUSE_SEP = "，；：,;:"
 _GENERIC_UNIT = re.compile(
     r"(?:全市|全省|全区|全县|市|省|区|县)?"
     r"(?:各级各部门|各地各部门各单位|各地各相关部门|各地各有关部门|各地区各部门|各地各部门|各地各单位|各部门各单位|"
@@ -35,10 +33,6 @@ _GENERIC_UNIT = re.compile(
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
     r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
     r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
-)
-_LEAD_INS = (
-    "会议要求", "会议强调", "会议指出", "会议认为", "会议明确", "会议提出",
-    "同时", "其中", "明确", "此外", "另外", "下一步", "下一阶段", "下阶段", "当前", "今后", "并",
 )
 _BAD_BEFORE_TRIGGER = {"由": "理自缘经因", "请": "申邀提聘报呈敬"}
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|方面)?")
@@ -158,88 +152,6 @@ def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool =
     return units, pos
 
 
-# --------------------------------------------------------------------------- sentences
-
-
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans in ``text[start:end]``: cut after 。！？ and at line breaks that end a
-    heading or precede an item marker (other line breaks are page-break artefacts)."""
-    end = len(text) if end is None else end
-    out: list[tuple[int, int]] = []
-    s = start
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in _SENT_END:
-            j = i + 1
-            while j < end and text[j] in "”’\"）)":
-                j += 1
-            out.append((s, j))
-            s = i = j
-            continue
-        if ch == "\n":
-            prev = text[s:i].strip()
-            nxt = text[i:end].lstrip()
-            if not prev or _MARKER.match(nxt) or (prev and prev[-1] in "：:；;") or (len(prev) <= 60 and "\n" not in prev and _is_heading(prev)):
-                if prev:
-                    out.append((s, i))
-                s = i + 1
-        i += 1
-    if text[s:end].strip():
-        out.append((s, end))
-    # trim whitespace and leading item markers
-    trimmed = []
-    for a, b in out:
-        seg = text[a:b]
-        m = _MARKER.match(seg)
-        if m:
-            a += m.end()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            trimmed.append((a, b))
-    return trimmed
-
-
-def _is_heading(line: str) -> bool:
-    return bool(_MARKER.match(line)) and line[-1] not in "，、"
-
-
-def _clause_starts(text: str, a: int, b: int) -> list[int]:
-    """Positions in ``text[a:b]`` where a clause opens, after lead-ins like 会议要求，."""
-    starts = [a]
-    for i in range(a, b):
-        if text[i] in _CLAUSE_SEP and i + 1 < b:
-            starts.append(i + 1)
-    out = []
-    for p in starts:
-        changed = True
-        while changed:
-            changed = False
-            for w in _LEAD_INS:
-                if text.startswith(w, p):
-                    p += len(w)
-                    if p < b and text[p] in "，,：:":
-                        p += 1
-                    changed = True
-        out.append(p)
-    return sorted(set(out))
-
-
-def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A sentence cut at ；(each part may carry its own addressee)."""
-    out, s = [], a
-    for i in range(a, b):
-        if text[i] in "；;":
-            out.append((s, i + 1))
-            s = i + 1
-    if s < b:
-        out.append((s, b))
-    return out
-
-
 # --------------------------------------------------------------------------- entries
 
 
@@ -262,7 +174,7 @@ def _clean_task(task: str) -> str:
 def _decisions(text: str, a: int, b: int) -> list[Found]:
     out: list[Found] = []
     first = True
-    for p in _clause_starts(text, a, b):
+    for p in clause_starts(text, a, b):
         q = p
         lead_in = V.ZH_DECISION_LEAD_IN.match(text, q)
         had_lead_in = bool(lead_in and lead_in.end() > q)
@@ -310,7 +222,7 @@ def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
         subject = re.sub(r"^(?:关于|就|对)", "", subject)
         subject = re.sub(r"的$", "", subject)
         out.append(_with_units(Found("report", a, b, subject=subject), units, []))
-    for p in _clause_starts(text, a, b):
+    for p in clause_starts(text, a, b):
         req = text.startswith("请", p)
         units, end = parse_units(text, p + (1 if req else 0), lexicon)
         if not units:
@@ -414,8 +326,8 @@ def _anchors(text: str, sa: int, sb: int, lexicon: Sequence[str]) -> list[Found]
     """Assignments of a segment, one per clause that names its addressee: 由/请/责成 X …,
     X 要/负责/牵头 …, or (after one of those) a named unit with its own verb."""
     out: list[Found] = []
-    starts = _clause_starts(text, sa, sb)
-    raw = [sa] + [i + 1 for i in range(sa, sb) if text[i] in _CLAUSE_SEP and i + 1 < sb]
+    starts = clause_starts(text, sa, sb)
+    raw = [sa] + [i + 1 for i in range(sa, sb) if text[i] in CLAUSE_SEP and i + 1 < sb]
     for p in starts:
         nxt = min((r for r in raw if r > p), default=sb)
         clause_end = max(p, nxt - 1) if nxt < sb else sb
@@ -436,7 +348,7 @@ def _anchors(text: str, sa: int, sb: int, lexicon: Sequence[str]) -> list[Found]
 
 def _late_partners(text: str, a: int, b: int, lexicon: Sequence[str]) -> tuple[list[Unit], int]:
     """A later clause "，Y 配合/协助/参与 …" naming the partners; returns (units, clause start)."""
-    for p in _clause_starts(text, a, b):
+    for p in clause_starts(text, a, b):
         if p == a:
             continue
         units, end = parse_units(text, p, lexicon)
@@ -447,7 +359,7 @@ def _late_partners(text: str, a: int, b: int, lexicon: Sequence[str]) -> tuple[l
 
 def _assignments(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     out: list[Found] = []
-    for sa, sb in _segments(text, a, b):
+    for sa, sb in segments(text, a, b):
         anchors = _anchors(text, sa, sb, lexicon)
         if not anchors:
             if out and out[-1].end == sa:
