@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from minutes_rag.errors import MinutesRagError
+from minutes_rag.evaluation.questions import jsonl_records
 from minutes_rag.ledger.model import KINDS, LedgerEntry, LedgerFilter
 
 log = logging.getLogger(__name__)
@@ -124,19 +125,7 @@ def load_ledger_sets(paths: Iterable[str | Path]) -> list[LedgerMinute]:
     out: list[LedgerMinute] = []
     seen: set[str] = set()
     for path in paths:
-        try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LedgerSetError(f"{path}: cannot read the ledger set: {exc}") from exc
-        for n, line in enumerate(lines, 1):
-            line = line.strip()
-            if not line or line.startswith("//"):
-                continue
-            where = f"{path}:{n}"
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LedgerSetError(f"{where}: not JSON: {exc.msg}") from exc
+        for where, d in jsonl_records(path, LedgerSetError):
             if not isinstance(d, dict) or not d.get("ledger"):
                 raise LedgerSetError(f'{where}: a ledger record needs "ledger": true')
             for f in ("id", "minute"):

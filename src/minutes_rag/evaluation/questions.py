@@ -14,7 +14,7 @@ Errors name the file and the line, so that a broken set is fixed in one look.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,27 +123,34 @@ def parse_question(obj: Any, where: str) -> Question:
     )
 
 
+def jsonl_records(path: str | Path, error: type[Exception]) -> Iterator[tuple[str, Any]]:
+    """The records of one JSONL file with where each stands (``path:line``), for question
+    sets and ledger sets alike. Blank lines and lines starting with ``//`` are skipped; a file
+    that cannot be read or a line that is not JSON raises ``error`` naming the place."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise error(f"{path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read as UTF-8 text: {exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        where = f"{path}:{n}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+
+
 def load_questions(paths: Iterable[str | Path]) -> list[Question]:
     """Read one or more JSONL files. Blank lines and lines starting with ``//`` are skipped.
     Ids must be unique across all files."""
     out: list[Question] = []
     seen: dict[str, str] = {}
     for path in paths:
-        path = Path(path)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError as exc:
-            raise QuestionSetError(f"{path}: no such file") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QuestionSetError(f"{path}: cannot read as UTF-8 text: {exc}") from exc
-        for n, line in enumerate(lines, start=1):
-            if not line.strip() or line.lstrip().startswith("//"):
-                continue
-            where = f"{path}:{n}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise QuestionSetError(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        for where, obj in jsonl_records(path, QuestionSetError):
             q = parse_question(obj, where)
             if q.id in seen:
                 raise QuestionSetError(f"{where}: duplicate id {q.id!r} (first at {seen[q.id]})")
