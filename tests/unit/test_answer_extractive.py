@@ -267,3 +267,57 @@ def test_a_heading_only_item_is_quoted_when_it_answers_best() -> None:
     assert not any(c.section_id == "zh-1" for c in ans2.citations)
     ans = ExtractiveAnswerer().answer("老旧小区改造实施方案由哪个部门修改完善？", hs2)
     assert ans.citations[0].label == "一（一）" and "市住建局" in ans.text
+
+
+# A minute whose items each name a plan: the question "which plan was reviewed?" is answered
+# by the sentence of the reviewed item that names its plan, whatever order retrieval gives
+# the items (the hit order varies between machines: their float arithmetic differs).
+_PLANS_TEXT = """某市人民政府常务会议纪要
+
+〔2022〕3号
+
+三、听取关于《某市产业用地更新行动工作方案》编制情况的汇报
+
+会议听取了市资源规划局关于《某市产业用地更新行动工作方案》编制情况的汇报。由市资源规划局会同各地进一步研究完善。
+
+四、审议《某市租赁住房试点工作方案》
+
+（一）原则同意《某市租赁住房试点工作方案》。由市住建局根据会议意见修改完善后发文实施。
+
+（二）各相关部门要按照方案内容和领导小组分工，各司其职，通力合作，确保试点工作早日见到成效。
+"""
+
+
+def _plan_hits(order: tuple[str, ...]) -> list:
+    from answer_minutes import _section
+
+    from minutes_rag.model import Hit, MinuteMeta
+
+    meta = MinuteMeta(lang="zh", body="某市人民政府", title="某市人民政府常务会议纪要", doc_number="〔2022〕3号",
+                      meeting_number=12, date="2022-01-10")
+    t = _PLANS_TEXT
+    secs = {
+        "三": _section(t, "mp", "p-3", ("三",), "item", "听取关于《某市产业用地更新行动工作方案》编制情况的汇报",
+                      "会议听取了", "进一步研究完善。"),
+        "四": _section(t, "mp", "p-4", ("四",), "item", "审议《某市租赁住房试点工作方案》",
+                      "四、审议", "试点工作方案》\n"),
+        "四（一）": _section(t, "mp", "p-4-1", ("四", "（一）"), "item", "审议《某市租赁住房试点工作方案》",
+                          "（一）原则同意", "发文实施。"),
+        "四（二）": _section(t, "mp", "p-4-2", ("四", "（二）"), "item", "审议《某市租赁住房试点工作方案》",
+                          "（二）各相关部门", "见到成效。"),
+    }
+    return [Hit(section=secs[k], score=1.0 / (60 + i), meta=meta, sources={"dense": i, "lexical": i},
+                dense=None, lexical=5.0 - i, weight=1.0) for i, k in enumerate(order, 1)]
+
+
+@pytest.mark.parametrize("order", [
+    ("四", "四（一）", "四（二）", "三"),
+    ("四", "四（二）", "四（一）", "三"),
+    ("四", "四（二）", "三", "四（一）"),
+    ("四（二）", "三", "四", "四（一）"),
+])
+def test_which_plan_is_answered_by_the_sentence_naming_the_reviewed_plan(order):
+    ans = ExtractiveAnswerer().answer("某市政府第12次常务会议审议了哪个工作方案？", _plan_hits(order))
+    assert ans.found
+    assert "原则同意《某市租赁住房试点工作方案》" in ans.text, ans.text
+    assert "产业用地" not in ans.text

@@ -234,15 +234,18 @@ class ExtractiveAnswerer:
                 s += 4.0
             if s == 0 and title_bonus == 0:
                 continue
-            if wanted is not None and wanted.search(span):
-                s += TYPE_BONUS
-            s += title_bonus + (0.1 if pos <= 1 else 0.0)
+            has_wanted = wanted is not None and bool(wanted.search(span))
             # "会议听取了…的汇报" only restates the item's title: a heading in all but form
             # (unless it holds what the question asks for and the title does not: "会议听取了
             # 市应急局关于…的汇报" answers "which department reported?")
             echo = heading_only or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
                                     and not records_decision(span)
-                                    and not (wanted is not None and wanted.search(span) and not wanted.search(sec.title)))
+                                    and not (has_wanted and wanted is not None and not wanted.search(sec.title)))
+            # what the question asks for earns the bonus where the sentence says it; a restated
+            # title (another item's "听取《…方案》的汇报") only echoes its heading's 《》
+            if has_wanted and (heading_only or not echo):
+                s += TYPE_BONUS
+            s += title_bonus + (0.1 if pos <= 1 else 0.0)
             out.append(_Cand(rank, a, b, s * factor, heading=echo))
         return out
 

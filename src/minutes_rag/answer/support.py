@@ -62,6 +62,12 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 r"|[一二三四五六七八九十两百千万亿]+[个项条家名人次套所辆台亿万元]")),
     ("department", re.compile(r"哪个(?:部门|单位|机构)|哪些(?:部门|单位)|何(?:部门|单位)|\bwhich\s+(?:department|office|bureau|agency)\b", re.I),
      re.compile(rf"[市区县省][{HAN}]{{1,10}}?(?:局|委|办|厅|中心|公司)|\b(?:Bureau|Office|Department|Commission)\b")),
+    # "审议了哪个工作方案？" is answered by the sentence naming the plan (原则同意《…方案》), not
+    # by one that only says "按照方案内容"; Chinese documents are named in 《》, English ones by
+    # a capitalised title ending in the document's kind
+    ("title", re.compile(rf"(?:哪个|哪一?份|哪一?项|哪部|什么|何种?)[{HAN}]{{0,4}}?(?:方案|办法|规划|条例|计划|规定|细则|文件)"
+                         r"|\bwhich\s+(?:plan|programme|program|policy|ordinance|resolution|scheme|strategy)\b", re.I),
+     re.compile(r"《[^》]{2,}》|\b(?:[A-Z][\w'-]*\s+){1,8}(?:Plan|Program|Programme|Policy|Ordinance|Resolution|Scheme|Strategy)\b")),
 )
 
 
@@ -79,7 +85,7 @@ def records_decision(text: str) -> bool:
 
 
 def answer_type(q: Query) -> str:
-    """"year", "time", "number", "department" or "" (what kind of fact the question asks for)."""
+    """"year", "time", "number", "department", "title" or "" (what kind of fact the question asks for)."""
     for name, question, _ in _TYPES:
         if question.search(q.text):
             return name
