@@ -59,7 +59,7 @@ def _alive(pid: int) -> bool:
 
 
 def find_servers(data_dir: Path) -> list[dict[str, Any]]:
-    """Registrations of live servers of ``data_dir``, newest first."""
+    """Registrations of live servers of ``data_dir``, newest first (dead ones are deleted)."""
     folder = Path(data_dir) / SERVERS_DIR
     out = []
     try:
@@ -69,8 +69,14 @@ def find_servers(data_dir: Path) -> list[dict[str, Any]]:
     for path in entries:
         try:
             info = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(info, dict) and isinstance(info.get("url"), str) and _alive(int(info.get("pid", -1))):
+            if not (isinstance(info, dict) and isinstance(info.get("url"), str)):
+                continue
+            if _alive(int(info.get("pid", -1))):
                 out.append(info)
+            else:
+                # a server killed without its exit hook (kill -9, a crash) leaves its file:
+                # whoever finds it dead removes it, so the folder does not fill up
+                unregister(path)
         except (OSError, ValueError, TypeError):
             continue
     return sorted(out, key=lambda i: -float(i.get("started", 0)))

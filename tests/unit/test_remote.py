@@ -61,6 +61,9 @@ def test_register_find_and_unregister(tmp_path):
     (tmp_path / remote.SERVERS_DIR / "999999999.json").write_text(json.dumps({"url": "http://x", "pid": 999999999}))
     (tmp_path / remote.SERVERS_DIR / "junk.json").write_text("{not json")
     assert [s["url"] for s in remote.find_servers(tmp_path)] == ["http://127.0.0.1:7861"]
+    # ... and its file is removed by whoever finds it dead (junk is left for a person to see)
+    assert not (tmp_path / remote.SERVERS_DIR / "999999999.json").exists()
+    assert (tmp_path / remote.SERVERS_DIR / "junk.json").exists()
     remote.unregister(path)
     assert remote.find_servers(tmp_path) == []
     assert remote.find_servers(tmp_path / "missing") == []
