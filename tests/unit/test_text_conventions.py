@@ -165,6 +165,27 @@ def test_abbreviations_end_no_sentence() -> None:
     assert first_sentence("审议《苏州市政策性租赁住房试点工作方案》。会议原则同意。") == "审议《苏州市政策性租赁住房试点工作方案》"
 
 
+def test_one_sentence_rule_for_the_answerer_and_the_ledger() -> None:
+    from minutes_rag.ledger.en import sentences as en_sentences
+    from minutes_rag.ledger.zh_sentences import sentences as zh_sentences
+    from minutes_rag.text.sentences import spans_between, split_spans
+
+    zh = "二、研究秋粮收购工作\n\n会议决定，秋粮收购由县粮食局负责；\n县农业农村局配合。要确保10月15日前开秤。"
+    # read without the section's title, a heading line is a unit of its own for the ledger,
+    # and so is a line that ends in ；(each part may name its own unit)
+    assert [zh[a:b] for a, b in spans_between(zh, headings=True)] == [
+        "二、研究秋粮收购工作", "会议决定，秋粮收购由县粮食局负责；", "县农业农村局配合。", "要确保10月15日前开秤。"]
+    # the answerer knows the title: the heading is cut by it, the rest as before
+    assert [zh[a:b] for a, b in split_spans(zh, "研究秋粮收购工作")][0] == "二、研究秋粮收购工作"
+    assert "二、研究秋粮收购工作" not in [zh[a:b] for a, b in split_spans(zh)]
+    # the ledger reads the same spans (item markers dropped), offsets into the text it got
+    text = "前文。" + zh
+    assert [text[a:b] for a, b in zh_sentences(text, 3)][:2] == ["研究秋粮收购工作", "会议决定，秋粮收购由县粮食局负责；"]
+    en = "Staff was directed to report by May 1. Mr. Adams moved approval at 9 a.m. Tuesday.\n\nMotion carried."
+    assert [en[a:b] for a, b in en_sentences(en, 0, len(en))] == [
+        "Staff was directed to report by May 1.", "Mr. Adams moved approval at 9 a.m. Tuesday.", "Motion carried."]
+
+
 # ---------------------------------------------------------------- agenda items, filter dates
 
 _EN_MINUTE = (

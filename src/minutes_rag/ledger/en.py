@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from minutes_rag.ledger.zh import Found
 from minutes_rag.text import ledger_vocab as V
-from minutes_rag.text.sentences import is_abbreviation
+from minutes_rag.text.sentences import is_abbreviation, spans_between
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +33,9 @@ _ITEM_HEAD = re.compile(
 
 
 def sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """Sentence spans: after . ! ? followed by space and a capital/digit (not after an
-    abbreviation), and at blank lines."""
-    out: list[tuple[int, int]] = []
-    s = a
-    for m in re.finditer(r"[.!?](?=\s+[\"'(*A-Z0-9])|\n\s*\n", text[a:b]):
-        j = a + m.end()
-        if m.group().startswith(".") and is_abbreviation(text[max(s, j - 12) : j - 1]):
-            continue
-        out.append((s, j))
-        s = j
-    if s < b:
-        out.append((s, b))
-    trimmed = []
-    for x, y in out:
-        while x < y and text[x].isspace():
-            x += 1
-        while y > x and text[y - 1].isspace():
-            y -= 1
-        if y > x:
-            trimmed.append((x, y))
-    return trimmed
+    """Sentence spans of ``text[a:b]`` (``text.sentences``: after . ! ? unless an
+    abbreviation's, and at blank lines, item markers and field labels)."""
+    return spans_between(text, a, b)
 
 
 def _ws(s: str) -> str:

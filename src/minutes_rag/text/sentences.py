@@ -13,7 +13,7 @@ import itertools
 import re
 
 from minutes_rag.text.lang import CJK_TEXT, HAN
-from minutes_rag.text.patterns import DOC_NUMBER_CORE, ENUMERATOR, LABEL, ZH_DATE
+from minutes_rag.text.patterns import BLOCK_MARKER, DOC_NUMBER_CORE, ENUMERATOR, LABEL, ZH_DATE
 
 # Sentence-final punctuation: Chinese (full width) and Western.
 ZH_STOPS = "。！？；"
@@ -88,11 +88,22 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
     return (a, b) if b > a else None
 
 
-def _hard_breaks(text: str) -> list[int]:
-    """Positions where a new unit starts at the beginning of a line."""
+# A heading line: an item marker, a short text with no clause left open, its line end.
+_HEADING_LINE = re.compile(rf"[ \t\u3000]*(?:{BLOCK_MARKER.pattern})[^\n]{{0,58}}[^\n，、,]$")
+
+
+def _hard_breaks(text: str, headings: bool = False) -> list[int]:
+    """Positions where a new unit starts at the beginning of a line. With ``headings``, a
+    heading line ("二、研究秋粮收购工作") and a line ending in ；are units of their own too
+    (text read without its sections' titles: the ledger reads an item with its sub-items)."""
     cuts = []
+    line_start = 0
     for m in re.finditer(r"\n[ \t\u3000]*", text):
         pos = m.end()
+        line, line_start = text[line_start : m.start()], pos
+        if headings and (_HEADING_LINE.fullmatch(line) or line.rstrip()[-1:] in ("；", ";")):
+            cuts.append(m.start())
+            continue
         if pos < len(text) and _LINE_START.match(text, pos):
             cuts.append(m.start())
         # a blank line between non-Chinese text is a paragraph break (in Chinese text it
@@ -153,11 +164,12 @@ def heading_end(text: str, title: str) -> int:
     return i if j == len(core) else 0
 
 
-def split_spans(text: str, title: str = "") -> list[tuple[int, int]]:
+def split_spans(text: str, title: str = "", *, headings: bool = False) -> list[tuple[int, int]]:
     """Sentence/line spans of ``text`` as (start, end), in order, whitespace-trimmed.
-    With the section's ``title``, a heading at the start of the text is its own span."""
+    With the section's ``title``, a heading at the start of the text is its own span; with
+    ``headings``, every heading line is (see ``_hard_breaks``)."""
     head = heading_end(text, title) if title else 0
-    cuts = sorted({0, len(text), *_sentence_cuts(text), *_hard_breaks(text), *_field_line_ends(text)})
+    cuts = sorted({0, len(text), *_sentence_cuts(text), *_hard_breaks(text, headings), *_field_line_ends(text)})
     if head:
         cuts = sorted({0, head, *[c for c in cuts if c > head]})
     spans: list[tuple[int, int]] = []
@@ -170,6 +182,12 @@ def split_spans(text: str, title: str = "") -> list[tuple[int, int]]:
         else:
             spans.append(t)
     return spans
+
+
+def spans_between(text: str, a: int = 0, b: int | None = None, *, headings: bool = False) -> list[tuple[int, int]]:
+    """``split_spans`` of ``text[a:b]``, as offsets into ``text``."""
+    b = len(text) if b is None else b
+    return [(a + x, a + y) for x, y in split_spans(text[a:b], headings=headings)]
 
 
 def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
