@@ -10,6 +10,14 @@ structure says:
   coverage of the best window, not of the whole section).
 
 score' = fused score x (1 + TITLE x title share + WINDOW x window share + PLAN x plan named).
+
+Then **a heading-only item gives way to its sub-items**: "四、审议《…方案》" says nothing but
+its title, which each of its sub-items carries as its own title, so it matches every question
+about the item at least as well as the sub-item that answers it. When its title holds telling
+words of the question (the item is on topic: with no shared word, as for a question in the
+other language outside the glossary, nothing says so) and one of its sub-items is among the
+first hits, the best-ranked one takes the heading's place and the heading follows it (the
+scores stay in order: each place keeps its score).
 Section kinds for metadata intents stay with ``retrieve.kind_weight`` (already in the fused
 score). The weights were chosen on the dev sets (docs/evaluation.md, "Ranking"); a
 cross-encoder the user configures (``rerank_model``) runs after this one.
@@ -24,7 +32,7 @@ from dataclasses import replace
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
 from minutes_rag.text.lang import HAN_RE
-from minutes_rag.text.sentences import split_spans
+from minutes_rag.text.sentences import heading_only, split_spans
 from minutes_rag.text.words import stem
 
 TOP = 10
@@ -87,6 +95,7 @@ def structure_rerank(q: Query, hits: Sequence[Hit], top: int = TOP) -> list[Hit]
     head, tail = list(hits[:top]), list(hits[top:])
     plans = [m.group(1) for m in _PLAN.finditer(q.text)]
     rescored: list[Hit] = []
+    on_topic: set[str] = set()  # heading-only items whose title holds telling words
     for hit in head:
         kws = _telling(q, hit)
         sec = hit.section
@@ -94,7 +103,36 @@ def structure_rerank(q: Query, hits: Sequence[Hit], top: int = TOP) -> list[Hit]
         window = _window_share(kws, sec.text, sec.title)
         plan = 1.0 if plans and any(p in sec.text or p in sec.title for p in plans) else 0.0
         factor = 1.0 + TITLE * title + WINDOW * window + PLAN * plan
+        if title > 0:
+            on_topic.add(sec.section_id)
         rescored.append(replace(hit, score=hit.score * factor))
     rescored.sort(key=lambda h: -h.score)
     # the factor is >= 1, so the hits below the first ``top`` stay below them, in their order
-    return rescored + tail
+    return sub_items_first(rescored, on_topic) + tail
+
+
+def _is_sub_item(sub: Hit, head: Hit) -> bool:
+    p, c = head.section.label_path, sub.section.label_path
+    return sub.section.minute_id == head.section.minute_id and len(c) > len(p) and c[: len(p)] == p
+
+
+def sub_items_first(hits: Sequence[Hit], on_topic: set[str] | None = None) -> list[Hit]:
+    """``hits`` (best first) with each heading-only item (of ``on_topic``, default all)
+    placed right after its best-ranked sub-item, when one is among them; each place keeps
+    its score, so the order and the scores agree."""
+    out = list(hits)
+    done: set[str] = set()
+    i = 0
+    while i < len(out):
+        head = out[i]
+        sec = head.section
+        if (sec.kind == "item" and sec.section_id not in done and (on_topic is None or sec.section_id in on_topic)
+                and heading_only(sec.text, sec.title)):
+            done.add(sec.section_id)
+            j = next((j for j in range(i + 1, len(out)) if _is_sub_item(out[j], head)), None)
+            if j is not None:
+                out.insert(i, out.pop(j))
+                continue  # the sub-item now at i may be a heading of its own
+        i += 1
+    scores = [h.score for h in hits]
+    return [h if h.score == s else replace(h, score=s) for h, s in zip(out, scores, strict=True)]

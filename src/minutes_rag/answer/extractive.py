@@ -42,7 +42,7 @@ from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
 from minutes_rag.text.patterns import ZH_ENUMERATOR
-from minutes_rag.text.sentences import heading_end, split_spans
+from minutes_rag.text.sentences import heading_end, heading_only, split_spans
 
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
            "evidence_score", "metadata_kind"]
@@ -211,9 +211,9 @@ class ExtractiveAnswerer:
         factor = hit.weight / (1.0 + 0.25 * rank)
         head = heading_end(sec.text, sec.title)
         spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
-        heading_only = bool(head) and all(b <= head for _, b in spans)
+        only_heading = heading_only(sec.text, sec.title)
         wanted = type_cue(q)
-        if heading_only:
+        if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
             # heading is all it says, and it does answer "which plan was reviewed?"
             # heard at half weight: a sentence that says what was decided wins when there is one
@@ -238,12 +238,12 @@ class ExtractiveAnswerer:
             # "会议听取了…的汇报" only restates the item's title: a heading in all but form
             # (unless it holds what the question asks for and the title does not: "会议听取了
             # 市应急局关于…的汇报" answers "which department reported?")
-            echo = heading_only or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
+            echo = only_heading or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
                                     and not records_decision(span)
                                     and not (has_wanted and wanted is not None and not wanted.search(sec.title)))
             # what the question asks for earns the bonus where the sentence says it; a restated
             # title (another item's "听取《…方案》的汇报") only echoes its heading's 《》
-            if has_wanted and (heading_only or not echo):
+            if has_wanted and (only_heading or not echo):
                 s += TYPE_BONUS
             s += title_bonus + (0.1 if pos <= 1 else 0.0)
             out.append(_Cand(rank, a, b, s * factor, heading=echo))

@@ -1,0 +1,62 @@
+"""The structural reranker (rerank.structure_rerank): what the minutes' structure says about
+which section answers, on small hand-made minutes (no model, no index)."""
+
+from __future__ import annotations
+
+from minutes_rag.model import Hit, MinuteMeta, Section
+from minutes_rag.query import analyse
+from minutes_rag.rerank import structure_rerank, sub_items_first
+from minutes_rag.text.sentences import heading_only
+
+META = MinuteMeta(lang="zh", body="青川市人民政府", title="青川市人民政府常务会议纪要", doc_number="〔2023〕7号")
+TITLE_A = "审议《青川市老旧小区改造三年行动方案》"
+TITLE_B = "研究全市农村饮水安全巩固提升工作"
+
+
+def _hit(label: tuple[str, ...], text: str, score: float, title: str = TITLE_A, minute: str = "m1") -> Hit:
+    sec = Section(section_id=f"{minute}-{''.join(label)}", minute_id=minute, label_path=label, kind="item",
+                  title=title, text=text, start=0, end=len(text))
+    return Hit(section=sec, score=score, meta=META)
+
+
+HEAD = _hit(("一",), f"一、{TITLE_A}", 0.09)
+SUB1 = _hit(("一", "（一）"), "（一）原则同意《青川市老旧小区改造三年行动方案》。由市住建局根据本次会议讨论意见修改完善后印发实施。", 0.06)
+SUB2 = _hit(("一", "（二）"), "（二）方案明确，2023年至2025年全市改造老旧小区186个。", 0.05)
+OTHER = _hit(("三",), f"三、{TITLE_B}\n会议研究了全市农村饮水安全巩固提升工作。明确由市水务局牵头。", 0.07, title=TITLE_B)
+
+
+def test_heading_only_is_a_section_that_says_nothing_but_its_title() -> None:
+    assert heading_only(HEAD.section.text, TITLE_A)
+    assert not heading_only(OTHER.section.text, TITLE_B)  # its heading is followed by what was decided
+    assert not heading_only(SUB1.section.text, TITLE_A)
+
+
+def test_a_heading_only_item_gives_way_to_its_best_sub_item() -> None:
+    q = analyse("青川市第45次常务会议对《青川市老旧小区改造三年行动方案》作出了什么决定？")
+    out = structure_rerank(q, [HEAD, OTHER, SUB1, SUB2])
+    labels = [h.section.label for h in out]
+    assert labels.index("一（一）") < labels.index("一")  # the sub-item takes the heading's place
+    assert labels.index("一") == labels.index("一（一）") + 1  # and the heading follows it
+    scores = [h.score for h in out]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+def test_the_order_and_scores_agree_and_other_items_keep_their_places() -> None:
+    out = sub_items_first([HEAD, OTHER, SUB1, SUB2])
+    assert [h.section.label for h in out] == ["一（一）", "一", "三", "一（二）"]
+    assert [h.score for h in out] == [0.09, 0.07, 0.06, 0.05]
+
+
+def test_no_sub_item_among_the_hits_or_another_minute_s_leaves_the_heading_where_it_is() -> None:
+    foreign = _hit(("一", "（一）"), SUB1.section.text, 0.06, minute="m2")
+    out = sub_items_first([HEAD, OTHER, foreign])
+    assert [h.section.section_id for h in out] == [HEAD.section.section_id, OTHER.section.section_id,
+                                                   foreign.section.section_id]
+
+
+def test_a_heading_whose_title_shares_no_word_with_the_question_stays() -> None:
+    # nothing says the item is on topic (an English question outside the glossary): its
+    # sub-item is not promoted on the heading's rank
+    q = analyse("Which law was explained in the legal study session?")
+    out = structure_rerank(q, [HEAD, OTHER, SUB1])
+    assert out[0].section.label == "一"
