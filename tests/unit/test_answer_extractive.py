@@ -246,8 +246,9 @@ def test_a_heading_only_item_is_quoted_when_it_answers_best() -> None:
     """An item whose own section is just its heading ("一、审议《…》", the substance in
     sub-items) can be the answer to "which plan was reviewed?"; a sentence that says what was
     decided still wins over it for other questions."""
-    from minutes_rag.model import Hit
     from answer_minutes import ZH_META, ZH_SECTIONS, ZH_TEXT, _section
+
+    from minutes_rag.model import Hit
 
     heading = _section(ZH_TEXT, "mzh", "zh-1", ("一",), "item", "审议《某市老旧小区改造实施方案》",
                        "一、审议", "实施方案》\n")
@@ -321,3 +322,17 @@ def test_which_plan_is_answered_by_the_sentence_naming_the_reviewed_plan(order):
     assert ans.found
     assert "原则同意《某市租赁住房试点工作方案》" in ans.text, ans.text
     assert "产业用地" not in ans.text
+
+
+def test_the_first_line_of_a_tail_is_a_field_not_a_heading():
+    # a splitter titles a tail by its first line; "XX办公室整理" is then both its title and the
+    # answer to "who compiled the minute?", and must be quotable like any other field line
+    from answer_minutes import ZH_META
+
+    from minutes_rag.model import Hit, Section
+
+    text = "某市人民政府办公室整理\n\n2021年3月20日印发"
+    tail = Section("t-tail", "mt", ("附注",), "tail", "某市人民政府办公室整理", text, 0, len(text))
+    ans = ExtractiveAnswerer().answer("纪要由哪个单位整理？", [Hit(section=tail, score=1.0, meta=ZH_META, weight=1.0)])
+    assert ans.found
+    assert ans.citations[0].quote == "某市人民政府办公室整理"

@@ -201,17 +201,20 @@ class ExtractiveAnswerer:
                        cue: re.Pattern[str] | None) -> list[_Cand]:
         sec = hit.section
         weights = keyword_weights(q, kws, hit, for_sentences=True)
-        title_has = text_matcher(sec.title)
-        in_title = {kw for kw in weights if title_has(kw)}
+        # a title the question's cue finds is the field asked for, not a heading that says what
+        # follows (a tail is titled by its first line: "XX办公室整理" answers "who compiled it?")
+        title = "" if cue is not None and cue.search(sec.title) else sec.title
+        title_has = text_matcher(title)
+        in_title = {kw for kw in weights if title and title_has(kw)}
         # keywords of the item's title say the section is on topic (a bonus for all its
         # sentences); the sentence that answers is the one holding the *other* keywords
         title_bonus = 0.3 * sum(weights[kw] for kw in in_title)
         # the hit's rank, and the section-kind weight retrieval gave it (a preamble lists every
         # topic, items hold what was decided; a transcript says what was said before that)
         factor = hit.weight / (1.0 + 0.25 * rank)
-        head = heading_end(sec.text, sec.title)
+        head = heading_end(sec.text, title)
         spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
-        only_heading = heading_only(sec.text, sec.title)
+        only_heading = bool(title) and heading_only(sec.text, title)
         wanted = type_cue(q)
         if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
@@ -238,9 +241,9 @@ class ExtractiveAnswerer:
             # "会议听取了…的汇报" only restates the item's title: a heading in all but form
             # (unless it holds what the question asks for and the title does not: "会议听取了
             # 市应急局关于…的汇报" answers "which department reported?")
-            echo = only_heading or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
+            echo = only_heading or (bool(title) and similarity(span, title) >= TITLE_ECHO
                                     and not records_decision(span)
-                                    and not (has_wanted and wanted is not None and not wanted.search(sec.title)))
+                                    and not (has_wanted and wanted is not None and not wanted.search(title)))
             # what the question asks for earns the bonus where the sentence says it; a restated
             # title (another item's "听取《…方案》的汇报") only echoes its heading's 《》
             if has_wanted and (only_heading or not echo):
