@@ -9,7 +9,12 @@ structure says:
 * the question's telling words occur **together**, in one window of a few sentences (the
   coverage of the best window, not of the whole section).
 
-score' = fused score x (1 + TITLE x title share + WINDOW x window share + PLAN x plan named).
+score' = fused score x (1 + TITLE x title share + WINDOW x window share + PLAN x plan named),
+x OTHER_BODY for a question about the meeting itself (who attended, recorded ...: the query's
+intents) that names the place of one issuing body among the hits (苏州, Suzhou, Portland),
+when the hit's minute was issued by a body of another place: every minute's attendance block
+or tail reads alike ("记录：X"), and the place is what tells them apart. (A question about
+content is told apart by its topic; the answerer weighs the body named for it.)
 
 Then **a heading-only item gives way to its sub-items**: "四、审议《…方案》" says nothing but
 its title, which each of its sub-items carries as its own title, so it matches every question
@@ -26,12 +31,13 @@ cross-encoder the user configures (``rerank_model``) runs after this one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
 from minutes_rag.text.lang import HAN_RE
+from minutes_rag.text.patterns import body_places
 from minutes_rag.text.sentences import heading_only, split_spans
 from minutes_rag.text.words import stem
 
@@ -39,6 +45,7 @@ TOP = 10
 TITLE = 0.6
 WINDOW = 1.2
 PLAN = 0.4
+OTHER_BODY = 0.5
 _WINDOW_SENTENCES = 3
 _PLAN = re.compile(r"《([^》]{2,60})》")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*")
@@ -90,10 +97,24 @@ def _window_share(kws: Sequence[str], text: str, title: str) -> float:
     return best
 
 
+def named_places(q: Query, bodies: Iterable[str]) -> set[str]:
+    """The places of these issuing bodies that the question names (苏州 in "苏州市…", or
+    through the glossary in "Suzhou …"; Portland as a word)."""
+    named: set[str] = set()
+    for place in {p for body in bodies for p in body_places(body)}:
+        if HAN_RE.search(place):
+            if place in q.text or any(place in t for t in q.cross_terms):
+                named.add(place)
+        elif re.search(rf"\b{re.escape(place)}\b", q.text):
+            named.add(place)
+    return named
+
+
 def structure_rerank(q: Query, hits: Sequence[Hit], top: int = TOP) -> list[Hit]:
     """``hits`` with the first ``top`` re-scored by what the minutes' structure says."""
     head, tail = list(hits[:top]), list(hits[top:])
     plans = [m.group(1) for m in _PLAN.finditer(q.text)]
+    named = named_places(q, (h.meta.body for h in head)) if q.intents else set()
     rescored: list[Hit] = []
     on_topic: set[str] = set()  # heading-only items whose title holds telling words
     for hit in head:
@@ -103,12 +124,16 @@ def structure_rerank(q: Query, hits: Sequence[Hit], top: int = TOP) -> list[Hit]
         window = _window_share(kws, sec.text, sec.title)
         plan = 1.0 if plans and any(p in sec.text or p in sec.title for p in plans) else 0.0
         factor = 1.0 + TITLE * title + WINDOW * window + PLAN * plan
+        places = body_places(hit.meta.body)
+        if named and places and not named & set(places):
+            factor *= OTHER_BODY
         if title > 0:
             on_topic.add(sec.section_id)
         rescored.append(replace(hit, score=hit.score * factor))
-    rescored.sort(key=lambda h: -h.score)
-    # the factor is >= 1, so the hits below the first ``top`` stay below them, in their order
-    return sub_items_first(rescored, on_topic) + tail
+    # the factor is >= 1 but for another body's minutes: the hits below the first ``top``
+    # stay below them, in their order, unless it is a passage of another body's minute
+    ranked = sorted(rescored + tail, key=lambda h: -h.score)
+    return sub_items_first(ranked[:top], on_topic) + ranked[top:]
 
 
 def _is_sub_item(sub: Hit, head: Hit) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from minutes_rag.model import Hit, MinuteMeta, Section
 from minutes_rag.query import analyse
-from minutes_rag.rerank import structure_rerank, sub_items_first
+from minutes_rag.rerank import named_places, structure_rerank, sub_items_first
+from minutes_rag.text.patterns import body_places
 from minutes_rag.text.sentences import heading_only
 
 META = MinuteMeta(lang="zh", body="青川市人民政府", title="青川市人民政府常务会议纪要", doc_number="〔2023〕7号")
@@ -60,3 +61,60 @@ def test_a_heading_whose_title_shares_no_word_with_the_question_stays() -> None:
     q = analyse("Which law was explained in the legal study session?")
     out = structure_rerank(q, [HEAD, OTHER, SUB1])
     assert out[0].section.label == "一"
+
+
+# -- the place the question names -----------------------------------------------------------
+
+def test_body_places_are_the_place_names_of_an_issuing_body() -> None:
+    assert body_places("苏州市人民政府") == ("苏州",)
+    assert body_places("东湖市政府") == ("东湖",)
+    assert body_places("City of Portland") == ("Portland",)
+    assert body_places("Riverton City Council") == ("Riverton",)
+    assert body_places("") == ()
+
+
+def _attendance(minute: str, body: str, text: str, score: float) -> Hit:
+    sec = Section(section_id=f"{minute}-att", minute_id=minute, label_path=("出席",), kind="attendance",
+                  title="出席、列席、记录", text=text, start=0, end=len(text))
+    return Hit(section=sec, score=score, meta=MinuteMeta(lang="zh", body=body, title=body + "常务会议纪要"))
+
+
+def test_a_meeting_question_naming_a_place_ranks_that_body_s_minute_first() -> None:
+    # every attendance block reads alike; only the place tells the minutes apart
+    other = _attendance("m1", "云江市人民政府", "出席：徐永 严文\n记录：刘萍", 0.08)
+    named = _attendance("m2", "东湖市人民政府", "出席：范秀 余健\n记录：郑鹏", 0.05)
+    q = analyse("东湖市政府常务会议纪要的记录人是谁？")
+    assert named_places(q, ["云江市人民政府", "东湖市人民政府"]) == {"东湖"}
+    assert structure_rerank(q, [other, named])[0].section.minute_id == "m2"
+    # through the glossary: an English question names 苏州 as Suzhou
+    en = analyse("Who took the minutes of the Suzhou executive meeting?")
+    assert named_places(en, ["苏州市人民政府", "东湖市人民政府"]) == {"苏州"}
+
+
+def test_a_content_question_is_told_apart_by_its_topic_not_the_place() -> None:
+    other = _attendance("m1", "云江市人民政府", "出席：徐永 严文\n记录：刘萍", 0.06)
+    named = _attendance("m2", "东湖市人民政府", "出席：范秀 余健\n记录：郑鹏", 0.05)
+    q = analyse("东湖市食品安全推进工作由哪个部门牵头？")
+    assert not q.intents
+    assert structure_rerank(q, [other, named])[0].section.minute_id == "m1"
+
+
+def test_metadata_candidates_come_from_the_named_body_s_minutes_first() -> None:
+    from minutes_rag.retrieve import RetrievalConfig, Retriever
+
+    bodies = {f"m{i}": "云江市人民政府" for i in range(6)} | {"m6": "苏州市人民政府"}
+
+    class _Index:
+        def metas(self, ids: list[str]) -> dict[str, MinuteMeta]:
+            return {i: MinuteMeta(lang="zh", body=bodies[i]) for i in ids if i in bodies}
+
+        def section_ids_of_kinds(self, mids: list[str], kinds: list[str]) -> list[tuple[str, str, str]]:
+            return [(m, "attendance", f"{m}-att") for m in mids]
+
+    r = Retriever(_Index(), None, None, RetrievalConfig())  # type: ignore[arg-type]
+    seen = [f"m{i}-1" for i in range(7)]  # the Suzhou minute found last, after five others
+    q = analyse("Who attended the Suzhou executive meeting?")
+    assert "m6-att" in r._metadata_candidates(q, None, seen)[:1]
+    # no place named: the first five minutes found, in their order
+    plain = analyse("Who attended the executive meeting?")
+    assert r._metadata_candidates(plain, None, seen) == [f"m{i}-att" for i in range(5)]
