@@ -201,9 +201,14 @@ class ExtractiveAnswerer:
                        cue: re.Pattern[str] | None) -> list[_Cand]:
         sec = hit.section
         weights = keyword_weights(q, kws, hit, for_sentences=True)
-        # a title the question's cue finds is the field asked for, not a heading that says what
-        # follows (a tail is titled by its first line: "XX办公室整理" answers "who compiled it?")
-        title = "" if cue is not None and cue.search(sec.title) else sec.title
+        # a title holding what the question asks for is that field or fact, not a heading that
+        # says what follows: a tail is titled by its first line ("XX办公室整理" answers "who
+        # compiled it?"), a closing by its first sentence ("At 10:31 a.m. Council adjourned."
+        # answers "at what time?": a number, year or time the question wants)
+        wanted = type_cue(q)
+        strict = wanted is not None and answer_type(q) in STRICT_TYPES
+        asked = (cue is not None and cue.search(sec.title)) or (strict and wanted is not None and wanted.search(sec.title))
+        title = "" if asked else sec.title
         title_has = text_matcher(title)
         in_title = {kw for kw in weights if title and title_has(kw)}
         # keywords of the item's title say the section is on topic (a bonus for all its
@@ -215,7 +220,6 @@ class ExtractiveAnswerer:
         head = heading_end(sec.text, title)
         spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
         only_heading = bool(title) and heading_only(sec.text, title)
-        wanted = type_cue(q)
         if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
             # heading is all it says, and it does answer "which plan was reviewed?"
