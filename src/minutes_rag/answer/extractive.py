@@ -35,6 +35,7 @@ from minutes_rag.answer.support import (
     quotable,
     records_decision,
     select,
+    strict_cues,
     trim,
     type_cue,
 )
@@ -178,10 +179,14 @@ class ExtractiveAnswerer:
                 m = hits[c.hit_index].meta
                 if not all(kw in (m.body + m.title).lower() for kw in named):
                     c.score *= OTHER_BODY_FACTOR
-        wanted = type_cue(q)
-        if wanted is not None and answer_type(q) in STRICT_TYPES:
+        strict = strict_cues(q)
+        if strict:
             # "多少" / "how many" is answered by a sentence with a number, or not at all
-            cands = [c for c in cands if wanted.search(hits[c.hit_index].section.text[c.a : c.b])]
+            for want in strict:
+                kept = [c for c in cands if want.search(hits[c.hit_index].section.text[c.a : c.b])]
+                if kept:
+                    break
+            cands = kept
         if not cands:
             if is_cross_lingual(q, hits[0]):
                 return self._lead_sentences(hits[0]), (CROSS_LINGUAL_WARNING,)
