@@ -37,7 +37,7 @@ from dataclasses import replace
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
 from minutes_rag.text.lang import HAN_RE
-from minutes_rag.text.patterns import body_places
+from minutes_rag.text.patterns import body_places, find_dates
 from minutes_rag.text.sentences import heading_only, split_spans
 from minutes_rag.text.words import stem
 
@@ -51,10 +51,18 @@ _PLAN = re.compile(r"《([^》]{2,60})》")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*")
 
 
+def _reference_words(q: Query) -> set[str]:
+    """The words of the dates the question names a minute by ("of 30 June 2020": 30, june,
+    2020): they tell which minute, not which of its sections."""
+    text = " ".join(q.text[d.start:d.end] for d in find_dates(q.text)).lower()
+    return {stem(m.group(0)) for m in _EN_WORD.finditer(text)} | ({text} if text else set())
+
+
 def _telling(q: Query, hit: Hit) -> list[str]:
     """The question's keywords that tell sections apart: not the issuing body's name, nor
-    one-character fragments."""
+    the date the question names the minute by, nor one-character fragments."""
     body = (hit.meta.body + hit.meta.title).lower()
+    refs = _reference_words(q)
     zh_hit = (hit.meta.lang or "zh") == "zh"
     if (q.lang == "zh") != zh_hit:
         # a question in the other language: its glossary terms in the section's script, and
@@ -63,7 +71,11 @@ def _telling(q: Query, hit: Hit) -> list[str]:
         kws = own + [t for t in q.cross_terms if bool(HAN_RE.search(t)) == zh_hit and t not in own]
     else:
         kws = list(q.keywords)
-    return [kw for kw in kws if len(kw) >= 2 and kw.lower() not in body]
+    return [kw for kw in kws if len(kw) >= 2 and kw.lower() not in body and not _in_refs(kw.lower(), refs)]
+
+
+def _in_refs(kw: str, refs: set[str]) -> bool:
+    return kw in refs or (bool(HAN_RE.search(kw)) and any(kw in r for r in refs))
 
 
 def _has(text: str) -> Callable[[str], bool]:

@@ -118,3 +118,21 @@ def test_metadata_candidates_come_from_the_named_body_s_minutes_first() -> None:
     # no place named: the first five minutes found, in their order
     plain = analyse("Who attended the executive meeting?")
     assert r._metadata_candidates(plain, None, seen) == [f"m{i}-att" for i in range(5)]
+
+
+def test_the_date_naming_the_minute_tells_no_section_apart() -> None:
+    # "of 30 June 2020" names the minute; an item whose title holds "2020" is not therefore
+    # about the question
+    meta = MinuteMeta(lang="zh", body="苏州市人民政府", date="2020-06-30")
+
+    def item(label: tuple[str, ...], title: str, text: str, score: float) -> Hit:
+        sec = Section(section_id="m-" + "".join(label), minute_id="m", label_path=label, kind="item",
+                      title=title, text=text, start=0, end=len(text))
+        return Hit(section=sec, score=score, meta=meta)
+
+    talent = item(("五", "（一）"), "听取2020年人才计划拟立项情况的汇报", "（一）原则同意市科技局关于2020年人才计划拟立项情况的汇报。", 0.0271)
+    housing = item(("四", "（一）"), "审议《苏州市政策性租赁住房试点工作方案》", "（一）原则同意《苏州市政策性租赁住房试点工作方案》。", 0.0279)
+    q = analyse("Which work plan did the Suzhou executive meeting of 30 June 2020 review?")
+    out = structure_rerank(q, [housing, talent])
+    assert out[0].section.label == "四（一）"
+    assert out[0].score == housing.score  # no word of the question's date counts for either

@@ -54,6 +54,7 @@ def test_question_types_and_list_questions():
     # a word or two between "which" and "department"
     assert answer_type(analyse("Which Suzhou department reported on the inspection?")) == "department"
     assert answer_type(analyse("哪个市级部门负责？")) == "department"
+    assert answer_type(analyse("Which work plan did the meeting review?")) == "title"
     assert answer_type(analyse("At what time did the council adjourn?")) == "time"
     assert answer_type(analyse("会议对票价作出了什么决定？")) == ""
     assert is_list_question(analyse("第102次常务会议有哪些人出席？"))

@@ -73,7 +73,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # by one that only says "按照方案内容"; Chinese documents are named in 《》, English ones by
     # a capitalised title ending in the document's kind
     ("title", re.compile(rf"(?:哪个|哪一?份|哪一?项|哪部|什么|何种?)[{HAN}]{{0,4}}?(?:方案|办法|规划|条例|计划|规定|细则|文件)"
-                         r"|\bwhich\s+(?:plan|programme|program|policy|ordinance|resolution|scheme|strategy)\b", re.I),
+                         r"|\bwhich\s+(?:[\w'-]+\s+){0,2}?(?:plan|programme|program|policy|ordinance|resolution|scheme|strategy)\b",
+                         re.I),
      re.compile(r"《[^》]{2,}》|\b(?:[A-Z][\w'-]*\s+){1,8}(?:Plan|Program|Programme|Policy|Ordinance|Resolution|Scheme|Strategy)\b")),
 )
 
