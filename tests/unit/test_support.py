@@ -114,3 +114,13 @@ def test_which_named_department_is_answered_by_the_sentence_naming_one():
     text = "（二）会议听取了市科技局关于人才计划拟立项情况的汇报。请各地各部门认真学习领会人才计划，切实抓好落实。"
     ans = ExtractiveAnswerer().answer("哪个市级部门汇报了人才计划？", _item(text))
     assert ans.found and "市科技局" in ans.text
+
+
+def test_a_yes_no_question_on_a_decision_is_answered_by_what_was_decided():
+    assert answer_type(analyse("会议是否决定取消全部项目？")) == "decided"
+    assert answer_type(analyse("Did the council reject every item?")) == "decided"
+    assert answer_type(analyse("Has the council approved the budget?")) == "decided"
+    assert answer_type(analyse("What did the council decide about the fee?")) == ""  # not yes/no
+    text = "（二）方案明确，2023年至2025年全市改造老旧小区186个，惠及居民4.2万户。原则同意《某市老旧小区改造三年行动方案》。"
+    ans = ExtractiveAnswerer().answer("会议是否决定取消全部老旧小区改造项目？", _item(text))
+    assert ans.found and "原则同意" in ans.text and "186个" not in ans.text

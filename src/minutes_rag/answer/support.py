@@ -65,6 +65,13 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("number", re.compile(r"多少|几[个项条家名人次套所亿万]|\bhow\s+(?:many|much)\b|\bwhat\s+(?:amount|sum|fee|number)\b", re.I),
      re.compile(r"(?<![\d\-])(?!(?:19|20)\d\d(?:\s*年|-\d))\d[\d,.]*(?![\d,.]*\s*[月日])"
                 r"|[一二三四五六七八九十两百千万亿]+[个项条家名人次套所辆台亿万元]")),
+    # a yes/no question on a decision ("是否决定取消…？", "Did the council reject …?") is answered
+    # by the sentence that records what was decided (原则同意《…》), not by one that describes
+    # the matter
+    ("decided", re.compile(r"是否(?:决定|同意|通过|批准|否决)|^\s*(?:did|has|have)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?"
+                           r"(?:decide|approve|adopt|reject|pass|accept|refer)(?:d|ed|red|s)?\b", re.I),
+     re.compile(r"同意|通过|批准|决定|否决|暂缓|\b(?:approved|adopted|rejected|passed|failed|accepted|referred|continued)\b",
+                re.I)),
     # "which department", also with a word or two between ("Which Suzhou department", "哪个市级部门")
     ("department", re.compile(rf"哪个[{HAN}]{{0,3}}?(?:部门|单位|机构)|哪些(?:部门|单位)|何(?:部门|单位)"
                               r"|\bwhich\s+(?:[\w'-]+\s+){0,2}?(?:department|office|bureau|agency)\b", re.I),
@@ -93,7 +100,7 @@ def records_decision(text: str) -> bool:
 
 
 def answer_type(q: Query) -> str:
-    """"since", "year", "time", "number", "department", "title" or "" (what kind of fact the question asks for)."""
+    """"since", "year", "time", "number", "decided", "department", "title" or "" (what kind of fact the question asks for)."""
     for name, question, _ in _TYPES:
         if question.search(q.text):
             return name
