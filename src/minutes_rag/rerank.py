@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
@@ -51,18 +52,19 @@ _PLAN = re.compile(r"《([^》]{2,60})》")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d+(?:[.,]\d+)*")
 
 
-def _reference_words(q: Query) -> set[str]:
+@lru_cache(maxsize=256)
+def _reference_words(question: str) -> frozenset[str]:
     """The words of the dates the question names a minute by ("of 30 June 2020": 30, june,
     2020): they tell which minute, not which of its sections."""
-    text = " ".join(q.text[d.start:d.end] for d in find_dates(q.text)).lower()
-    return {stem(m.group(0)) for m in _EN_WORD.finditer(text)} | ({text} if text else set())
+    text = " ".join(question[d.start:d.end] for d in find_dates(question)).lower()
+    return frozenset({stem(m.group(0)) for m in _EN_WORD.finditer(text)} | ({text} if text else set()))
 
 
 def _telling(q: Query, hit: Hit) -> list[str]:
     """The question's keywords that tell sections apart: not the issuing body's name, nor
     the date the question names the minute by, nor one-character fragments."""
     body = (hit.meta.body + hit.meta.title).lower()
-    refs = _reference_words(q)
+    refs = _reference_words(q.text)
     zh_hit = (hit.meta.lang or "zh") == "zh"
     if (q.lang == "zh") != zh_hit:
         # a question in the other language: its glossary terms in the section's script, and
@@ -74,7 +76,7 @@ def _telling(q: Query, hit: Hit) -> list[str]:
     return [kw for kw in kws if len(kw) >= 2 and kw.lower() not in body and not _in_refs(kw.lower(), refs)]
 
 
-def _in_refs(kw: str, refs: set[str]) -> bool:
+def _in_refs(kw: str, refs: frozenset[str]) -> bool:
     return kw in refs or (bool(HAN_RE.search(kw)) and any(kw in r for r in refs))
 
 
