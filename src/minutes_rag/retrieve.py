@@ -17,8 +17,9 @@ from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
 from minutes_rag.query.references import References
-from minutes_rag.rerank import structure_rerank
+from minutes_rag.rerank import named_places, structure_rerank
 from minutes_rag.store import ChromaStore
+from minutes_rag.text.patterns import body_places
 
 # The one table of section-kind weights, applied once, to the fused score (the answerers
 # see its effect in the order of the hits). The preamble summarises every item and the
@@ -198,7 +199,17 @@ class Retriever:
         """The sections that hold the answers to the query's intents (attendance, preamble ...)
         of the minutes in scope (or of those the other retrievers found), best first: one
         query for all of them, not a read of every section of each minute."""
-        minute_ids = allowed if allowed is not None else list(dict.fromkeys(i.split("-", 1)[0] for i in seen))[:5]
+        if allowed is not None:
+            minute_ids = allowed
+        else:
+            # the minutes the other retrievers found, best first; those of the body whose place
+            # the question names ("Who attended the Suzhou meeting ...?") before the others
+            found = list(dict.fromkeys(i.split("-", 1)[0] for i in seen))
+            metas = self.index.metas(found)
+            named = named_places(query, (m.body for m in metas.values()))
+            if named:
+                found.sort(key=lambda mid: not named & set(body_places(metas[mid].body)) if mid in metas else True)
+            minute_ids = found[:5]
         order = {kind: i for i, kind in enumerate(wanted_kinds(query.intents))}
         position = {mid: m for m, mid in enumerate(minute_ids[:20])}
         rows = self.index.section_ids_of_kinds(list(position), list(order))

@@ -246,8 +246,9 @@ def test_a_heading_only_item_is_quoted_when_it_answers_best() -> None:
     """An item whose own section is just its heading ("一、审议《…》", the substance in
     sub-items) can be the answer to "which plan was reviewed?"; a sentence that says what was
     decided still wins over it for other questions."""
-    from minutes_rag.model import Hit
     from answer_minutes import ZH_META, ZH_SECTIONS, ZH_TEXT, _section
+
+    from minutes_rag.model import Hit
 
     heading = _section(ZH_TEXT, "mzh", "zh-1", ("一",), "item", "审议《某市老旧小区改造实施方案》",
                        "一、审议", "实施方案》\n")
@@ -321,3 +322,43 @@ def test_which_plan_is_answered_by_the_sentence_naming_the_reviewed_plan(order):
     assert ans.found
     assert "原则同意《某市租赁住房试点工作方案》" in ans.text, ans.text
     assert "产业用地" not in ans.text
+
+
+def test_the_first_line_of_a_tail_is_a_field_not_a_heading():
+    # a splitter titles a tail by its first line; "XX办公室整理" is then both its title and the
+    # answer to "who compiled the minute?", and must be quotable like any other field line
+    from answer_minutes import ZH_META
+
+    from minutes_rag.model import Hit, Section
+
+    text = "某市人民政府办公室整理\n\n2021年3月20日印发"
+    tail = Section("t-tail", "mt", ("附注",), "tail", "某市人民政府办公室整理", text, 0, len(text))
+    ans = ExtractiveAnswerer().answer("纪要由哪个单位整理？", [Hit(section=tail, score=1.0, meta=ZH_META, weight=1.0)])
+    assert ans.found
+    assert ans.citations[0].quote == "某市人民政府办公室整理"
+
+
+def _closing_hit():
+    from minutes_rag.model import Hit, MinuteMeta, Section
+
+    # a splitter titles a closing by its first sentence
+    text = ("At 10:31 a.m. Council adjourned.\n\nBy Jo Clerk\nClerk of the Council\n\n"
+            "WEDNESDAY, 2:00 PM, JANUARY 12, 2011  DUE TO LACK OF AN AGENDA THERE WAS NO MEETING")
+    sec = Section("c-close", "men", ("closing",), "closing", "At 10:31 a.m. Council adjourned", text, 0, len(text))
+    meta = MinuteMeta(lang="en", body="City of Exampleville", title="Official Minutes", date="2011-01-12")
+    return Hit(section=sec, score=1.0, meta=meta, weight=1.0)
+
+
+def test_a_title_holding_the_time_asked_for_is_quoted():
+    ans = ExtractiveAnswerer().answer("At what time did the council adjourn?", [_closing_hit()])
+    assert ans.found
+    assert ans.citations[0].quote.startswith("At 10:31 a.m. Council adjourned")
+
+
+def test_the_minute_s_own_date_tells_no_sentence_apart_in_english_either():
+    # "January 12, 2011" names the minute (its date; the question's "January" is stemmed
+    # "januari"): it must not make the line holding that date outweigh the one that says
+    # when the council adjourned
+    ans = ExtractiveAnswerer().answer("At what time did the council adjourn on January 12, 2011?", [_closing_hit()])
+    assert ans.found
+    assert ans.citations[0].quote.startswith("At 10:31 a.m. Council adjourned")

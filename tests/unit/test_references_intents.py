@@ -25,3 +25,19 @@ def test_english_ordinal_names_a_meeting_number():
     # a day of the month is not a meeting number
     assert find_references("What was decided on January 12th, 2011?").meeting_numbers == ()
     assert find_references("the 21st century plan").meeting_numbers == ()
+
+
+def test_issue_date_questions_ask_for_a_date():
+    for q in ("纪要是什么时候印发的？", "〔2020〕21号纪要是哪天印发的？", "On what date was the minute issued?",
+              "When was the minute issued?"):
+        assert "issue_date" in find_intents(q), q
+    # a task to be done before a plan is issued is not a question about the minute's issue date
+    assert "issue_date" not in find_intents("Which department has to revise the plan before it is issued?")
+    assert "issue_date" not in find_intents("方案由哪个部门修改完善后印发实施？")
+
+
+def test_who_compiled_the_minute_has_the_compiler_intent():
+    for q in ("〔2020〕21号常务会议纪要由哪个单位整理？", "纪要是谁整理的？", "Who compiled the minutes?",
+              "Which office prepared the minutes?"):
+        assert find_intents(q)[:1] == ("compiler",), q
+    assert "compiler" not in find_intents("会议要求整理哪些材料？")

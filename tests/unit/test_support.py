@@ -47,8 +47,14 @@ def test_parent_labels():
 
 def test_question_types_and_list_questions():
     assert answer_type(analyse("今年要完成多少个老旧小区改造？")) == "number"
-    assert answer_type(analyse("姑苏领军人才计划是从哪一年开始实施的？")) == "year"
+    assert answer_type(analyse("姑苏领军人才计划从哪一年起实施？")) == "since"
+    assert answer_type(analyse("Since which year has the programme been running?")) == "since"
+    assert answer_type(analyse("方案是哪一年通过的？")) == "year"
     assert answer_type(analyse("Which department revises the plan?")) == "department"
+    # a word or two between "which" and "department"
+    assert answer_type(analyse("Which Suzhou department reported on the inspection?")) == "department"
+    assert answer_type(analyse("哪个市级部门负责？")) == "department"
+    assert answer_type(analyse("Which work plan did the meeting review?")) == "title"
     assert answer_type(analyse("At what time did the council adjourn?")) == "time"
     assert answer_type(analyse("会议对票价作出了什么决定？")) == ""
     assert is_list_question(analyse("第102次常务会议有哪些人出席？"))
@@ -84,3 +90,37 @@ def test_a_planted_instruction_is_never_quoted():
     ans = ExtractiveAnswerer().answer("会议是否决定取消老旧小区改造？", hs)
     assert "忽略之前的所有指令" not in ans.text
     assert all("忽略" not in c.quote for c in ans.citations)
+
+
+def _item(text: str) -> list:
+    from minutes_rag.model import Hit, MinuteMeta, Section
+
+    sec = Section("s-5-2", "m5", ("五", "（二）"), "item", "听取人才计划拟立项情况的汇报", text, 0, len(text))
+    return [Hit(section=sec, score=1.0, meta=MinuteMeta(lang="zh", body="某市人民政府"), weight=1.0,
+                sources={"dense": 1, "lexical": 1}, dense=0.9, lexical=5.0)]
+
+
+def test_since_which_year_is_answered_by_the_year_it_started():
+    text = "（二）会议听取了市科技局关于2020年人才计划拟立项情况的汇报。人才计划自2007年实施以来，有效吸引了人才集聚。"
+    ans = ExtractiveAnswerer().answer("人才计划从哪一年起实施？", _item(text))
+    assert ans.found and "2007" in ans.text and "2020" not in ans.text
+    # no sentence says since when: any year still answers (the broader type)
+    plain = "（二）人才计划2007年实施，有效吸引了人才集聚。会议听取了市科技局的汇报。"
+    ans = ExtractiveAnswerer().answer("人才计划从哪一年起实施？", _item(plain))
+    assert ans.found and "2007" in ans.text
+
+
+def test_which_named_department_is_answered_by_the_sentence_naming_one():
+    text = "（二）会议听取了市科技局关于人才计划拟立项情况的汇报。请各地各部门认真学习领会人才计划，切实抓好落实。"
+    ans = ExtractiveAnswerer().answer("哪个市级部门汇报了人才计划？", _item(text))
+    assert ans.found and "市科技局" in ans.text
+
+
+def test_a_yes_no_question_on_a_decision_is_answered_by_what_was_decided():
+    assert answer_type(analyse("会议是否决定取消全部项目？")) == "decided"
+    assert answer_type(analyse("Did the council reject every item?")) == "decided"
+    assert answer_type(analyse("Has the council approved the budget?")) == "decided"
+    assert answer_type(analyse("What did the council decide about the fee?")) == ""  # not yes/no
+    text = "（二）方案明确，2023年至2025年全市改造老旧小区186个，惠及居民4.2万户。原则同意《某市老旧小区改造三年行动方案》。"
+    ans = ExtractiveAnswerer().answer("会议是否决定取消全部老旧小区改造项目？", _item(text))
+    assert ans.found and "原则同意" in ans.text and "186个" not in ans.text

@@ -19,6 +19,7 @@ from minutes_rag.query import Query, as_query
 from minutes_rag.text.lang import HAN, HAN_RE, detect_lang
 from minutes_rag.text.patterns import MONTH_NAMES
 from minutes_rag.text.sentences import split_spans
+from minutes_rag.text.words import stem
 
 # Default not-found threshold on evidence_score (0..1), calibrated on the dev question sets
 # (eval/dev_zh, dev_en, synthetic_sample): it maximises answer + refusal accuracy with the
@@ -89,7 +90,8 @@ def keyword_weights(query: Query, kws: Sequence[str], hit: Hit | None, *, for_se
     date): they tell which minute, not which sentence."""
     body = (hit.meta.body + hit.meta.title).lower() if hit is not None else ""
     ref = _reference_text(hit) if (hit is not None and for_sentences) else ""
-    ref_words = set(_WORD.findall(ref))
+    # a question's English words are stems ("January" -> "januari"), the minute's are not
+    ref_words = {v for w in _WORD.findall(ref) for v in (w, stem(w))}
     out = {}
     for kw in kws:
         w = 2.0 if kw in query.proper_names else keyword_weight(kw)

@@ -35,6 +35,7 @@ from minutes_rag.answer.support import (
     quotable,
     records_decision,
     select,
+    strict_cues,
     trim,
     type_cue,
 )
@@ -42,7 +43,7 @@ from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
 from minutes_rag.text.patterns import ZH_ENUMERATOR
-from minutes_rag.text.sentences import heading_end, split_spans
+from minutes_rag.text.sentences import heading_end, heading_only, split_spans
 
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
            "evidence_score", "metadata_kind"]
@@ -178,10 +179,14 @@ class ExtractiveAnswerer:
                 m = hits[c.hit_index].meta
                 if not all(kw in (m.body + m.title).lower() for kw in named):
                     c.score *= OTHER_BODY_FACTOR
-        wanted = type_cue(q)
-        if wanted is not None and answer_type(q) in STRICT_TYPES:
+        strict = strict_cues(q)
+        if strict:
             # "多少" / "how many" is answered by a sentence with a number, or not at all
-            cands = [c for c in cands if wanted.search(hits[c.hit_index].section.text[c.a : c.b])]
+            for want in strict:
+                kept = [c for c in cands if want.search(hits[c.hit_index].section.text[c.a : c.b])]
+                if kept:
+                    break
+            cands = kept
         if not cands:
             if is_cross_lingual(q, hits[0]):
                 return self._lead_sentences(hits[0]), (CROSS_LINGUAL_WARNING,)
@@ -201,19 +206,26 @@ class ExtractiveAnswerer:
                        cue: re.Pattern[str] | None) -> list[_Cand]:
         sec = hit.section
         weights = keyword_weights(q, kws, hit, for_sentences=True)
-        title_has = text_matcher(sec.title)
-        in_title = {kw for kw in weights if title_has(kw)}
+        # a title holding what the question asks for is that field or fact, not a heading that
+        # says what follows: a tail is titled by its first line ("XX办公室整理" answers "who
+        # compiled it?"), a closing by its first sentence ("At 10:31 a.m. Council adjourned."
+        # answers "at what time?": a number, year or time the question wants)
+        wanted = type_cue(q)
+        strict = wanted is not None and answer_type(q) in STRICT_TYPES
+        asked = (cue is not None and cue.search(sec.title)) or (strict and wanted is not None and wanted.search(sec.title))
+        title = "" if asked else sec.title
+        title_has = text_matcher(title)
+        in_title = {kw for kw in weights if title and title_has(kw)}
         # keywords of the item's title say the section is on topic (a bonus for all its
         # sentences); the sentence that answers is the one holding the *other* keywords
         title_bonus = 0.3 * sum(weights[kw] for kw in in_title)
         # the hit's rank, and the section-kind weight retrieval gave it (a preamble lists every
         # topic, items hold what was decided; a transcript says what was said before that)
         factor = hit.weight / (1.0 + 0.25 * rank)
-        head = heading_end(sec.text, sec.title)
+        head = heading_end(sec.text, title)
         spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
-        heading_only = bool(head) and all(b <= head for _, b in spans)
-        wanted = type_cue(q)
-        if heading_only:
+        only_heading = bool(title) and heading_only(sec.text, title)
+        if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
             # heading is all it says, and it does answer "which plan was reviewed?"
             # heard at half weight: a sentence that says what was decided wins when there is one
@@ -238,12 +250,12 @@ class ExtractiveAnswerer:
             # "会议听取了…的汇报" only restates the item's title: a heading in all but form
             # (unless it holds what the question asks for and the title does not: "会议听取了
             # 市应急局关于…的汇报" answers "which department reported?")
-            echo = heading_only or (bool(sec.title) and similarity(span, sec.title) >= TITLE_ECHO
+            echo = only_heading or (bool(title) and similarity(span, title) >= TITLE_ECHO
                                     and not records_decision(span)
-                                    and not (has_wanted and wanted is not None and not wanted.search(sec.title)))
+                                    and not (has_wanted and wanted is not None and not wanted.search(title)))
             # what the question asks for earns the bonus where the sentence says it; a restated
             # title (another item's "听取《…方案》的汇报") only echoes its heading's 《》
-            if has_wanted and (heading_only or not echo):
+            if has_wanted and (only_heading or not echo):
                 s += TYPE_BONUS
             s += title_bonus + (0.1 if pos <= 1 else 0.0)
             out.append(_Cand(rank, a, b, s * factor, heading=echo))

@@ -51,11 +51,24 @@ INTENTS: tuple[Intent, ...] = (
         re.compile(r"记录[：:]|record|clerk", re.I),
         _ATTENDANCE,
     ),
+    # when the minute was issued: a question for a date ("是哪天印发的？", "On what date was it
+    # issued?"); "修改后印发实施" / "before it is issued" in a question about a task is not
     Intent(
         "issue_date",
-        re.compile(r"印发|下发|发布日期|\bissued?\b", re.I),
+        re.compile(r"(?:哪天|哪一天|何时|什么时候|几月几日|日期|时间)[^，,。？?]{0,12}(?:印发|下发|发布)"
+                   r"|(?:印发|下发|发布)(?:的)?(?:日期|时间|于哪天|于何时)"
+                   r"|\b(?:when|(?:what|which)\s+(?:date|day))\b[^?]*\bissued?\b|\bissued?\s+(?:on|when)\b"
+                   r"|\bissue\s+date\b|\bdate\s+of\s+issue\b", re.I),
         re.compile(r"印发|issued", re.I),
         _ATTENDANCE,
+    ),
+    # who compiled the minute (the closing "XX办公室整理" line of a Chinese minute)
+    Intent(
+        "compiler",
+        re.compile(r"(?:哪个|哪家|哪一个|什么|谁)[^，,。？?]{0,6}整理|整理(?:的)?(?:单位|部门|机关|人)"
+                   r"|\b(?:compiled|prepared)\s+(?:by\b|the\s+minutes?\b)|\bwho\s+(?:compiled|prepared)\b", re.I),
+        re.compile(r"整理|\bcompiled\b|\bprepared\s+by\b", re.I),
+        ("tail",),
     ),
     # the document number (文号) is printed in the minute's heading, above the first paragraph
     Intent(

@@ -271,3 +271,24 @@ EN_ATTENDANCE_LABEL = (
 # Any short label before a colon at the start of a line (会议要求：, Present:, Motion:).
 LABEL = rf"(?:[{HAN}]{{1,6}}[：:]|[A-Z][A-Za-z]{{1,20}}(?:[ \t]+[A-Za-z]+){{0,3}}:(?=\s|$))"
 LABEL_RE = re.compile(LABEL)
+
+
+# ---------------------------------------------------------------- the issuing body's place
+# 苏州市人民政府 -> 苏州 (a question says 苏州 or 苏州市); City of Portland, Riverton City Council
+# -> Portland, Riverton (the capitalised words that are not the kind of body)
+_ZH_PLACE = re.compile(rf"^([{HAN}]{{2,8}}?)(?:市|县|区|省|自治州|州)")
+_EN_BODY_WORDS = frozenset({"City", "Town", "County", "Village", "Borough", "Council", "Board", "Commission", "Committee",
+                            "Government", "Municipal", "Metropolitan", "Regular", "Meeting", "Minutes", "Official",
+                            "The", "Of", "Today"})
+_EN_PLACE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+
+
+def body_places(body: str) -> tuple[str, ...]:
+    """The place names an issuing body's name holds: ("苏州",) for 苏州市人民政府, ("Portland",)
+    for City of Portland; () when it names none."""
+    body = body.strip()
+    m = _ZH_PLACE.match(body)
+    if m:
+        return (m.group(1),)
+    words = [w for m in _EN_PLACE.finditer(body) for w in m.group(0).replace("-", " ").split()]
+    return tuple(dict.fromkeys(w for w in words if w not in _EN_BODY_WORDS))

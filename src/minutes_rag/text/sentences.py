@@ -2,8 +2,8 @@
 
 - ``first_sentence`` / ``shorten``: a heading's or paragraph's first sentence, as a title;
 - ``PART_BOUNDARIES``: where a long section may be cut into parts, best first;
-- ``split_spans`` / ``heading_end``: a section's text as quotable spans (sentences, or lines
-  of a list). Quotes must be exact substrings of the minute, so this never edits text: it
+- ``split_spans`` / ``heading_end`` / ``heading_only``: a section's text as quotable spans
+  (sentences, or lines of a list). Quotes must be exact substrings of the minute, so this never edits text: it
   returns (start, end) pairs into the string it was given, trimmed of surrounding whitespace.
 """
 
@@ -162,6 +162,13 @@ def heading_end(text: str, title: str) -> int:
         i += 1
         j += 1
     return i if j == len(core) else 0
+
+
+def heading_only(text: str, title: str) -> bool:
+    """Whether a section says nothing but its heading ("四、审议《…方案》", its substance in
+    the sub-items that carry the same title)."""
+    head = heading_end(text, title)
+    return bool(head) and all(b <= head for _, b in split_spans(text, title))
 
 
 def split_spans(text: str, title: str = "", *, headings: bool = False) -> list[tuple[int, int]]:
