@@ -114,3 +114,24 @@ def test_the_budget_cuts_the_largest_source_first_keeping_what_is_closest_to_the
     assert any(w.startswith("source 2") and "shortened" in w for w in ns.warnings)
     tiny = number_sources(Q, hs, "zh", budget_tokens=20)
     assert any("left out to fit" in w for w in tiny.warnings)  # never dropped silently
+
+
+def test_citations_without_what_the_intent_asks_for_are_dropped_beside_one_that_has_it():
+    from minutes_rag.query import analyse
+
+    q = analyse("哪些人出席了会议？")
+    ns = number_sources(q.text, hits("attendance", "2"), "zh")
+    att, item = n_of(ns, "出席："), n_of(ns, "公交基础票价")
+    reply = f"出席会议的有王明、李华、张强、赵敏[{att}][{item}]。"
+    checked = check_grounded(reply, ns, q.text, "zh", cue=q.cue)
+    assert checked.found
+    assert [c.section_id for c in checked.citations] == ["zh-att"]
+    assert "[2]" not in checked.text.split("\n")[0]
+    listed = check_grounded(f"The meeting was attended by several people, including [{att}] and [{item}].", ns, q.text,
+                            "en", cue=q.cue)
+    assert listed.text.startswith("The meeting was attended by several people, including [1].")
+    # without the cue (a content question) both stay; and a reply citing only sentences
+    # without the cue keeps them (the cue filters, it does not reject)
+    assert len(check_grounded(reply, ns, q.text, "zh").citations) == 2
+    only_item = check_grounded(f"公交基础票价维持2元不变[{item}]。", ns, q.text, "zh", cue=q.cue)
+    assert only_item.found and [c.section_id for c in only_item.citations] == ["zh-2"]

@@ -222,8 +222,13 @@ def _repeated_sentences(reply: str, numbered: NumberedSources) -> list[int]:
     return out
 
 
-def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: str) -> Checked:
-    """Check a reply against the numbered sentences; render it with verbatim quotes."""
+def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: str,
+                   cue: re.Pattern[str] | None = None) -> Checked:
+    """Check a reply against the numbered sentences; render it with verbatim quotes.
+
+    ``cue``: what a sentence answering the question's intent holds (``Query.cue``: 出席 for
+    "who attended?"). When some cited sentences hold it, the others are dropped: a small
+    model cites a neighbouring agenda sentence beside the attendance line it answers from."""
     by_n = numbered.by_number()
     markers = parse_markers(reply)
     clean = strip_markers(reply).strip()
@@ -257,6 +262,8 @@ def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: s
             return Checked("", (), False, "the reply cites no numbered sentence", tuple(warnings))
         warnings.append(UNNUMBERED_WARNING)
         reply = clean + "".join(f"[{n}]" for n in cited)
+    if cue is not None and any(cue.search(by_n[n].text) for n in cited):
+        cited = [n for n in cited if cue.search(by_n[n].text)]
     support = "\n".join([question] + [by_n[n].text for n in cited]
                         + [_header(by_n[n].hit_index + 1, numbered.hits[by_n[n].hit_index], lang) for n in cited])
     missing = unsupported_facts(clean, support)
@@ -293,6 +300,8 @@ def render(reply: str, cited: Sequence[int], numbered: NumberedSources, lang: st
 
     body = re.sub(r"[\[【［]\s*\d{1,3}(?:\s*[,，、;；\-–~～]\s*\d{1,3})*\s*[\]】］]", renumber, reply).strip()
     body = re.sub(r"^\s*(?:回答|答案|Answer)\s*[:：]\s*", "", body)
+    # a marker dropped from a list ("including [1] and [2].") leaves its connector behind
+    body = re.sub(r"\s*(?:[,，、]|\band\b|和|及)\s*(?=[.。!！?？]|$)", "", body)
     quotes = []
     for c in citations:
         q = " ".join(c.quote.split()) if lang != "zh" else "".join(c.quote.split("\n"))

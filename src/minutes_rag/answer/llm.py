@@ -228,7 +228,7 @@ class LLMAnswerer:
                 yield fb
                 return
             reply = "".join(parts)
-            checked = check_grounded(reply, numbered, question, lang)
+            checked = check_grounded(reply, numbered, question, lang, cue=q.cue)
             warnings.extend(w for w in checked.warnings if w not in warnings)
             if checked.found:
                 if retry is not None:
