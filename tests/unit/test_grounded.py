@@ -135,3 +135,21 @@ def test_citations_without_what_the_intent_asks_for_are_dropped_beside_one_that_
     assert len(check_grounded(reply, ns, q.text, "zh").citations) == 2
     only_item = check_grounded(f"公交基础票价维持2元不变[{item}]。", ns, q.text, "zh", cue=q.cue)
     assert only_item.found and [c.section_id for c in only_item.citations] == ["zh-2"]
+
+
+def test_a_sentence_of_the_passage_that_holds_the_cue_stays_without_it():
+    from answer_minutes import ZH_META, ZH_TEXT, _section
+
+    from minutes_rag.model import Hit
+    from minutes_rag.query import analyse
+
+    q = analyse("哪些人出席了会议？")
+    att = _section(ZH_TEXT, "mzh", "zh-att2", ("出席",), "attendance", "", "出席：", "陈静")  # 出席 … 记录：陈静
+    ns = number_sources(q.text, [Hit(section=att, score=1.0, meta=ZH_META)], "zh")
+    a, b = n_of(ns, "出席："), n_of(ns, "记录：")
+    checked = check_grounded(f"出席的有王明等[{a}]，记录为陈静[{b}]。", ns, q.text, "zh", cue=q.cue)
+    assert checked.found and len(checked.citations) == 1  # one passage, both sentences in one quote
+    assert "陈静" in checked.citations[0].quote
+    # the two markers of one quote are shown once
+    listed = check_grounded(f"The attendees are listed [{a}] and [{b}].", ns, q.text, "en", cue=q.cue)
+    assert listed.text.startswith("The attendees are listed [1].")

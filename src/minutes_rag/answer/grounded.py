@@ -227,8 +227,8 @@ def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: s
     """Check a reply against the numbered sentences; render it with verbatim quotes.
 
     ``cue``: what a sentence answering the question's intent holds (``Query.cue``: 出席 for
-    "who attended?"). When some cited sentences hold it, the others are dropped: a small
-    model cites a neighbouring agenda sentence beside the attendance line it answers from."""
+    "who attended?"). When some cited sentences hold it, sentences of other passages are
+    dropped: a small model cites an agenda sentence beside the attendance line it answers from."""
     by_n = numbered.by_number()
     markers = parse_markers(reply)
     clean = strip_markers(reply).strip()
@@ -262,8 +262,12 @@ def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: s
             return Checked("", (), False, "the reply cites no numbered sentence", tuple(warnings))
         warnings.append(UNNUMBERED_WARNING)
         reply = clean + "".join(f"[{n}]" for n in cited)
-    if cue is not None and any(cue.search(by_n[n].text) for n in cited):
-        cited = [n for n in cited if cue.search(by_n[n].text)]
+    if cue is not None:
+        # the passages where a cited sentence holds the cue answer; a sentence of such a
+        # passage stays even without it (列席 beside 出席 in one attendance section)
+        answering = {by_n[n].hit_index for n in cited if cue.search(by_n[n].text)}
+        if answering:
+            cited = [n for n in cited if by_n[n].hit_index in answering]
     support = "\n".join([question] + [by_n[n].text for n in cited]
                         + [_header(by_n[n].hit_index + 1, numbered.hits[by_n[n].hit_index], lang) for n in cited])
     missing = unsupported_facts(clean, support)
@@ -300,7 +304,9 @@ def render(reply: str, cited: Sequence[int], numbered: NumberedSources, lang: st
 
     body = re.sub(r"[\[【［]\s*\d{1,3}(?:\s*[,，、;；\-–~～]\s*\d{1,3})*\s*[\]】］]", renumber, reply).strip()
     body = re.sub(r"^\s*(?:回答|答案|Answer)\s*[:：]\s*", "", body)
-    # a marker dropped from a list ("including [1] and [2].") leaves its connector behind
+    # a marker dropped from a list ("including [1] and [2].") leaves its connector behind,
+    # and two sentences of one quote leave its marker twice ("[1] and [1]")
+    body = re.sub(r"(\[\d+\])(?:\s*(?:[,，、]|\band\b|和|及)?\s*\1)+", r"\1", body)
     body = re.sub(r"\s*(?:[,，、]|\band\b|和|及)\s*(?=[.。!！?？]|$)", "", body)
     quotes = []
     for c in citations:
