@@ -19,6 +19,7 @@ from minutes_rag.query import Query, as_query, wanted_kinds
 from minutes_rag.query.references import References
 from minutes_rag.rerank import structure_rerank
 from minutes_rag.store import ChromaStore
+from minutes_rag.text.patterns import body_short_name
 
 # The one table of section-kind weights, applied once, to the fused score (the answerers
 # see its effect in the order of the hits). The preamble summarises every item and the
@@ -42,6 +43,9 @@ def kind_weight(kind: str, query: Query) -> float:
 
 # a scope with at most this many sections is searched exactly (see Retriever._dense)
 EXACT_SCOPE_LIMIT = 3000
+# the most minutes a reference's scope may hold for the body the question names to narrow it
+# (their metadata is read for it)
+NAMED_BODY_SCOPE = 500
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -119,7 +123,24 @@ class Retriever:
                 dated |= set(self.index.minute_ids_matching(Filters(date_from=d, date_to=d)) or [])
             if dated:  # a date may also be a date inside the text: narrow only when it names a minute
                 allowed = sorted(dated if allowed is None else dated & set(allowed)) or allowed
+        if refs.any_minute and allowed is not None and 1 < len(allowed) <= NAMED_BODY_SCOPE:
+            allowed = self._of_named_body(as_query(query), allowed)
         return allowed, refs
+
+    def _of_named_body(self, query: Query, minute_ids: list[str]) -> list[str]:
+        """Of the minutes a reference names, those of the issuing body the question names:
+        many bodies hold a 第115次常务会议, and "临港新区政府第115次常务会议" means one of them.
+        A body is named when its short name (``text.patterns.body_short_name``) is in the
+        question; of two named names one inside the other (青禾市 and 青禾市禾丰区), the
+        longer is meant. No body named: all of them. Searching the one minute instead of
+        every body's 115th reads 14 sections instead of 500 (and ranks the right one)."""
+        text = query.text.lower()
+        names = {mid: body_short_name(m.body) for mid, m in self.index.metas(minute_ids).items()}
+        named = {n for n in names.values() if n and n in text}
+        named = {n for n in named if not any(n != other and n in other for other in named)}
+        if not named:
+            return minute_ids
+        return [mid for mid in minute_ids if names.get(mid) in named]
 
     # -- search ---------------------------------------------------------------------------
     def retrieve(

@@ -13,6 +13,23 @@ from dataclasses import dataclass
 
 from minutes_rag.text.lang import HAN
 
+# ---------------------------------------------------------------- issuing bodies
+
+# what a question drops of a body's name: 人民政府 is asked as 政府 or left out (枫林市科教城政府
+# 第183次常务会议), "City of Portland" and "Portland City Council" are asked as Portland
+_ZH_GOVERNMENT = re.compile(r"(?:人民)?政府$")
+_EN_BODY_KIND = re.compile(
+    r"^(?:the\s+)?(?:city|town|county|village|borough|district)\s+of\s+|\s+(?:(?:city|town|county)\s+)?council$", re.I
+)
+
+
+def body_short_name(body: str) -> str:
+    """The part of an issuing body's name by which a question names it, lower-cased:
+    枫林市科教城人民政府 -> 枫林市科教城, City of Portland -> portland ("" when too short to tell)."""
+    name = _EN_BODY_KIND.sub("", _ZH_GOVERNMENT.sub("", body.strip())).strip().lower()
+    return name if len(name) >= 2 else ""
+
+
 # ---------------------------------------------------------------- Chinese numerals
 
 CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
