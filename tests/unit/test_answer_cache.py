@@ -1,0 +1,118 @@
+"""The caches a shared server keeps: query vectors and answers to questions asked again
+(a fake embedder, a real embedded Chroma and index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_ingest_pipeline import MINUTE_A, MINUTE_B
+
+from minutes_rag.assistant import Assistant
+from minutes_rag.cache import LRU
+from minutes_rag.config import Settings
+from minutes_rag.embed import HashEmbedder
+from minutes_rag.model import Filters, Turn
+
+Q = "垃圾分类实施方案由哪个部门修改完善？"
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.queries: list[str] = []
+
+    def embed_query(self, text: str):  # type: ignore[no-untyped-def]
+        self.queries.append(text)
+        return super().embed_query(text)
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> tuple[Assistant, CountingEmbedder, Path]:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
+    emb = CountingEmbedder()
+    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data")), embedder=emb)
+    a.ingest([folder])
+    yield a, emb, folder
+    a.close()
+
+
+def test_lru_drops_the_least_recently_used():
+    lru: LRU[int] = LRU(2)
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # "b" is now the oldest
+    lru.put("c", 3)
+    assert lru.get("b") is None and lru.get("a") == 1 and lru.get("c") == 3
+    off: LRU[int] = LRU(0)
+    off.put("a", 1)
+    assert off.get("a") is None
+
+
+def test_a_question_asked_again_is_embedded_once(setup):
+    a, emb, _ = setup
+    first = a.retrieve(Q)
+    second = a.retrieve(Q, filters=Filters(year=2021))  # other filters: the same question vector
+    assert emb.queries.count(Q) == 1
+    assert [h.section.section_id for h in first] == [h.section.section_id for h in second]
+
+
+def test_an_answer_asked_again_comes_from_the_cache(setup):
+    a, emb, _ = setup
+    first = a.ask(Q)
+    assert first.found and "cached" not in first.timings_ms
+    calls = len(emb.queries)
+    a.retriever.retrieve = None  # type: ignore[method-assign]  # the cache must not retrieve
+    again = a.ask("  " + Q + "\n")  # spacing aside, the same question
+    assert again.timings_ms.get("cached") == 1.0 and len(emb.queries) == calls
+    assert again.text == first.text and again.citations == first.citations
+
+
+def test_filters_mode_and_history_are_part_of_the_key(setup):
+    a, _, _ = setup
+    a.ask(Q)
+    assert "cached" not in a.ask(Q, filters=Filters(year=2020)).timings_ms
+    assert "cached" not in a.ask(Q, k=3).timings_ms
+    follow = a.ask(Q, history=[Turn("谁主持了会议？", "张三。")])
+    assert "cached" not in follow.timings_ms
+    assert "cached" not in a.ask(Q, history=[Turn("谁主持了会议？", "张三。")]).timings_ms  # never kept
+
+
+def test_an_ingest_empties_the_cache(setup, tmp_path):
+    a, _, folder = setup
+    a.ask(Q)
+    assert a.ask(Q).timings_ms.get("cached") == 1.0
+    (folder / "b.txt").write_text(MINUTE_B, encoding="utf-8")
+    a.ingest([folder])
+    assert "cached" not in a.ask(Q).timings_ms
+
+
+def test_an_ingest_by_another_process_is_noticed(setup, tmp_path):
+    a, _, folder = setup
+    a.ask(Q)
+    other = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data")), embedder=HashEmbedder(64))
+    (folder / "b.txt").write_text(MINUTE_B, encoding="utf-8")
+    other.ingest([folder])
+    other.close()
+    assert "cached" not in a.ask(Q).timings_ms
+
+
+def test_an_answer_with_a_warning_is_not_kept(setup, monkeypatch):
+    a, _, _ = setup
+    monkeypatch.setattr(a, "notes", ["the index self-check found a problem"])
+    assert a.ask(Q).warnings
+    monkeypatch.setattr(a, "notes", [])
+    assert "cached" not in a.ask(Q).timings_ms
+
+
+def test_the_cache_can_be_turned_off(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
+    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), answer_cache=0), embedder=HashEmbedder(64))
+    a.ingest([folder])
+    a.ask(Q)
+    assert "cached" not in a.ask(Q).timings_ms
+    a.close()
