@@ -94,9 +94,19 @@ def assistant_for(data: Path, embedder: str, *, shared_embedder: Any = None, **o
         from minutes_rag.assistant import build_assistant
     except ImportError:  # main before the composition root ("before" runs)
         from minutes_rag.assistant import Assistant as build_assistant  # type: ignore[no-redef]
+    if "answer_cache" in Settings.model_fields:
+        # timed questions are asked several times: the answer cache would time itself (the
+        # serve benchmark measures it beside distinct questions)
+        overrides.setdefault("answer_cache", 0)
     settings = Settings.load(data_dir=str(data), embedder=embedder, mode="extractive",
                              **{k: v for k, v in overrides.items() if v is not None})
     return build_assistant(settings, embedder=shared_embedder)
+
+
+def forget_query_vectors(a: Any) -> None:
+    cache = getattr(a.retriever, "query_vectors", None)  # none before the cache
+    if cache is not None:
+        cache.clear()
 
 
 def synthetic_questions(archive: Path, seed: int = 7) -> list[dict]:
@@ -191,10 +201,12 @@ def cmd_query(args: argparse.Namespace) -> None:
     for _ in range(args.rounds):
         ret, ask = [], []
         for q in qs:
+            forget_query_vectors(a)  # each round embeds its questions (the real model's ~15 ms)
             t = time.perf_counter()
             a.retrieve(q)
             ret.append((time.perf_counter() - t) * 1000)
             slowest.append((ret[-1], q))
+            forget_query_vectors(a)
             t = time.perf_counter()
             a.ask(q)
             ask.append((time.perf_counter() - t) * 1000)

@@ -103,16 +103,16 @@ class Retriever:
         self.embedder = embedder
         self.config = config
         self.reranker = reranker  # a sentence_transformers.CrossEncoder, or None
-        self._vectors: LRU[Any] = LRU(QUERY_VECTOR_CACHE)
+        self.query_vectors: LRU[Any] = LRU(QUERY_VECTOR_CACHE)
 
     def query_vector(self, text: str) -> Any:
         """The embedder's query vector for ``text`` (a pure function of the text for one
         model: kept, read-only, for the next time it is asked)."""
-        vector = self._vectors.get(text)
+        vector = self.query_vectors.get(text)
         if vector is None:
             vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
             vector.flags.writeable = False
-            self._vectors.put(text, vector)
+            self.query_vectors.put(text, vector)
         return vector
 
     # -- scope ----------------------------------------------------------------------------
