@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minutes_rag import present
-from minutes_rag.cache import LRU
+from minutes_rag.cache import LRU, QUERY_VECTOR_CACHE, QueryVectors
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder
 from minutes_rag.errors import DenseUnavailable
@@ -92,6 +92,7 @@ class Assistant:
         # answers to questions asked again (a shared server's popular questions); emptied
         # whenever the index changes, and keyed by its generation besides
         self._answers: LRU[Answer] = LRU(settings.answer_cache)
+        self._query_vectors = QueryVectors(QUERY_VECTOR_CACHE)
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -204,6 +205,7 @@ class Assistant:
                     lexical_weight=s.lexical_weight, rrf_k=s.rrf_k, structure_rerank=s.structure_rerank,
                 ),
                 reranker,
+                self._query_vectors,
             )
         return self._retriever
 
@@ -305,6 +307,10 @@ class Assistant:
             yield replace(cached, question=question, timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total,
                                                                  "cached": 1.0})
             return
+        if not history:
+            # a standalone question is retrieved as asked: its vector is computed (in C,
+            # without the GIL) while it is analysed and, in a new process, jieba and Chroma load
+            self._query_vectors.prefetch(question, self.embedder.embed_query)
         for item in self._answer_stream(question, filters, k, mode, history, stream):
             if isinstance(item, Answer) and key is not None and not item.warnings:
                 self._answers.put(key, item)  # an answer with a warning (keyword-only, LLM down) is not kept

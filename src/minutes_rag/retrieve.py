@@ -12,9 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
-from minutes_rag.cache import LRU
+from minutes_rag.cache import QUERY_VECTOR_CACHE, QueryVectors
 from minutes_rag.embed import Embedder
 from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
@@ -49,9 +47,6 @@ EXACT_SCOPE_LIMIT = 3000
 # the most minutes a reference's scope may hold for the body the question names to narrow it
 # (their metadata is read for it)
 NAMED_BODY_SCOPE = 500
-# query vectors kept (1.5 kB each at 384 dimensions): a question asked again, by another user
-# or by the same one with other filters, is not embedded again (~15 ms of CPU with e5)
-QUERY_VECTOR_CACHE = 1024
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
@@ -97,23 +92,19 @@ class Retriever:
         embedder: Embedder,
         config: RetrievalConfig,
         reranker: object | None = None,
+        query_vectors: QueryVectors | None = None,
     ) -> None:
         self.index = index
         self.store = store
         self.embedder = embedder
         self.config = config
         self.reranker = reranker  # a sentence_transformers.CrossEncoder, or None
-        self.query_vectors: LRU[Any] = LRU(QUERY_VECTOR_CACHE)
+        # the assistant's, shared by the retrievers it rebuilds after an ingest
+        self.query_vectors = query_vectors if query_vectors is not None else QueryVectors(QUERY_VECTOR_CACHE)
 
     def query_vector(self, text: str) -> Any:
-        """The embedder's query vector for ``text`` (a pure function of the text for one
-        model: kept, read-only, for the next time it is asked)."""
-        vector = self.query_vectors.get(text)
-        if vector is None:
-            vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-            vector.flags.writeable = False
-            self.query_vectors.put(text, vector)
-        return vector
+        """The embedder's query vector for ``text``, kept (read-only) for the next time it is asked."""
+        return self.query_vectors.get(text, self.embedder.embed_query)
 
     # -- scope ----------------------------------------------------------------------------
     def scope(self, query: Query | str, filters: Filters) -> tuple[list[str] | None, References]:

@@ -9,7 +9,7 @@ import pytest
 from test_ingest_pipeline import MINUTE_A, MINUTE_B
 
 from minutes_rag.assistant import Assistant
-from minutes_rag.cache import LRU
+from minutes_rag.cache import LRU, QueryVectors
 from minutes_rag.config import Settings
 from minutes_rag.embed import HashEmbedder
 from minutes_rag.model import Filters, Turn
@@ -115,4 +115,47 @@ def test_the_cache_can_be_turned_off(tmp_path):
     a.ingest([folder])
     a.ask(Q)
     assert "cached" not in a.ask(Q).timings_ms
+    a.close()
+
+
+class SlowEmbedder(CountingEmbedder):
+    def embed_query(self, text: str):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(0.2)  # the retrieval gets there first and must wait, not embed again
+        return super().embed_query(text)
+
+
+def test_a_prefetched_vector_is_waited_for_not_embedded_twice():
+    emb = SlowEmbedder()
+    vectors = QueryVectors(8)
+    vectors.prefetch(Q, emb.embed_query)
+    got = vectors.get(Q, emb.embed_query)
+    assert emb.queries == [Q] and got.shape == (64,) and not got.flags.writeable
+    vectors.prefetch(Q, emb.embed_query)  # kept: nothing to do
+    assert vectors.get(Q, emb.embed_query) is got and emb.queries == [Q]
+
+
+def test_a_failed_prefetch_fails_the_question_that_waits_for_it():
+    def broken(text: str):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(0.1)
+        raise RuntimeError("the engine is gone")
+
+    vectors = QueryVectors(8)
+    vectors.prefetch("q", broken)
+    with pytest.raises(RuntimeError, match="engine is gone"):
+        vectors.get("q", broken)
+
+
+def test_ask_embeds_its_question_once(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
+    emb = SlowEmbedder()
+    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data")), embedder=emb)
+    a.ingest([folder])
+    assert a.ask(Q).found
+    assert emb.queries == [Q]
     a.close()
