@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from minutes_rag.cache import QUERY_VECTOR_CACHE, QueryVectors
-from minutes_rag.embed import Embedder
+from minutes_rag.embed import Embedder, embedding_text
+from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
 from minutes_rag.query.references import References
 from minutes_rag.rerank import structure_rerank
-from minutes_rag.store import ChromaStore
+from minutes_rag.store import ChromaStore, rank_by_cosine
 from minutes_rag.text.patterns import body_short_name
 
 # The one table of section-kind weights, applied once, to the fused score (the answerers
@@ -219,9 +220,26 @@ class Retriever:
             return self.store.query(vector, k)
         ids = self.index.section_ids_in(allowed, limit=EXACT_SCOPE_LIMIT + 1)
         if len(ids) <= EXACT_SCOPE_LIMIT:
-            return self.store.query_exact(vector, ids, k)
+            return self._exact(vector, ids, k)
         where = {"minute_id": allowed[0]} if len(allowed) == 1 else {"minute_id": {"$in": list(allowed)}}
         return self.store.query(vector, k, where)
+
+    def _exact(self, vector: Any, ids: list[str], k: int) -> list[tuple[str, float]]:
+        """Exact search over the scope's vectors, read from the state database's embedding
+        cache (the vectors Chroma was given: the same model, the same text), a few primary-key
+        lookups; only sections it lacks are read from Chroma. Chroma's get by id took 3 ms
+        (10 ms at p95) for one minute's 14 vectors at 100k sections, against 0.5 ms at 1k."""
+        sections = self.index.sections_by_id(ids)
+        metas = self.index.metas(list({sec.minute_id for sec in sections.values()}))
+        hashes = {sid: text_hash(embedding_text(sec, metas[sec.minute_id]))
+                  for sid, sec in sections.items() if sec.minute_id in metas}
+        cached = self.index.cached_vectors(self.embedder.name, list(set(hashes.values())))
+        found = [sid for sid in ids if hashes.get(sid) in cached]
+        missing = [sid for sid in ids if hashes.get(sid) not in cached]
+        ranked = rank_by_cosine(vector, found, [cached[hashes[sid]] for sid in found], k)
+        if missing:
+            ranked = sorted(ranked + self.store.query_exact(vector, missing, k), key=lambda kv: -kv[1])[:k]
+        return ranked
 
     def _metadata_candidates(self, query: Query, allowed: list[str] | None, seen: list[str]) -> list[str]:
         """The sections that hold the answers to the query's intents (attendance, preamble ...)

@@ -1,5 +1,6 @@
-"""The caches a shared server keeps: query vectors and answers to questions asked again
-(a fake embedder, a real embedded Chroma and index)."""
+"""The caches retrieval and a shared server use: query vectors, answers to questions asked
+again, and the embedding cache as the vectors of a named scope (a fake embedder, a real
+embedded Chroma and index)."""
 
 from __future__ import annotations
 
@@ -159,3 +160,33 @@ def test_ask_embeds_its_question_once(tmp_path):
     assert a.ask(Q).found
     assert emb.queries == [Q]
     a.close()
+
+
+def test_a_scope_is_searched_with_the_cached_vectors_as_chroma_would(setup, monkeypatch):
+    """A named minute's vectors come from the embedding cache (a few primary-key reads), with
+    the scores Chroma's own vectors give; sections the cache lacks are read from Chroma."""
+    a, emb, folder = setup
+    (folder / "b.txt").write_text(MINUTE_B, encoding="utf-8")
+    a.ingest([folder])
+    r = a.retriever
+    allowed, _ = r.scope("第110次常务会议审议了什么？", Filters())
+    ids = a.index.section_ids_in(allowed)
+    assert len(allowed) == 1 and len(ids) > 3
+    vector = emb.embed_query("垃圾分类")
+    from_chroma = a.store.query_exact(vector, ids, 30)
+    calls: list = []
+    real = a.store.query_exact
+    monkeypatch.setattr(a.store, "query_exact", lambda v, i, k: calls.append(list(i)) or real(v, i, k))
+    ours = r._dense(vector, allowed)
+    assert calls == []  # Chroma was not asked
+    assert [s for s, _ in ours] == [s for s, _ in from_chroma]
+    assert all(abs(x - y) < 1e-6 for (_, x), (_, y) in zip(ours, from_chroma))
+    from minutes_rag.embed import embedding_text
+    from minutes_rag.ids import text_hash
+
+    sec = a.index.sections_by_id([ids[0]])[ids[0]]
+    with a.index.transaction() as db:  # one section's vector gone from the cache
+        db.execute("DELETE FROM embed_cache WHERE text_hash = ?", (text_hash(embedding_text(sec, a.index.meta(sec.minute_id))),))
+    again = r._dense(vector, allowed)
+    assert len(calls) == 1 and ids[0] in calls[0] and len(calls[0]) < len(ids)
+    assert sorted(again) == sorted(ours)
