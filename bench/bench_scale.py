@@ -593,13 +593,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
             record(args.work, args.label, "users_distinct", rows=rows, api=route)
             if args.skip_behind:
                 return
+            # the warm questions were not asked before (an answer from the cache would say
+            # nothing about waiting behind another question)
+            unasked = dev_questions()[-3:]
             llm.mode, llm.delay = "slow", 1.0
-            slow = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), warm_q)
+            slow = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), unasked[0])
             llm.mode = "hang"
-            hung = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), warm_q)
+            hung = behind(base, lambda: api_ask(base, qs[1], mode="llm", timeout=300), unasked[1])
             llm.mode = "fast"
             huge_q = ("会议研究了老旧小区改造工作。" * 8000)[:100_000]
-            huge = behind(base, lambda: api_ask(base, huge_q, timeout=300), warm_q, wait=0.5)
+            huge = behind(base, lambda: api_ask(base, huge_q, timeout=300), unasked[2], wait=0.5)
             record(args.work, args.label, "behind", slow_llm=slow, hung_llm=hung, huge_question=huge)
 
 
