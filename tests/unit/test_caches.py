@@ -28,14 +28,19 @@ class CountingEmbedder(HashEmbedder):
         return super().embed_query(text)
 
 
-@pytest.fixture()
-def setup(tmp_path: Path) -> tuple[Assistant, CountingEmbedder, Path]:
+def _ingested(tmp_path: Path, emb: HashEmbedder, **settings) -> tuple[Assistant, Path]:  # type: ignore[no-untyped-def]
     folder = tmp_path / "archive"
     folder.mkdir()
     (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
-    emb = CountingEmbedder()
-    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data")), embedder=emb)
+    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), **settings), embedder=emb)
     a.ingest([folder])
+    return a, folder
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> tuple[Assistant, CountingEmbedder, Path]:
+    emb = CountingEmbedder()
+    a, folder = _ingested(tmp_path, emb)
     yield a, emb, folder
     a.close()
 
@@ -109,11 +114,7 @@ def test_an_answer_with_a_warning_is_not_kept(setup, monkeypatch):
 
 
 def test_the_cache_can_be_turned_off(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
-    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), answer_cache=0), embedder=HashEmbedder(64))
-    a.ingest([folder])
+    a, _ = _ingested(tmp_path, HashEmbedder(64), answer_cache=0)
     a.ask(Q)
     assert "cached" not in a.ask(Q).timings_ms
     a.close()
@@ -151,12 +152,8 @@ def test_a_failed_prefetch_fails_the_question_that_waits_for_it():
 
 
 def test_ask_embeds_its_question_once(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
     emb = SlowEmbedder()
-    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data")), embedder=emb)
-    a.ingest([folder])
+    a, _ = _ingested(tmp_path, emb)
     assert a.ask(Q).found
     assert emb.queries == [Q]
     a.close()
