@@ -309,7 +309,7 @@ class Assistant:
             return
         if not history:
             # a standalone question is retrieved as asked: its vector is computed (in C,
-            # without the GIL) while it is analysed and, in a new process, jieba and Chroma load
+            # without the GIL) while it is analysed and, in a new process, Chroma and jieba load
             self._query_vectors.prefetch(question, self.embedder.embed_query)
         for item in self._answer_stream(question, filters, k, mode, history, stream):
             if isinstance(item, Answer) and key is not None and not item.warnings:
@@ -324,8 +324,9 @@ class Assistant:
         follow-up, whose answer also depends on the conversation before it."""
         if history or not self._answers.size:
             return None
-        self._refresh()
-        return (" ".join(question.split()), filters, k, mode or self.settings.mode, self._generation)
+        # the generation as the database has it now (not through _refresh, whose first call
+        # opens Chroma for the self-check: a new process's question embeds meanwhile)
+        return (" ".join(question.split()), filters, k, mode or self.settings.mode, self.index.generation())
 
     def _answer_stream(
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool
