@@ -625,7 +625,11 @@ def cmd_table(args: argparse.Namespace) -> None:
         for emb, target in targets:
             q = last(label, "query", embedder=emb, target=target) or {}
             b = last(label, "build", embedder=emb, target=target) or {}
-            ingest = f"{b['sections_per_s']}" if b else "–"
+            mark = ""
+            if not b:  # the store was built under another label (a later run reuses it)
+                built = [r for r in rows if r["kind"] == "build" and r.get("embedder") == emb and r.get("target") == target]
+                b, mark = (built[-1], f" (built as {built[-1]['label']})") if built else ({}, "")
+            ingest = f"{b['sections_per_s']}{mark}" if b else "–"
             noop = f"{b['noop_cli_s']} ({b['noop_cli_per_1000_minutes_s']})" if b else "–"
             print(f"| {label} | {emb} | {q.get('sections', 0):,} | {q['retrieve_p50_ms']} / {q['retrieve_p95_ms']} | "
                   f"{q['ask_p50_ms']} / {q['ask_p95_ms']} | {q.get('hit_at_5', '–')} | {ingest} | {noop} | {q['peak_rss_mb']} / "
