@@ -7,7 +7,7 @@ overhead, no-op re-ingest, peak memory, a cold CLI, and many users at once. Prin
     .venv/bin/python bench/bench_scale.py overhead --sections 1500              # ingest vs raw embedder
     .venv/bin/python bench/bench_scale.py recall   --sizes 100000               # HNSW ef_search vs exact
     .venv/bin/python bench/bench_scale.py cli                                   # cold `minutes-rag ask`
-    .venv/bin/python bench/bench_scale.py serve                                 # 1/20/50 API users, slow LLM
+    .venv/bin/python bench/bench_scale.py serve    [--api rest|gradio]          # 1/20/50 API users, slow LLM
     .venv/bin/python bench/bench_scale.py table    [--labels before,after]      # the tables of stored runs
 
 Archives are synthetic (``minutes_rag.evaluation`` / ``synth``: invented minutes, ~14 sections
@@ -17,7 +17,11 @@ hash embedder, so that 100k sections fit in minutes; the real model's query embe
 by later runs (``--rebuild`` starts again), so a "before" and an "after" can query the same
 data. Each measurement runs in its own process (peak RSS is that process's), results are
 appended to ``WORK/results.jsonl`` under ``--label``; absolute times are the best of
-``--rounds`` rounds, and ratios are only compared within one run.
+``--rounds`` rounds, and ratios are only compared within one run. Timed questions are asked
+with the answer cache off and the query vectors forgotten; ``serve`` reports five repeated
+questions and, apart, questions never asked before (the dev sets'), through the server's
+``POST /api/ask`` where it has one (``--api gradio``: Gradio's interface), one keep-alive
+client per user.
 """
 
 from __future__ import annotations
