@@ -7,7 +7,7 @@ overhead, no-op re-ingest, peak memory, a cold CLI, and many users at once. Prin
     .venv/bin/python bench/bench_scale.py overhead --sections 1500              # ingest vs raw embedder
     .venv/bin/python bench/bench_scale.py recall   --sizes 100000               # HNSW ef_search vs exact
     .venv/bin/python bench/bench_scale.py cli                                   # cold `minutes-rag ask`
-    .venv/bin/python bench/bench_scale.py serve                                 # 1/20/50 API users, slow LLM
+    .venv/bin/python bench/bench_scale.py serve    [--api rest|gradio]          # 1/20/50 API users, slow LLM
     .venv/bin/python bench/bench_scale.py table    [--labels before,after]      # the tables of stored runs
 
 Archives are synthetic (``minutes_rag.evaluation`` / ``synth``: invented minutes, ~14 sections
@@ -17,7 +17,11 @@ hash embedder, so that 100k sections fit in minutes; the real model's query embe
 by later runs (``--rebuild`` starts again), so a "before" and an "after" can query the same
 data. Each measurement runs in its own process (peak RSS is that process's), results are
 appended to ``WORK/results.jsonl`` under ``--label``; absolute times are the best of
-``--rounds`` rounds, and ratios are only compared within one run.
+``--rounds`` rounds, and ratios are only compared within one run. Timed questions are asked
+with the answer cache off and the query vectors forgotten; ``serve`` reports five repeated
+questions and, apart, questions never asked before (the dev sets'), through the server's
+``POST /api/ask`` where it has one (``--api gradio``: Gradio's interface), one keep-alive
+client per user.
 """
 
 from __future__ import annotations
@@ -94,9 +98,19 @@ def assistant_for(data: Path, embedder: str, *, shared_embedder: Any = None, **o
         from minutes_rag.assistant import build_assistant
     except ImportError:  # main before the composition root ("before" runs)
         from minutes_rag.assistant import Assistant as build_assistant  # type: ignore[no-redef]
+    if "answer_cache" in Settings.model_fields:
+        # timed questions are asked several times: the answer cache would time itself (the
+        # serve benchmark measures it beside distinct questions)
+        overrides.setdefault("answer_cache", 0)
     settings = Settings.load(data_dir=str(data), embedder=embedder, mode="extractive",
                              **{k: v for k, v in overrides.items() if v is not None})
     return build_assistant(settings, embedder=shared_embedder)
+
+
+def forget_query_vectors(a: Any) -> None:
+    cache = getattr(a.retriever, "query_vectors", None)  # none before the cache
+    if cache is not None:
+        cache.clear()
 
 
 def synthetic_questions(archive: Path, seed: int = 7) -> list[dict]:
@@ -191,10 +205,12 @@ def cmd_query(args: argparse.Namespace) -> None:
     for _ in range(args.rounds):
         ret, ask = [], []
         for q in qs:
+            forget_query_vectors(a)  # each round embeds its questions (the real model's ~15 ms)
             t = time.perf_counter()
             a.retrieve(q)
             ret.append((time.perf_counter() - t) * 1000)
             slowest.append((ret[-1], q))
+            forget_query_vectors(a)
             t = time.perf_counter()
             a.ask(q)
             ask.append((time.perf_counter() - t) * 1000)
@@ -403,17 +419,51 @@ def fake_llm() -> Iterator[FakeLLM]:
         srv.shutdown()
 
 
+API = {"route": "gradio"}  # "rest": the server's POST /api/ask (ui.rest), where it has one
+_CLIENTS = threading.local()
+
+
+def _client(timeout: float) -> Any:
+    """One keep-alive client per user thread, as a browser or an API client keeps its
+    connection: a new ``httpx.Client`` per request costs the machine ~10 ms of CPU (an SSL
+    context), which the server's two cores pay for."""
+    import httpx
+
+    c = getattr(_CLIENTS, "client", None)
+    if c is None:
+        c = _CLIENTS.client = httpx.Client(timeout=None)
+    return c
+
+
+def pick_api(base: str, wanted: str) -> str:
+    """``auto``: the server's JSON route when it has one (a 400 to an empty body), else Gradio's."""
+    import httpx
+
+    if wanted == "auto":
+        wanted = "rest" if httpx.post(f"{base}/api/ask", json={}, timeout=30).status_code == 400 else "gradio"
+    API["route"] = wanted
+    return wanted
+
+
 def api_ask(base: str, question: str, mode: str = "extractive", timeout: float = 300.0) -> tuple[float, str]:
-    """One call of the server's /ask API through Gradio's REST interface: (seconds, error)."""
+    """One call of the server's /ask API (its JSON route, or Gradio's REST interface): (seconds, error)."""
     import httpx
 
     t = time.perf_counter()
+    if API["route"] == "rest":
+        try:
+            r = _client(timeout).post(f"{base}/api/ask", json={"question": question, "mode": mode}, timeout=timeout)
+            if r.status_code != 200:
+                return time.perf_counter() - t, f"{r.status_code}: {r.text[:200]}"
+            return time.perf_counter() - t, "" if "answer" in r.json() else "empty"
+        except Exception as exc:  # noqa: BLE001 - a benchmark counts every failure as an error
+            return time.perf_counter() - t, f"{type(exc).__name__}: {exc}"[:200]
     try:
-        with httpx.Client(timeout=timeout) as c:
-            r = c.post(f"{base}/gradio_api/call/ask", json={"data": [question, "", "", "", mode]})
+        with contextlib.nullcontext(_client(timeout)) as c:
+            r = c.post(f"{base}/gradio_api/call/ask", json={"data": [question, "", "", "", mode]}, timeout=timeout)
             r.raise_for_status()
             event = r.json()["event_id"]
-            with c.stream("GET", f"{base}/gradio_api/call/ask/{event}") as s:
+            with c.stream("GET", f"{base}/gradio_api/call/ask/{event}", timeout=timeout) as s:
                 kind = ""
                 for line in s.iter_lines():
                     if line.startswith("event:"):
@@ -464,20 +514,37 @@ def server(data: Path, llm_url: str, models: Path | None, extra_env: dict[str, s
         log.close()
 
 
+def dev_questions() -> list[str]:
+    """Distinct real questions (the dev sets'), none asked twice: what the answer cache
+    cannot help with."""
+    out: list[str] = []
+    for name in ("dev_zh", "dev_en", "dev_more", "synthetic_sample"):
+        for line in (ROOT / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "//")):
+                out.append(json.loads(line)["question"])
+    return list(dict.fromkeys(out))
+
+
 def users(base: str, n: int, questions: list[str], per_user: int) -> dict:
     results: list[tuple[float, str]] = []
     lock = threading.Lock()
 
+    start = threading.Barrier(n + 1)
+
     def one(i: int) -> None:
+        _client(300.0)  # the user's connection exists before the clock starts
+        start.wait()
         for j in range(per_user):
             r = api_ask(base, questions[(i * per_user + j) % len(questions)])
             with lock:
                 results.append(r)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
-    t0 = time.perf_counter()
     for th in threads:
         th.start()
+    start.wait()
+    t0 = time.perf_counter()
     for th in threads:
         th.join()
     wall = time.perf_counter() - t0
@@ -509,7 +576,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     with fake_llm() as llm:
         llm_url = f"http://127.0.0.1:{llm.server_address[1]}/v1"
         with server(data, llm_url, models, {"MINUTES_RAG_LLM_TIMEOUT": "30"}) as (base, page_s):
-            t0 = time.perf_counter()
+            route = pick_api(base, args.api)
             first_s, first_err = api_ask(base, warm_q)  # waits for the warm-up where there is one
             second_s, _ = api_ask(base, qs[1])  # the server is warm now: a first real answer
             record(args.work, args.label, "serve_start", page_s=round(page_s or -1, 2),
@@ -518,16 +585,28 @@ def cmd_serve(args: argparse.Namespace) -> None:
             for q in qs:
                 api_ask(base, q)
             rows = [users(base, n, qs, per_user) for n, per_user in ((1, 10), (20, 3), (50, 2))]
-            record(args.work, args.label, "users", rows=rows)
+            record(args.work, args.label, "users", rows=rows, api=route)
+            # every request a question not asked before (no answer or query-vector cache hit)
+            fresh = dev_questions()
+            plan, rows = ((1, 10), (20, 3), (50, 1)), []
+            for n, per_user in plan:
+                take, fresh = fresh[: n * per_user], fresh[n * per_user:]
+                if len(take) < n * per_user:
+                    break
+                rows.append(users(base, n, take, per_user))
+            record(args.work, args.label, "users_distinct", rows=rows, api=route)
             if args.skip_behind:
                 return
+            # the warm questions were not asked before (an answer from the cache would say
+            # nothing about waiting behind another question)
+            unasked = dev_questions()[-3:]
             llm.mode, llm.delay = "slow", 1.0
-            slow = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), warm_q)
+            slow = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), unasked[0])
             llm.mode = "hang"
-            hung = behind(base, lambda: api_ask(base, warm_q, mode="llm", timeout=300), warm_q)
+            hung = behind(base, lambda: api_ask(base, qs[1], mode="llm", timeout=300), unasked[1])
             llm.mode = "fast"
             huge_q = ("会议研究了老旧小区改造工作。" * 8000)[:100_000]
-            huge = behind(base, lambda: api_ask(base, huge_q, timeout=300), warm_q, wait=0.5)
+            huge = behind(base, lambda: api_ask(base, huge_q, timeout=300), unasked[2], wait=0.5)
             record(args.work, args.label, "behind", slow_llm=slow, hung_llm=hung, huge_question=huge)
 
 
@@ -550,7 +629,11 @@ def cmd_table(args: argparse.Namespace) -> None:
         for emb, target in targets:
             q = last(label, "query", embedder=emb, target=target) or {}
             b = last(label, "build", embedder=emb, target=target) or {}
-            ingest = f"{b['sections_per_s']}" if b else "–"
+            mark = ""
+            if not b:  # the store was built under another label (a later run reuses it)
+                built = [r for r in rows if r["kind"] == "build" and r.get("embedder") == emb and r.get("target") == target]
+                b, mark = (built[-1], f" (built as {built[-1]['label']})") if built else ({}, "")
+            ingest = f"{b['sections_per_s']}{mark}" if b else "–"
             noop = f"{b['noop_cli_s']} ({b['noop_cli_per_1000_minutes_s']})" if b else "–"
             print(f"| {label} | {emb} | {q.get('sections', 0):,} | {q['retrieve_p50_ms']} / {q['retrieve_p95_ms']} | "
                   f"{q['ask_p50_ms']} / {q['ask_p95_ms']} | {q.get('hit_at_5', '–')} | {ingest} | {noop} | {q['peak_rss_mb']} / "
@@ -574,12 +657,17 @@ def cmd_table(args: argparse.Namespace) -> None:
             if r:
                 keep = {k: v for k, v in r.items() if k not in ("label", "kind", "at")}
                 print(f"\n{label} {kind}: {json.dumps(keep, ensure_ascii=False)}")
-        u = last(label, "users")
-        if u:
-            print(f"\n{label}: API users at once (extractive)\n\n| users | requests | p50 s | p95 s | errors | wall s |")
-            print("|---|---|---|---|---|---|")
-            for x in u["rows"]:
-                print(f"| {x['users']} | {x['requests']} | {x['p50_s']} | {x['p95_s']} | {x['errors']} | {x['wall_s']} |")
+        for kind, what in (("users", "five questions asked again and again"),
+                           ("users_distinct", "every request a question not asked before")):
+            u = last(label, kind)
+            if u:
+                what += f", through {'POST /api/ask' if u.get('api') == 'rest' else 'Gradio /gradio_api/call/ask'}"
+                print(f"\n{label}: API users at once (extractive; {what})\n\n"
+                      "| users | requests | p50 s | p95 s | errors | wall s |")
+                print("|---|---|---|---|---|---|")
+                for x in u["rows"]:
+                    print(f"| {x['users']} | {x['requests']} | {x['p50_s']} | {x['p95_s']} | {x['errors']} | "
+                          f"{x['wall_s']} |")
         bh = last(label, "behind")
         if bh:
             print(f"\n{label}: a warm question while another is in flight\n\n| in flight | warm answer s | error | "
@@ -633,6 +721,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ef", default="20,50,100,200,400")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--skip-behind", action="store_true", help="serve: the users only")
+    ap.add_argument("--api", default="auto", choices=["auto", "rest", "gradio"],
+                    help="serve: the server's JSON route /api/ask (auto: where it has one) or Gradio's REST interface")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     for k, v in ENV.items():

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minutes_rag import present
+from minutes_rag.cache import LRU, QUERY_VECTOR_CACHE, QueryVectors
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder
 from minutes_rag.errors import DenseUnavailable
@@ -88,6 +89,10 @@ class Assistant:
         self._open_lock = threading.Lock()
         self.notes: list[str] = []  # what the reader's self-check found (shown with answers, logged)
         self._ledger = LedgerReader(lambda: self._generation)  # stale minutes' ledgers, read afresh
+        # answers to questions asked again (a shared server's popular questions); emptied
+        # whenever the index changes, and keyed by its generation besides
+        self._answers: LRU[Answer] = LRU(settings.answer_cache)
+        self._query_vectors = QueryVectors(QUERY_VECTOR_CACHE)
 
     # -- parts, built lazily --------------------------------------------------------------
     @property
@@ -148,6 +153,7 @@ class Assistant:
                 if self._store is not None:
                     self._store.reopen()
                 self._retriever = None  # new jieba words
+                self._answers.clear()
             self._generation = gen
             if not self._checked and not self._writer_elsewhere():
                 self._checked = True
@@ -199,6 +205,7 @@ class Assistant:
                     lexical_weight=s.lexical_weight, rrf_k=s.rrf_k, structure_rerank=s.structure_rerank,
                 ),
                 reranker,
+                self._query_vectors,
             )
         return self._retriever
 
@@ -230,6 +237,7 @@ class Assistant:
         # closes the client under any question being answered in another thread)
         with self._open_lock:
             self._generation = self.index.generation()
+            self._answers.clear()
         return report
 
     # -- ask ------------------------------------------------------------------------------
@@ -291,6 +299,38 @@ class Assistant:
         req = self.validate(question, k=k, filters=filters)
         question, k = req.question, req.k
         filters = replace(filters, date_from=req.date_from, date_to=req.date_to)
+        t0 = time.perf_counter()
+        key = self._answer_key(question, filters, k, mode, history)
+        cached = self._answers.get(key) if key is not None else None
+        if cached is not None:
+            total = round((time.perf_counter() - t0) * 1000, 2)
+            yield replace(cached, question=question, timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total,
+                                                                 "cached": 1.0})
+            return
+        if not history:
+            # a standalone question is retrieved as asked: its vector is computed (in C,
+            # without the GIL) while it is analysed and, in a new process, Chroma and jieba load
+            self._query_vectors.prefetch(question, self.embedder.embed_query)
+        for item in self._answer_stream(question, filters, k, mode, history, stream):
+            if isinstance(item, Answer) and key is not None and not item.warnings:
+                self._answers.put(key, item)  # an answer with a warning (keyword-only, LLM down) is not kept
+            yield item
+
+    def _answer_key(
+        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
+    ) -> tuple | None:
+        """What an answer depends on: the question (its spacing aside), the filters, k, the
+        mode and the index's generation (any ingest, by any process, moves it). None for a
+        follow-up, whose answer also depends on the conversation before it."""
+        if history or not self._answers.size:
+            return None
+        # the generation as the database has it now (not through _refresh, whose first call
+        # opens Chroma for the self-check: a new process's question embeds meanwhile)
+        return (" ".join(question.split()), filters, k, mode or self.settings.mode, self.index.generation())
+
+    def _answer_stream(
+        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool
+    ) -> Iterator[str | Answer]:
         answerer, rewritten, t0 = self._analyse(question, mode, history)
         if rewritten.ledger is not None:
             # a question the ledger answers (tasks of a unit, how a matter was decided, a

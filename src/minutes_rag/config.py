@@ -145,6 +145,10 @@ class Settings(BaseSettings):
     ui_lang: str = Field("zh", description="Interface language: `zh` or `en`")
     max_upload_mb: float = Field(20.0, description="Largest file accepted by the UI's upload")
     ui_concurrency: int = Field(16, description="Questions the server answers at once per event (the chat, the /ask API)")
+    answer_cache: int = Field(
+        256, description="Answers kept for questions asked again with the same words, filters and mode (not follow-ups); "
+        "any ingest empties it; 0: off",
+    )
     ask_via_server: bool = Field(
         True, description="`ask` sends its question to a server running on the same data directory when there is one",
     )

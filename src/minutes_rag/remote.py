@@ -84,9 +84,32 @@ def find_servers(data_dir: Path) -> list[dict[str, Any]]:
 
 def ask(url: str, question: str, *, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "",
         timeout: float = 120.0) -> dict[str, Any]:
-    """The server's answer as the ``ask --json`` object (plus ``found``), through Gradio's
-    REST interface to the ``/ask`` API: a POST that returns an event id, then its result as
-    server-sent events."""
+    """The server's answer as the ``ask --json`` object (plus ``found``): one POST to its
+    ``/api/ask`` route (``ui.rest``), or, from a server without it, through Gradio's REST
+    interface to the ``/ask`` API."""
+    body = json.dumps({"question": question, "date_from": date_from, "date_to": date_to, "minute_id": minute_id,
+                       "mode": mode}).encode("utf-8")
+    req = urllib.request.Request(f"{url}/api/ask", data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            data = json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code not in (404, 405):
+            detail = exc.read()[:200].decode("utf-8", "replace")
+            raise RemoteUnavailable(f"the server at {url} answered with an error: {detail}") from exc
+        return _ask_gradio(url, question, date_from=date_from, date_to=date_to, minute_id=minute_id, mode=mode,
+                           timeout=timeout)
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        raise RemoteUnavailable(f"the server at {url} did not answer: {exc}") from exc
+    if isinstance(data, dict) and "answer" in data:
+        return data
+    raise RemoteUnavailable(f"unexpected reply from {url}")
+
+
+def _ask_gradio(url: str, question: str, *, date_from: str, date_to: str, minute_id: str, mode: str,
+                timeout: float) -> dict[str, Any]:
+    """Through Gradio's REST interface: a POST that returns an event id, then its result as
+    server-sent events (servers from before ``/api/ask``)."""
     body = json.dumps({"data": [question, date_from, date_to, minute_id, mode]}).encode("utf-8")
     req = urllib.request.Request(f"{url}/gradio_api/call/ask", data=body,
                                  headers={"Content-Type": "application/json"})

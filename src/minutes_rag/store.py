@@ -86,6 +86,19 @@ def _forget_system(persist_directory: str) -> None:
     SharedSystemClient._identifier_to_refcount.pop(persist_directory, None)
 
 
+def rank_by_cosine(vector: Any, ids: Sequence[str], rows: Sequence[Any], k: int) -> list[tuple[str, float]]:
+    """[(id, cosine similarity)] of the k rows nearest ``vector``, best first (ties in the given order)."""
+    if not ids or k <= 0:
+        return []
+    mat = np.asarray(rows, dtype=np.float32)
+    q = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norms = np.linalg.norm(mat, axis=1) * (float(np.linalg.norm(q)) or 1.0)
+    norms[norms == 0] = 1.0
+    sims = (mat @ q) / norms
+    order = np.argsort(-sims, kind="stable")[:k]
+    return [(ids[i], float(sims[i])) for i in order]
+
+
 class ChromaStore:
     """Dense vectors in one Chroma collection."""
 
@@ -299,15 +312,7 @@ class ChromaStore:
         except Exception as exc:  # noqa: BLE001 - chromadb raises plain Exceptions
             self.reopen()
             raise DenseUnavailable(f"{self.where} did not answer ({type(exc).__name__}: {exc})") from exc
-        if not found:
-            return []
-        mat = np.asarray(rows, dtype=np.float32)
-        q = np.asarray(vector, dtype=np.float32).reshape(-1)
-        norms = np.linalg.norm(mat, axis=1) * (float(np.linalg.norm(q)) or 1.0)
-        norms[norms == 0] = 1.0
-        sims = (mat @ q) / norms
-        order = np.argsort(-sims, kind="stable")[:k]
-        return [(found[i], float(sims[i])) for i in order]
+        return rank_by_cosine(vector, found, rows, k)
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """[(section_id, cosine similarity)] best first. Any failure of Chroma (down, being

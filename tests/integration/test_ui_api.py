@@ -88,3 +88,29 @@ def test_a_refused_api_request_says_why_without_a_traceback(served, capfd):
             client.predict(**args, api_name=f"/{API_NAME}")
     err = capfd.readouterr().err
     assert "Traceback" not in err
+
+
+def test_the_json_route_gives_the_same_answer_behind_the_same_login(served):
+    """POST /api/ask (ui.rest): one request, the same object as Gradio's /ask API; the auth
+    gate covers it; a refused question is a 400 that says why."""
+    import httpx
+    from gradio_client import Client
+
+    from minutes_rag.ui.app import API_NAME
+    from minutes_rag.ui.rest import ROUTE
+
+    question = "姑苏领军人才计划第一批拟立项情况由哪个部门汇报？"
+    with httpx.Client(base_url=served) as anon:
+        assert anon.post(ROUTE, json={"question": question}).status_code in (401, 403)
+    with httpx.Client(base_url=served) as c:
+        assert c.post("/login", data={"username": "clerk", "password": "minutes-2020"}).status_code < 400
+        r = c.post(ROUTE, json={"question": question, "mode": "extractive"})
+        assert r.status_code == 200
+        out = r.json()
+        refused = c.post(ROUTE, json={"question": "消防安全", "date_from": "2020-13-45"})
+    client = Client(served, auth=("clerk", "minutes-2020"), verbose=False)
+    theirs = client.predict(question=question, date_from="", date_to="", minute_id="", mode="extractive",
+                            api_name=f"/{API_NAME}")
+    assert out["found"] is True and out["answer"] == theirs["answer"] and out["citations"] == theirs["citations"]
+    assert out["citations"][0]["label"] == "五（一）"
+    assert refused.status_code == 400 and "YYYY-MM-DD" in refused.json()["error"]

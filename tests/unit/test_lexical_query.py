@@ -75,7 +75,8 @@ def test_lexical_search_ranks_the_section_with_the_rare_words(ix):
 
 
 def test_a_scope_is_ranked_in_python_exactly_as_fts5_ranks_it(ix, monkeypatch):
-    docs = [f"工作要求第{i}项，做好防汛" for i in range(20)] + ["防汛排涝工作要求", "城市防汛排涝工作", "council's report 2.5"]
+    docs = [f"工作要求第{i}项，做好防汛" for i in range(20)] + ["防汛排涝工作要求", "城市防汛排涝工作", "council's report 2.5",
+                                                                  "排涝，排涝，排涝"]  # a term next to itself
     _fill(ix, docs)
     with ix.transaction() as db:  # a second minute, outside the scope
         db.execute("UPDATE sections SET minute_id='m2' WHERE section_id IN ('m1-0', 'm1-1')")

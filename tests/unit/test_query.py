@@ -81,6 +81,9 @@ class _Index:
     def metas(self, ids: list[str]) -> dict[str, Any]:
         return {"m1": ZH_META}
 
+    def cached_vectors(self, model: str, hashes: Any) -> dict[str, Any]:
+        return {}  # no embedding cache: a scope's vectors come from the store
+
 
 def _retriever() -> Retriever:
     return Retriever(_Index(), _Store(), _Embedder(), RetrievalConfig())  # type: ignore[arg-type]

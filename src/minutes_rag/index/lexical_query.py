@@ -9,7 +9,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from minutes_rag.errors import StoreError
@@ -44,6 +44,23 @@ def _varints(blob: bytes) -> list[int]:
             out.append((value << 7) | byte)
             value, count = 0, 0
     return out
+
+
+_NOT_PLAIN = re.compile(r"[^\w ]")
+
+
+def _term_counter(tokens: str) -> Callable[[str], int]:
+    """How often a term is in a section's stored tokens, as FTS5's unicode61 reads them
+    ("_" and spaces split). Stored tokens are words and ``_xy`` bigrams separated by spaces:
+    counting " term " in the text with every separator doubled (so that neighbours do not
+    share one) is a scan in C; a text with other characters ("2.5": unicode61 splits at
+    the dot) is split the tokenizer's way instead. Only the question's few terms are
+    counted, not every token of the section."""
+    if _NOT_PLAIN.search(tokens):
+        counts = Counter(_PLAIN_TERM.findall(tokens))
+        return lambda term: counts.get(term, 0)
+    spaced = "  " + tokens.replace("_", " ").replace(" ", "  ") + "  "
+    return lambda term: spaced.count(f" {term} ")
 
 
 def _fts_term(token: str) -> str:
@@ -154,7 +171,8 @@ class LexicalMixin(Connections):
             if not minute_ids:
                 return []
             rows = self._q(
-                "SELECT s.section_id, f.tokens FROM sections s JOIN sections_fts f ON f.rowid = s.rid"
+                "SELECT s.section_id, f.c0, d.sz FROM sections s JOIN sections_fts_content f ON f.id = s.rid"
+                " LEFT JOIN sections_fts_docsize d ON d.id = s.rid"
                 f" WHERE s.minute_id IN ({','.join('?' * len(minute_ids))}) LIMIT ?",
                 [*minute_ids, SCOPED_BM25_LIMIT + 1],
             )
@@ -206,15 +224,16 @@ class LexicalMixin(Connections):
         n, avgdl = self._fts_totals()
         df = self.doc_frequencies(list(weight))
         scored: list[tuple[float, str]] = []
-        for sid, tokens in rows:
-            toks = _PLAIN_TERM.findall(tokens or "")  # as unicode61 reads them ("_" and spaces split)
-            if not toks:
+        for sid, tokens, size in rows:
+            tokens = tokens or ""
+            tf_of = _term_counter(tokens)
+            length = _varints(size)[0] if size else len(_PLAIN_TERM.findall(tokens))
+            if not length:
                 continue
-            counts = Counter(toks)
-            norm = 1.2 * (1 - 0.75 + 0.75 * len(toks) / avgdl)
+            norm = 1.2 * (1 - 0.75 + 0.75 * length / avgdl)
             score = 0.0
             for term, w in weight.items():
-                tf = counts.get(term, 0)
+                tf = tf_of(term)
                 if not tf:
                     continue
                 d = df.get(term, 0)

@@ -13,6 +13,50 @@ from dataclasses import dataclass
 
 from minutes_rag.text.lang import HAN
 
+# ---------------------------------------------------------------- issuing bodies
+# How a question names the body that issued a minute, in one place: by its name without the
+# kind of body (``body_short_name``: 枫林市科教城 of 枫林市科教城人民政府, portland of City of
+# Portland; a reference's scope is narrowed by it) or by the place it governs (``body_places``:
+# 苏州 of 苏州市人民政府, also asked as Suzhou through the glossary; the rerank reads it).
+
+# what a question drops of a body's name: 人民政府 is asked as 政府 or left out (枫林市科教城政府
+# 第183次常务会议), "City of Portland" and "Portland City Council" are asked as Portland
+_ZH_GOVERNMENT = re.compile(r"(?:人民)?政府$")
+_EN_BODY_KIND = re.compile(
+    r"^(?:the\s+)?(?:city|town|county|village|borough|district)\s+of\s+|\s+(?:(?:city|town|county)\s+)?council$", re.I
+)
+# the place a Chinese body's name starts with (苏州 of 苏州市…); the capitalised words of an
+# English one that are not the kind of body (Portland, Riverton)
+_ZH_PLACE = re.compile(rf"^([{HAN}]{{2,8}}?)(?:市|县|区|省|自治州|州)")
+_EN_BODY_WORDS = frozenset({"City", "Town", "County", "Village", "Borough", "Council", "Board", "Commission", "Committee",
+                            "Government", "Municipal", "Metropolitan", "Regular", "Meeting", "Minutes", "Official",
+                            "The", "Of", "Today"})
+_EN_PLACE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+
+
+def _body_name(body: str) -> str:
+    """The body's name without the kind of body, case kept."""
+    return _EN_BODY_KIND.sub("", _ZH_GOVERNMENT.sub("", body.strip())).strip()
+
+
+def body_short_name(body: str) -> str:
+    """The part of an issuing body's name by which a question names it, lower-cased:
+    枫林市科教城人民政府 -> 枫林市科教城, City of Portland -> portland ("" when too short to tell)."""
+    name = _body_name(body).lower()
+    return name if len(name) >= 2 else ""
+
+
+def body_places(body: str) -> tuple[str, ...]:
+    """The place names an issuing body's name holds: ("苏州",) for 苏州市人民政府, ("Portland",)
+    for City of Portland; () when it names none."""
+    name = _body_name(body)
+    m = _ZH_PLACE.match(name)
+    if m:
+        return (m.group(1),)
+    words = [w for m in _EN_PLACE.finditer(name) for w in m.group(0).replace("-", " ").split()]
+    return tuple(dict.fromkeys(w for w in words if w not in _EN_BODY_WORDS))
+
+
 # ---------------------------------------------------------------- Chinese numerals
 
 CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -271,24 +315,3 @@ EN_ATTENDANCE_LABEL = (
 # Any short label before a colon at the start of a line (会议要求：, Present:, Motion:).
 LABEL = rf"(?:[{HAN}]{{1,6}}[：:]|[A-Z][A-Za-z]{{1,20}}(?:[ \t]+[A-Za-z]+){{0,3}}:(?=\s|$))"
 LABEL_RE = re.compile(LABEL)
-
-
-# ---------------------------------------------------------------- the issuing body's place
-# 苏州市人民政府 -> 苏州 (a question says 苏州 or 苏州市); City of Portland, Riverton City Council
-# -> Portland, Riverton (the capitalised words that are not the kind of body)
-_ZH_PLACE = re.compile(rf"^([{HAN}]{{2,8}}?)(?:市|县|区|省|自治州|州)")
-_EN_BODY_WORDS = frozenset({"City", "Town", "County", "Village", "Borough", "Council", "Board", "Commission", "Committee",
-                            "Government", "Municipal", "Metropolitan", "Regular", "Meeting", "Minutes", "Official",
-                            "The", "Of", "Today"})
-_EN_PLACE = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-
-
-def body_places(body: str) -> tuple[str, ...]:
-    """The place names an issuing body's name holds: ("苏州",) for 苏州市人民政府, ("Portland",)
-    for City of Portland; () when it names none."""
-    body = body.strip()
-    m = _ZH_PLACE.match(body)
-    if m:
-        return (m.group(1),)
-    words = [w for m in _EN_PLACE.finditer(body) for w in m.group(0).replace("-", " ").split()]
-    return tuple(dict.fromkeys(w for w in words if w not in _EN_BODY_WORDS))

@@ -309,6 +309,11 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
         prevent_thread_lock=True,  # the gate goes in before anyone is served the page
         quiet=quiet,
     )
+    from minutes_rag.ui import rest
+
+    handlers = getattr(app, "minutes_handlers", None)
+    if handlers is not None:
+        rest.install(app.server_app, handlers, int(settings.ui_concurrency))
     if auth is not None:
         from minutes_rag.ui import gate
 
