@@ -120,6 +120,13 @@ def test_timeline_answer_one_line_per_meeting_in_date_order(assistant):
     assert {r["section_id"] for r in data["retrieved"]} == {c.section_id for c in ans.citations}
 
 
+def test_which_meetings_discussed_a_topic_is_answered_by_its_timeline(assistant):
+    ans = assistant.ask("哪些会议研究了老旧小区改造？")
+    assert ans.mode == "timeline"
+    _verbatim(assistant, ans)
+    assert [c.date for c in ans.citations] == ["2019-04-02", "2020-03-10"]
+
+
 def test_other_questions_still_go_to_retrieval(assistant):
     ans = assistant.ask("消防隐患排查整治由哪个部门牵头？")
     assert ans.mode == "extractive"
@@ -142,6 +149,12 @@ def test_a_ledger_question_the_ledger_cannot_answer_falls_back(assistant):
         ("历次常务会议对老旧小区改造作了哪些部署？", "timeline", "topic", "老旧小区改造"),
         ("自2019年以来历次会议对城市更新作出了哪些决定？", "timeline", "topic", "城市更新"),
         ("Show me the timeline of bus rapid transit", "timeline", "topic", "bus rapid transit"),
+        # which meetings took a topic up: a list of meetings, i.e. the topic's timeline
+        ("Which meetings discussed fire safety?", "timeline", "topic", "fire safety"),
+        ("What council meetings have considered the Harbor Street project?", "timeline", "topic", "Harbor Street project"),
+        ("When was garbage sorting discussed?", "timeline", "topic", "garbage sorting"),
+        ("哪些会议研究了垃圾分类工作？", "timeline", "topic", "垃圾分类工作"),
+        ("老旧小区改造在哪些会议上讨论过？", "timeline", "topic", "老旧小区改造"),
     ],
 )
 def test_intents(question, kind, field, value):
@@ -164,6 +177,9 @@ def test_intent_dates():
     "Which department leads the rental housing pilot?",
     "Who presided over the meeting?",
     "What did the council decide?",
+    "When was the meeting held?",
+    "When was the minute issued?",
+    "哪些会议出席人员有李亚平？",
 ])
 def test_questions_for_retrieval_have_no_ledger_intent(question):
     assert detect(question) is None

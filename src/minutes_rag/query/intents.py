@@ -141,9 +141,20 @@ _ZH_TIMELINE = [
                r"(?:部署|决定|安排|要求|研究|讨论|决策)" + _Q_END),
     re.compile(r"(?P<topic>.+?)(?:的)?(?:历次|历年)(?:部署|决定|安排|会议|研究)"),
     re.compile(r"(?P<topic>.+?)(?:的)?(?:时间线|时间轴|脉络|来龙去脉)"),
+    # which meetings took a topic up: 哪些会议研究了垃圾分类工作？ / 垃圾分类在哪些会议上讨论过？
+    re.compile(r"^(?:请问)?(?:有)?(?:哪些|哪几次|哪几个|哪次)(?:常务)?会议(?:上)?(?:都)?(?:研究|讨论|审议|部署|涉及|提到|谈到|听取)"
+               r"(?:了|过)?(?:关于)?(?P<topic>.+?)" + _Q_END),
+    re.compile(r"^(?P<topic>[^，,。？?]+?)(?:问题|工作|事项)?在哪些(?:常务)?会议上(?:被)?(?:研究|讨论|审议|部署|提到|谈到)(?:过|了)?" + _Q_END),
 ]
 _EN_TIMELINE = [
     re.compile(r"^(?:show\s+(?:me\s+)?)?(?:a\s+|the\s+)?(?:timeline|history)\s+(?:of|for|on)\s+(?P<topic>.+?)" + _Q_END, re.IGNORECASE),
+    # Which meetings discussed fire safety? / When was fire safety discussed?
+    re.compile(r"^(?:which|what)\s+(?:(?:council|executive|city|government)\s+)?meetings?\s+(?:have\s+|has\s+)?"
+               r"(?:discussed|considered|addressed|covered|debated|mentioned|(?:dealt|dealing)\s+with|talked\s+about|took\s+up"
+               r"|looked\s+at|decided\s+(?:on|about))\s+(?P<topic>.+?)" + _Q_END, re.IGNORECASE),
+    re.compile(r"^when\s+(?:was|were|has|have|did)\s+(?:the\s+)?(?:council\s+|meetings?\s+|city\s+)?(?P<topic>.+?)\s+"
+               r"(?:been\s+)?(?:discussed|considered|debated|taken\s+up|addressed|discuss|consider|debate|address)"
+               r"(?:\s+(?:at|in)\s+(?:the\s+|a\s+)?meetings?)?" + _Q_END, re.IGNORECASE),
     re.compile(r"what\s+(?:has|have|did)\s+(?:the\s+)?(?:council|government|city|meetings?)\s+"
                r"(?:decided|done|said|discussed|decide|do|say|discuss)\s+(?:about|on|regarding)\s+(?P<topic>.+?)\s+"
                r"(?:over\s+time|meeting\s+by\s+meeting|across\s+(?:the\s+)?meetings|since\s+\d{4})" + _Q_END, re.IGNORECASE),
