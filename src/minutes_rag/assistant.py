@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minutes_rag import present
-from minutes_rag.cache import LRU, QUERY_VECTOR_CACHE, QueryVectors
+from minutes_rag.cache import QUERY_VECTOR_CACHE, AnswerCache, QueryVectors
 from minutes_rag.config import Settings
 from minutes_rag.embed import Embedder
 from minutes_rag.errors import DenseUnavailable
@@ -89,9 +89,8 @@ class Assistant:
         self._open_lock = threading.Lock()
         self.notes: list[str] = []  # what the reader's self-check found (shown with answers, logged)
         self._ledger = LedgerReader(lambda: self._generation)  # stale minutes' ledgers, read afresh
-        # answers to questions asked again (a shared server's popular questions); emptied
-        # whenever the index changes, and keyed by its generation besides
-        self._answers: LRU[Answer] = LRU(settings.answer_cache)
+        # answers to questions asked again; emptied whenever the index changes
+        self._answers: AnswerCache[Answer] = AnswerCache(settings.answer_cache)
         self._query_vectors = QueryVectors(QUERY_VECTOR_CACHE)
 
     # -- parts, built lazily --------------------------------------------------------------
@@ -300,8 +299,10 @@ class Assistant:
         question, k = req.question, req.k
         filters = replace(filters, date_from=req.date_from, date_to=req.date_to)
         t0 = time.perf_counter()
-        key = self._answer_key(question, filters, k, mode, history)
-        cached = self._answers.get(key) if key is not None else None
+        # the generation as the database has it now (not through _refresh, whose first call
+        # opens Chroma for the self-check: a new process's question embeds meanwhile)
+        key = self._answers.key(question, filters, k, mode or self.settings.mode, history, self.index.generation)
+        cached = self._answers.get(key)
         if cached is not None:
             total = round((time.perf_counter() - t0) * 1000, 2)
             yield replace(cached, question=question, timings_ms={"retrieve": 0.0, "answer": 0.0, "total": total,
@@ -312,21 +313,9 @@ class Assistant:
             # without the GIL) while it is analysed and, in a new process, Chroma and jieba load
             self._query_vectors.prefetch(question, self.embedder.embed_query)
         for item in self._answer_stream(question, filters, k, mode, history, stream):
-            if isinstance(item, Answer) and key is not None and not item.warnings:
+            if isinstance(item, Answer) and not item.warnings:
                 self._answers.put(key, item)  # an answer with a warning (keyword-only, LLM down) is not kept
             yield item
-
-    def _answer_key(
-        self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn]
-    ) -> tuple | None:
-        """What an answer depends on: the question (its spacing aside), the filters, k, the
-        mode and the index's generation (any ingest, by any process, moves it). None for a
-        follow-up, whose answer also depends on the conversation before it."""
-        if history or not self._answers.size:
-            return None
-        # the generation as the database has it now (not through _refresh, whose first call
-        # opens Chroma for the self-check: a new process's question embeds meanwhile)
-        return (" ".join(question.split()), filters, k, mode or self.settings.mode, self.index.generation())
 
     def _answer_stream(
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool

@@ -1,4 +1,5 @@
-"""Thread-safe caches: an LRU map (the answers a server keeps) and the query vectors."""
+"""Thread-safe caches: an LRU map, the answers a server keeps (``AnswerCache``) and the query
+vectors."""
 
 from __future__ import annotations
 
@@ -52,6 +53,33 @@ class LRU(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class AnswerCache(Generic[V]):
+    """Answers to questions asked again (a shared server's popular questions), keyed by what
+    an answer depends on: the question (its spacing aside), the filters, k, the mode and the
+    index's generation (any ingest, by any process, moves it). A follow-up is never kept (its
+    answer depends on the conversation before it); the owner empties it when the index changes."""
+
+    def __init__(self, size: int) -> None:
+        self._kept: LRU[V] = LRU(size)
+
+    def key(self, question: str, filters: Hashable, k: int | None, mode: str, history: object,
+            generation: Callable[[], int]) -> tuple | None:
+        """None when nothing is kept for this question (a follow-up, or the cache is off)."""
+        if history or not self._kept.size:
+            return None
+        return (" ".join(question.split()), filters, k, mode, generation())
+
+    def get(self, key: tuple | None) -> V | None:
+        return self._kept.get(key) if key is not None else None
+
+    def put(self, key: tuple | None, value: V) -> None:
+        if key is not None:
+            self._kept.put(key, value)
+
+    def clear(self) -> None:
+        self._kept.clear()
 
 
 class QueryVectors:
