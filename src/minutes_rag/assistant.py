@@ -158,15 +158,21 @@ class Assistant:
                 self._checked = True
                 self._self_check()
 
-    def _self_check(self) -> None:
+    def _self_check(self, *, count: bool = False) -> None:
+        """What the last writer recorded (constant time: no Chroma). Chroma is counted only
+        when ``count`` (a server's background warm-up) or when no writer recorded the current
+        generation (an index written by an older version, or a writer that died between
+        minutes)."""
         from minutes_rag import doctor
 
-        check = doctor.quick_check(self.index, self.store)
-        if not check.ok:
-            self.notes = [
-                *check.problems(),
-                "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
-            ]
+        check = None if count else doctor.recorded_check(self.index, self.store.collection_name)
+        if check is None:
+            check = doctor.quick_check(self.index, self.store)
+        self.notes = [] if check.ok else [
+            *check.problems(),
+            "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
+        ]
+        if self.notes:
             log.warning("index self-check: %s", "; ".join(self.notes))
 
     def doctor(self, *, repair: bool = False, wait: float = 0.0) -> Any:
@@ -185,6 +191,7 @@ class Assistant:
             check = doctor.full_check(self.index, self.store, self.embedder.name)
             if not check.ok:
                 doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
+            doctor.record_check(self.index, self.store)
         self.notes = []
         return check
 
@@ -357,8 +364,12 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Loads what a question needs (the query embedder, Chroma, jieba and the BM25 index,
-        the extractive answerer) by answering one: a server calls it at start."""
+        the extractive answerer) by answering one: a server calls it at start, in the
+        background. Then Chroma is counted against the state database (what a new reader
+        process takes from the last writer's record instead)."""
         self.ask("warm up", mode="extractive")
+        if not self._writer_elsewhere():
+            self._self_check(count=True)  # (not under _open_lock: questions go on meanwhile)
 
     def validate(self, question: str, *, k: object = None, filters: Filters = Filters()) -> Request:
         from minutes_rag.validation import validate_request

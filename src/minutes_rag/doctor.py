@@ -5,7 +5,11 @@ of every minute recorded as embedded in a collection must have exactly one vecto
 nothing else may. Because the state database also caches every section's vector, a lost,
 emptied or broken Chroma is rebuilt from it without running the model.
 
-``quick_check`` is cheap (two counts) and runs whenever a writer opens the index;
+``quick_check`` is cheap (two counts) and runs whenever a writer opens the index, at the
+end of a writer's run (``record_check``: the counts go into the state database with the
+generation they were taken at) and in a server's background; ``recorded_check`` is what a
+reader runs at start instead: it reads those counts, in constant time, and counts Chroma only
+when no writer has recorded the current generation (an index written by an older version).
 ``full_check`` compares the id sets and the database itself (``minutes-rag doctor``);
 ``repair`` (under the writer lock only) adds missing vectors from the cache and removes strays.
 """
@@ -112,6 +116,27 @@ def quick_check(index: StateIndex, store: ChromaStore) -> CheckReport:
     except Exception as exc:  # noqa: BLE001 - a broken store raises anything
         report.store_error = f"{type(exc).__name__}: {exc}"
         report.vectors = -1
+    return report
+
+
+def recorded_check(index: StateIndex, collection: str) -> CheckReport | None:
+    """The quick check from what the last writer recorded (no Chroma: constant time), or None
+    when the index changed after it (or no writer recorded anything): count then."""
+    recorded = index.verified(collection)
+    if recorded is None or recorded.get("generation") != index.generation():
+        return None
+    report = CheckReport(collection)
+    report.expected = int(recorded.get("expected", 0))
+    report.vectors = int(recorded.get("vectors", 0))
+    report.journal = index.journal_pending()
+    return report
+
+
+def record_check(index: StateIndex, store: ChromaStore) -> CheckReport:
+    """A writer's quick check at the end of its run, recorded for readers (``recorded_check``)."""
+    report = quick_check(index, store)
+    if not report.store_error and not report.journal:
+        index.record_verified(store.collection_name, report.vectors, report.expected)
     return report
 
 

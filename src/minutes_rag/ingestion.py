@@ -124,6 +124,7 @@ class Ingestor:
         check = doctor.quick_check(self.index, self.store)
         self.check = check
         if check.ok:
+            self.index.record_verified(self.store.collection_name, check.vectors, check.expected)
             return
         doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
         if check.rebuilt or check.removed or check.reset_store:
@@ -250,8 +251,22 @@ class Ingestor:
                 progress(n + 1, len(files), str(path))
         if prune:
             self._prune(roots, files, report)
+        self._record_check()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _record_check(self) -> None:
+        """Count what this run left for readers (``doctor.recorded_check``); a no-op run keeps
+        the record of its start. A failure here never fails the run: readers count instead."""
+        from minutes_rag import doctor
+
+        recorded = self.index.verified(self.store.collection_name)
+        if recorded is not None and recorded.get("generation") == self.index.generation():
+            return
+        try:
+            doctor.record_check(self.index, self.store)
+        except Exception as exc:  # noqa: BLE001 - the index is written; only the record is missing
+            log.warning("could not record the index's counts (%s: %s)", type(exc).__name__, exc)
 
     def _failed(self, path: Path, problem: str, report: IngestReport) -> None:
         report.failed += 1

@@ -22,7 +22,7 @@ from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 from minutes_rag.query.intents import INTENTS, Intent, LedgerAsk, cue, find_intents, find_ledger_ask, wanted_kinds
 from minutes_rag.query.keywords import keywords
 from minutes_rag.query.references import References, find_references
-from minutes_rag.text.lang import Lang, detect_lang
+from minutes_rag.text.lang import HAN_RE, Lang, detect_lang
 from minutes_rag.text.words import stem
 
 __all__ = [
@@ -86,7 +86,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
         "text": text,
         "lang": lang,
         "keywords": tuple(keywords(text, lang)),
-        "tokens": tuple(tokenize(expanded, for_query=True)),
+        # an English question's Chinese glossary terms as bigrams: no jieba for it (lexical.py)
+        "tokens": tuple(tokenize(expanded, for_query=True, segment=bool(HAN_RE.search(text)))),
         "expanded": expanded,
         "cross_terms": tuple(cross_terms(text, lang=lang)),
         "references": find_references(text),

@@ -106,12 +106,15 @@ ZH_QUESTION_STOPWORDS = ZH_STOPWORDS | frozenset(
 
 _jieba_lock = threading.Lock()
 _user_words: set[str] = set()
+_pending_words: list[str] = []  # learnt before jieba loaded: added when it loads
 _jieba: Any = None
 
 
 def jieba() -> Any:
     """The jieba module, imported and initialised once, quietly (it logs to stderr on first
-    use). One instance for the whole library: it also holds the user dictionary."""
+    use). One instance for the whole library: it also holds the user dictionary. Loading its
+    dictionary takes ~0.7 s, so only text with Han characters calls this: an English
+    question never does."""
     global _jieba
     if _jieba is None:
         with _jieba_lock:
@@ -120,16 +123,25 @@ def jieba() -> Any:
 
                 _module.setLogLevel(logging.WARNING)
                 _module.initialize()
+                for word in _pending_words:
+                    _module.add_word(word, freq=20000)
+                _pending_words.clear()
                 _jieba = _module
     return _jieba
 
 
 def add_user_words(words: Iterable[str]) -> int:
     """Teach jieba the departments and bodies found in metadata (市住建局, 市资源规划局 ...) so
-    they stay whole tokens instead of 市/住/建局. Returns how many were new."""
+    they stay whole tokens instead of 市/住/建局. Returns how many were new. Before jieba has
+    loaded they are kept and added when it loads, so learning them never loads it."""
     new = [w for w in {w.strip() for w in words} if len(w) >= 2 and w not in _user_words and HAN_RE.search(w)]
     if not new:
         return 0
+    with _jieba_lock:
+        if _jieba is None:
+            _pending_words.extend(w for w in new if w not in _user_words)
+            _user_words.update(new)
+            return len(new)
     jb = jieba()
     with _jieba_lock:
         for word in new:
