@@ -107,3 +107,41 @@ def test_a_failed_warm_up_still_serves_and_says_so(tmp_path):
     h = Handlers(Broken(_settings(tmp_path)))
     h.start_warm_up().join(5)
     assert h.ready.is_set() and "no collection" in h.status("en")
+
+
+def test_the_chat_the_api_and_the_json_route_share_one_pool_of_slots(tmp_path):
+    """ui_concurrency bounds the questions answered at once whichever way they come."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from minutes_rag.ui import rest
+
+    class Counting(SlowAssistant):
+        running = 0
+        most = 0
+        lock = threading.Lock()
+
+        def ask_stream(self, question, *, filters=Filters(), k=None, mode=None, history=()):
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+            try:
+                yield from super().ask_stream(question)
+            finally:
+                with self.lock:
+                    self.running -= 1
+
+    fake = Counting(Settings.load(env={}, data_dir=str(tmp_path), ui_concurrency=2), delay=0.3)
+    fake.warmed = True
+    h = Handlers(fake)
+    app = Starlette()
+    rest.install(app, h)
+    client = TestClient(app)
+    jobs = [lambda: h.api_ask("问题"), lambda: list(h.chat("问题", ChatState(), "", "", "", "", "zh")),
+            lambda: client.post(rest.ROUTE, json={"question": "问题"})] * 2
+    threads = [threading.Thread(target=job) for job in jobs]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(10)
+    assert fake.most == 2, "more questions ran at once than the one pool allows"

@@ -94,6 +94,10 @@ class Handlers:
         self.ready.set()  # until start_warm_up: a page built without one (tests) is ready
         self.warm_error = ""
         self._opened = itertools.count(1)
+        # the one pool of answering slots: the chat, Gradio's /ask API and the JSON route
+        # (``ui.rest``) all answer inside it, so together they never run more than
+        # ``ui_concurrency`` questions at once, whichever way users come
+        self.slots = threading.BoundedSemaphore(max(1, int(getattr(settings, "ui_concurrency", 16))))
 
     # -- chat --------------------------------------------------------------------------------
     def llm_available(self) -> bool:
@@ -128,6 +132,13 @@ class Handlers:
             view.note = ""
             yield render.conversation_html(state.views, lang), state
         history = state.history()
+        with self.slots:
+            yield from self._answer(question, state, view, filters, mode, lang, history)
+
+    def _answer(
+        self, question: str, state: ChatState, view: render.TurnView, filters: Filters, mode: str, lang: str,
+        history: Any,
+    ) -> Iterator[tuple[str, ChatState]]:
         try:
             stream = self.assistant.ask_stream(question, filters=filters, mode=mode or None, history=history)
             first = next(stream, None)  # retrieval runs before the first item
@@ -289,7 +300,8 @@ class Handlers:
         filters = make_filters(date_from, date_to, minute_id, "en")
         self.ready.wait(WARM_WAIT_S)
         try:
-            answer = self.assistant.ask(question, filters=filters, mode=mode or None)
+            with self.slots:
+                answer = self.assistant.ask(question, filters=filters, mode=mode or None)
         except InvalidRequest as exc:
             raise ValueError(exc.problem) from None
         out = dict(self.assistant.answer_json(answer))
