@@ -264,6 +264,8 @@ class Ingestor:
         if recorded is not None and recorded.get("generation") == self.index.generation():
             return
         try:
+            # the next reader loads Chroma's index file instead of rebuilding it (store.py)
+            self.store.persist_index()
             doctor.record_check(self.index, self.store)
         except Exception as exc:  # noqa: BLE001 - the index is written; only the record is missing
             log.warning("could not record the index's counts (%s: %s)", type(exc).__name__, exc)
