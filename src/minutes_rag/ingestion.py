@@ -99,6 +99,7 @@ class Ingestor:
         self.lock = lock
         self.follow_symlinks = follow_symlinks
         self.check: CheckReport | None = None  # the doctor's report of the last run
+        self._unrecorded = False  # no counts were recorded before this run (self_check)
 
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
@@ -123,6 +124,9 @@ class Ingestor:
 
         check = doctor.quick_check(self.index, self.store)
         self.check = check
+        # an index no writer of this version recorded may never have had its HNSW file
+        # written either: this run writes it even when it changes nothing
+        self._unrecorded = self.index.verified(self.store.collection_name) is None
         if check.ok:
             self.index.record_verified(self.store.collection_name, check.vectors, check.expected)
             return
@@ -261,7 +265,7 @@ class Ingestor:
         from minutes_rag import doctor
 
         recorded = self.index.verified(self.store.collection_name)
-        if recorded is not None and recorded.get("generation") == self.index.generation():
+        if recorded is not None and recorded.get("generation") == self.index.generation() and not self._unrecorded:
             return
         try:
             # the next reader loads Chroma's index file instead of rebuilding it (store.py)

@@ -76,8 +76,9 @@ HNSW_WRITE_SETTINGS: dict[str, Any] = {"sync_threshold": 20_000, "batch_size": 1
 # ...but a process that opens a collection whose index file lags rebuilds the HNSW graph of
 # every vector since in memory: 19.7k of them at 20k sections, 18.6 s for a cold reader's
 # first question (0.2 s once the index file was written). So a writer ends its run by having
-# Chroma write the file (``persist_index``), with this threshold for that one moment.
-PERSIST_SYNC_THRESHOLD = 100
+# Chroma write the file (``persist_index``), with these settings for that one moment (the
+# smallest Chroma accepts: vectors still in the brute-force buffer are written too).
+PERSIST_SETTINGS: dict[str, Any] = {"sync_threshold": 2, "batch_size": 2}
 
 
 def _forget_system(persist_directory: str) -> None:
@@ -211,18 +212,18 @@ class ChromaStore:
         self.col.modify(configuration={"hnsw": change})  # (the collection object updates itself)
         return True
     def persist_index(self) -> None:
-        """Have an embedded Chroma write its HNSW index file now (see ``PERSIST_SYNC_THRESHOLD``):
-        with a low threshold, one upsert of a vector it holds (unchanged) makes it write
+        """Have an embedded Chroma write its HNSW index file now (see ``PERSIST_SETTINGS``):
+        with low thresholds, one upsert of a vector it holds (unchanged) makes it write
         everything pending. Writers only (under the data dir's lock); a server persists itself."""
         if self._url:
             return
-        self.col.modify(configuration={"hnsw": {"sync_threshold": PERSIST_SYNC_THRESHOLD}})
+        self.col.modify(configuration={"hnsw": dict(PERSIST_SETTINGS)})
         self.reopen()  # the index is loaded with the threshold it had: load it with the new one
         _forget_system(str(self._data_dir / "chroma"))
         got = self.col.get(limit=1, include=["embeddings", "metadatas"])
         if got["ids"]:
             self.col.upsert(ids=list(got["ids"]), embeddings=got["embeddings"], metadatas=got["metadatas"])
-        self.col.modify(configuration={"hnsw": {"sync_threshold": HNSW_WRITE_SETTINGS["sync_threshold"]}})
+        self.col.modify(configuration={"hnsw": dict(HNSW_WRITE_SETTINGS)})
         # and load it again with the write threshold, for this process's next ingest (in a
         # server, a question that meets the reopen answers from the keyword index once)
         self.reopen()

@@ -102,3 +102,9 @@ def test_an_english_question_never_loads_jieba(data: Path) -> None:
     assert english == {"jieba": False, "found": True}
     # and a Chinese one does (so the check above can tell)
     assert _modules_after(data, "消防安全工作由谁负责？")["jieba"] is True
+
+
+def test_a_writer_leaves_chromas_index_file_written_for_the_next_reader(data: Path) -> None:
+    # (ingest writes it only every 20,000 vectors; a reader would rebuild the graph of the
+    # rest from Chroma's log on its first question: 18.6 s at 20k sections)
+    assert list((data / "chroma").glob("*/index_metadata.pickle")), "the HNSW index was not written"
