@@ -132,6 +132,9 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
     return None
 
 
+_UNIT_SEP = re.compile(r"以及|、|和|及|与")
+
+
 def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = False) -> tuple[list[Unit], int]:
     """A list of units joined by 、/和/及/与 starting at ``i``; returns (units, end)."""
     units: list[Unit] = []
@@ -145,9 +148,11 @@ def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool =
         etc = _ETC.match(text, pos)
         if etc and etc.end() > pos:
             pos = etc.end()
-        sep = re.match(r"以及|、|和|及|与", text[pos:])
-        if sep and parse_unit(text, pos + sep.end(), lexicon) is not None:
-            pos += sep.end()
+        # matched in place: ``text[pos:]`` copied the rest of the text for every unit, which
+        # made a long text (one item of several MB) quadratic
+        sep = _UNIT_SEP.match(text, pos)
+        if sep and parse_unit(text, sep.end(), lexicon) is not None:
+            pos = sep.end()
             continue
         break
     return units, pos
