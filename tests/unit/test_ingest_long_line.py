@@ -41,5 +41,6 @@ def test_a_2mb_single_line_is_read_about_as_fast_as_the_same_text_with_lines(tmp
     t_lines, n_lines = _read(lines)
     t_one, n_one = _read(one)
     assert n_one > 0 and n_lines > 0  # both read for what they say
-    # measured 1.3x here (8.1 s against 6.2 s at 4 MB); quadratic steps made it minutes
+    # measured 0.75x at 4 MB and 1.26x at 16 MB (docs/benchmarks.md); a step quadratic in the
+    # length of one line (the ledger's, before) shows as a growing ratio
     assert t_one <= 2.5 * t_lines + 0.5, f"one line {t_one:.1f} s CPU, with lines {t_lines:.1f} s"
