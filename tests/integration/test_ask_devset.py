@@ -155,7 +155,8 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
     assert code == 0
     # the contract's keys, and "rewrite" and "warnings" (compatible extensions): how the question was
     # made standalone, and what the user must know about the answer (none here)
-    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings"}
+    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings",
+                        "warning_codes"}
     assert out["mode"] == "extractive" and out["rewrite"] == "none" and out["warnings"] == []
     assert set(out["timings_ms"]) == {"retrieve", "answer", "total"}
     assert 0 < len(out["retrieved"]) <= 4

@@ -29,17 +29,14 @@ from minutes_rag.answer.evidence import (
 )
 from minutes_rag.answer.lang import not_found_text, text_matcher
 from minutes_rag.answer.support import (
-    STRICT_TYPES,
     Candidate,
-    answer_type,
     quotable,
     records_decision,
     select,
-    strict_cues,
     trim,
-    type_cue,
 )
 from minutes_rag.model import Answer, Citation, Hit, Turn
+from minutes_rag.notices import CROSS_LINGUAL, Notice
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
 from minutes_rag.text.patterns import ZH_ENUMERATOR
@@ -48,8 +45,9 @@ from minutes_rag.text.sentences import heading_end, heading_only, split_spans
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
            "evidence_score", "metadata_kind"]
 
-CROSS_LINGUAL_WARNING = (
-    "the question and the minute are in different languages: quoted the opening of the best-ranked passage"
+CROSS_LINGUAL_WARNING = Notice(
+    CROSS_LINGUAL,
+    "the question and the minute are in different languages: quoted the opening of the best-ranked passage",
 )
 
 def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
@@ -57,7 +55,8 @@ def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
     question (so the reader knows why the answer is not in their language)."""
     langs = {hit_lang(h) for h in cited} - {q.lang}
     names = {"zh": "a Chinese minute", "en": "an English minute"}
-    return tuple(f"answered from {names.get(lg, lg)}: the quotes are in its language" for lg in sorted(langs))
+    return tuple(Notice(CROSS_LINGUAL, f"answered from {names.get(lg, lg)}: the quotes are in its language")
+                 for lg in sorted(langs))
 
 
 _ENUM = re.compile(rf"^{ZH_ENUMERATOR}\s*")
@@ -179,7 +178,7 @@ class ExtractiveAnswerer:
                 m = hits[c.hit_index].meta
                 if not all(kw in (m.body + m.title).lower() for kw in named):
                     c.score *= OTHER_BODY_FACTOR
-        strict = strict_cues(q)
+        strict = q.strict_cues
         if strict:
             # "多少" / "how many" is answered by a sentence with a number, or not at all
             for want in strict:
@@ -210,8 +209,8 @@ class ExtractiveAnswerer:
         # says what follows: a tail is titled by its first line ("XX办公室整理" answers "who
         # compiled it?"), a closing by its first sentence ("At 10:31 a.m. Council adjourned."
         # answers "at what time?": a number, year or time the question wants)
-        wanted = type_cue(q)
-        strict = wanted is not None and answer_type(q) in STRICT_TYPES
+        wanted = q.type_cue
+        strict = wanted is not None and q.strict
         asked = (cue is not None and cue.search(sec.title)) or (strict and wanted is not None and wanted.search(sec.title))
         title = "" if asked else sec.title
         title_has = text_matcher(title)
