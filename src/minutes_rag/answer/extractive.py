@@ -39,7 +39,7 @@ from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.notices import CROSS_LINGUAL, Notice
 from minutes_rag.query import Query, as_query, find_intents
 from minutes_rag.text.lang import HAN
-from minutes_rag.text.patterns import ZH_ENUMERATOR
+from minutes_rag.text.patterns import LIST_ITEM, ZH_ENUMERATOR
 from minutes_rag.text.sentences import heading_end, heading_only, split_spans
 
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
@@ -118,7 +118,9 @@ class ExtractiveAnswerer:
         picked, warnings = self._pick(q, quoted)
         if not picked:
             return self.not_found(q, hits, lang, clock.ms())
-        text, citations = self._compose(picked, quoted, lang)
+        items = list_items(quoted, picked) if q.is_list else []
+        # the items of a list are cited one by one, not run together into one quote
+        text, citations = self._compose(picked + items, quoted, lang, merge=not items)
         warnings = (*warnings, *cross_lingual_notes(q, [quoted[c.hit_index] for c in picked]))
         return Answer(
             question=q.text,
@@ -261,7 +263,8 @@ class ExtractiveAnswerer:
         return out
 
     # composing the answer ------------------------------------------------------
-    def _compose(self, picked: list[_Cand], hits: Sequence[Hit], lang: str) -> tuple[str, list[Citation]]:
+    def _compose(self, picked: list[_Cand], hits: Sequence[Hit], lang: str, *,
+                 merge: bool = True) -> tuple[str, list[Citation]]:
         # sections in order of their best sentence; sentences in text order inside each;
         # neighbouring sentences of one section become one quote
         order: list[int] = []
@@ -276,7 +279,7 @@ class ExtractiveAnswerer:
             idx = {s: i for i, s in enumerate(all_spans)}
             run: list[tuple[int, int]] = []
             for sp in spans:
-                if run and idx.get(sp, -9) == idx.get(run[-1], -99) + 1:
+                if merge and run and idx.get(sp, -9) == idx.get(run[-1], -99) + 1:
                     run.append(sp)
                 else:
                     if run:
@@ -295,6 +298,43 @@ class ExtractiveAnswerer:
             parts.append(f"{sep}{shown}[{n}]" if lang == "zh" else f"{sep}{shown} [{n}]")
             prev_hit = hi
         return "".join(parts), citations
+
+
+# a sentence that opens a list: it ends with a colon, or its colon is followed by the first item
+# ("采取以下措施：一是加强组织领导。二是…")
+_INTRODUCES = re.compile(r"[:：]\s*$|[:：]\s*(?=" + LIST_ITEM.pattern.removeprefix("^") + ")", re.I)
+# a list question is answered with every item of the list its best sentence belongs to (or
+# opens with a colon), up to this many; more is a passage, not an answer
+MAX_LIST_ITEMS = 8
+
+
+def list_items(hits: Sequence[Hit], picked: Sequence[Candidate]) -> list[Candidate]:
+    """The other items of the list written as sentences ("一是…。二是…。", "（一）…") that the best
+    picked sentence is an item of, or introduces ("采取以下措施：" followed by items): a list
+    question wants them all, each quoted. [] when the best sentence is in no such list."""
+    best = picked[0]
+    sec = hits[best.hit_index].section
+    spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
+    if (best.a, best.b) not in spans:
+        return []
+    i = spans.index((best.a, best.b))
+    item = [bool(LIST_ITEM.match(sec.text[a:b])) and quotable(sec.text[a:b]) for a, b in spans]
+    if item[i]:
+        start = i
+        while start > 0 and item[start - 1]:
+            start -= 1
+    elif i + 1 < len(spans) and item[i + 1] and _INTRODUCES.search(sec.text[best.a:best.b]):
+        start = i + 1
+    else:
+        return []
+    end = start
+    while end + 1 < len(spans) and item[end + 1]:
+        end += 1
+    if end == start:
+        return []  # one enumerated sentence is not a list
+    have = {(c.hit_index, c.a, c.b) for c in picked}
+    return [Candidate(best.hit_index, a, b, best.score) for a, b in spans[start:end + 1][:MAX_LIST_ITEMS]
+            if (best.hit_index, a, b) not in have]
 
 
 def display_text(quote: str, lang: str) -> str:

@@ -16,7 +16,11 @@ from minutes_rag.text.lang import HAN
 _LIST_Q = re.compile(
     r"哪些|有哪几|哪几[个项条方]|分别|都有|包括什么|列出|"
     r"\bwhich\s+(?:items|ones|departments|people|members|commissioners|councillors|councilors|projects|agreements|grants)\b"
-    r"|\bwho\s+(?:were|are)\b|\blist\b|\bwhat\s+(?:items|projects|grants|contracts)\b",
+    r"|\bwho\s+(?:were|are)\b|\blist\b|\bwhat\s+(?:items|projects|grants|contracts)\b"
+    # measures, steps, requirements ... asked for in the plural (issue 20: "采取哪些措施来…" is
+    # matched by 哪些 above; "What measures …", "在哪几方面", "什么措施")
+    r"|\bwhat\s+(?:measures|steps|actions|requirements|conditions|aspects|areas|tasks|changes|recommendations)\b"
+    r"|\bin\s+what\s+(?:ways|respects|areas)\b|什么(?:措施|举措|要求)",
     re.I,
 )
 
@@ -33,7 +37,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.m\.|[上下]午\s*\d{1,2}[时点]", re.I)),
     # a count or an amount: digits that are not a year or a date (2020年, 2020-06-30, 6月30日),
     # or a Chinese numeral with a measure word
-    ("number", re.compile(r"多少|几[个项条家名人次套所亿万]|\bhow\s+(?:many|much)\b|\bwhat\s+(?:amount|sum|fee|number)\b", re.I),
+    ("number", re.compile(r"多少|(?<!哪)几[个项条家名人次套所亿万]|\bhow\s+(?:many|much)\b|\bwhat\s+(?:amount|sum|fee|number)\b", re.I),
      re.compile(r"(?<![\d\-])(?!(?:19|20)\d\d(?:\s*年|-\d))\d[\d,.]*(?![\d,.]*\s*[月日])"
                 r"|[一二三四五六七八九十两百千万亿]+[个项条家名人次套所辆台亿万元]")),
     # a yes/no question on a decision ("是否决定取消…？", "Did the council reject …?") is answered
