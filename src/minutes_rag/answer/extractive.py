@@ -38,9 +38,10 @@ from minutes_rag.answer.support import (
 from minutes_rag.model import Answer, Citation, Hit, Turn
 from minutes_rag.notices import CROSS_LINGUAL, Notice
 from minutes_rag.query import Query, as_query, find_intents
+from minutes_rag.relevance import sentence_spans
 from minutes_rag.text.lang import HAN
 from minutes_rag.text.patterns import LIST_ITEM, ZH_ENUMERATOR
-from minutes_rag.text.sentences import heading_end, heading_only, split_spans
+from minutes_rag.text.sentences import heading_end, heading_only
 
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
            "evidence_score", "metadata_kind"]
@@ -200,7 +201,7 @@ class ExtractiveAnswerer:
         decision ("原则同意…", "由…负责"). Used when no keyword can match."""
         sec = hit.section
         head = heading_end(sec.text, sec.title)
-        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
+        spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
         return [_Cand(0, a, b, 1.0) for a, b in spans if quotable(sec.text[a:b])][:n]
 
     def _score_section(self, rank: int, hit: Hit, kws: Sequence[str], q: Query,
@@ -224,7 +225,7 @@ class ExtractiveAnswerer:
         # topic, items hold what was decided; a transcript says what was said before that)
         factor = hit.weight / (1.0 + 0.25 * rank)
         head = heading_end(sec.text, title)
-        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
+        spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title)]
         only_heading = bool(title) and heading_only(sec.text, title)
         if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
@@ -275,7 +276,7 @@ class ExtractiveAnswerer:
         for hi in order:
             spans = sorted((c.a, c.b) for c in picked if c.hit_index == hi)
             text = hits[hi].section.text
-            all_spans = [trim(text, a, b) for a, b in split_spans(text, hits[hi].section.title)]
+            all_spans = [trim(text, a, b) for a, b in sentence_spans(text, hits[hi].section.title)]
             idx = {s: i for i, s in enumerate(all_spans)}
             run: list[tuple[int, int]] = []
             for sp in spans:
@@ -314,7 +315,7 @@ def list_items(hits: Sequence[Hit], picked: Sequence[Candidate]) -> list[Candida
     question wants them all, each quoted. [] when the best sentence is in no such list."""
     best = picked[0]
     sec = hits[best.hit_index].section
-    spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
+    spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title)]
     if (best.a, best.b) not in spans:
         return []
     i = spans.index((best.a, best.b))

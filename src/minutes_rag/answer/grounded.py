@@ -29,7 +29,8 @@ from minutes_rag.answer.injection import INSTRUCTION_WARNING, looks_like_instruc
 from minutes_rag.answer.lang import is_not_found_reply
 from minutes_rag.model import Citation, Hit
 from minutes_rag.notices import LLM_UNNUMBERED, MARKERS_REMOVED, SOURCE_CUT, Notice
-from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK, split_spans
+from minutes_rag.relevance import sentence_spans
+from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK
 
 # ------------------------------------------------------------------ numbering
 
@@ -83,7 +84,7 @@ def _clean(text: str) -> str:
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
     sec = hit.section
-    return [(a, b) for a, b in split_spans(sec.text, sec.title) if re.search(r"[\w\u4e00-\u9fff]", sec.text[a:b])]
+    return [(a, b) for a, b in sentence_spans(sec.text, sec.title) if re.search(r"[\w\u4e00-\u9fff]", sec.text[a:b])]
 
 
 def number_sources(question: str, hits: Sequence[Hit], lang: str, *, budget_tokens: int = 3000) -> NumberedSources:
