@@ -211,9 +211,9 @@ def test_document_number_question_quotes_the_number_line():
     ],
 )
 def test_detect_lang(text, lang):
-    from minutes_rag.answer import detect_lang
+    from minutes_rag.text.lang import detect_lang
 
-    assert detect_lang(text) == lang
+    assert detect_lang(text, question=True) == lang
 
 
 def test_numbers_and_quoted_chinese_anchor_an_english_question_on_a_chinese_minute():
