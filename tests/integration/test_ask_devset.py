@@ -133,7 +133,7 @@ def test_every_marker_has_a_verbatim_citation_llm(tmp_path: Path, dev_assistant:
     for i, _ in enumerate(questions):
         replies.append(["会议作出了部署[1]。另有要求[2][9]。", "The council acted [1, 2].", "没有引用的回答。", "【1】所述。"][i % 4])
     llm_assistant = build_assistant(dev_assistant.settings, embedder=bundled_embedder, chat_model=GenericFakeChatModel(
-        messages=iter([r for r in replies])
+        messages=iter(list(replies))
     ))
     answers = []
     for q in questions:

@@ -47,7 +47,7 @@ class FakeAssistant:
         yield ans
 
     def ask(self, question, *, filters=Filters(), k=None, mode=None, history=()):
-        return [x for x in self.ask_stream(question, filters=filters, mode=mode, history=history)][-1]
+        return list(self.ask_stream(question, filters=filters, mode=mode, history=history))[-1]
 
     def retrieve(self, question, *, filters=Filters(), k=None):
         return []
