@@ -22,11 +22,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
+    from minutes_rag.evaluation.synth import write_archive
     from minutes_rag.ledger.extract import extract_ledger
     from minutes_rag.parse import iter_source_files, load_minute
     from minutes_rag.split import split_minute
-
-    from minutes_rag.evaluation.synth import write_archive
 
     work = Path(tempfile.mkdtemp(prefix="bench-ledger-"))
     write_archive(work / "synth", args.minutes, seed=5)

@@ -39,9 +39,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS_PER_MINUTE = 14.2  # what the synthetic generator averages (measured)
@@ -297,7 +298,7 @@ def cmd_overhead(args: argparse.Namespace) -> None:
     emb = a.embedder
     emb.embed_documents(texts[:16])  # load and warm the model
     raw, full = [], []
-    for r in range(args.rounds):  # interleaved: a shared machine's load hits both alike
+    for _ in range(args.rounds):  # interleaved: a shared machine's load hits both alike
         t = time.perf_counter()
         emb.embed_documents(texts)
         raw.append(time.perf_counter() - t)
@@ -461,7 +462,6 @@ def gradio_user(base: str) -> Any:
 def api_ask(base: str, question: str, mode: str = "extractive", timeout: float = 300.0) -> tuple[float, str]:
     """One call of the server's /ask API (its JSON route, Gradio's REST interface, or Gradio's
     queue through ``gradio_client``): (seconds, error)."""
-    import httpx
 
     t = time.perf_counter()
     if API["route"] == "client":

@@ -28,6 +28,7 @@ from minutes_rag.index import StateIndex
 from minutes_rag.ledger_routing import LedgerReader, routed_answer, topic_timeline
 from minutes_rag.lock import WriterLock, is_locked
 from minutes_rag.model import Answer, Filters, Hit, IngestReport, Minute, Section, Turn
+from minutes_rag.notices import BUSY_NOTE, DENSE_NOTE, INDEX_BUSY, INDEX_CHECK, Notice, keyword_only
 from minutes_rag.store import ChromaStore, collection_name
 from minutes_rag.validation import Request
 from minutes_rag.wiring import (
@@ -51,11 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BUSY_NOTE = (
-    "the index is being updated by another process: this answer comes from the keyword index only "
-    "(an embedded Chroma is not shared between processes; use a Chroma server, `chroma run`, for that)"
-)
-DENSE_NOTE = "the vector index is unavailable ({why}): this answer comes from the keyword index only"
 
 __all__ = [
     "ANSWER_MODES", "BUSY_NOTE", "DENSE_NOTE", "GGUF_CONTEXT", "Assistant", "build_answerer", "build_assistant",
@@ -169,8 +165,10 @@ class Assistant:
         if check is None:
             check = doctor.quick_check(self.index, self.store)
         self.notes = [] if check.ok else [
-            *check.problems(),
-            "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
+            Notice(INDEX_CHECK, p) for p in [
+                *check.problems(),
+                "answers may miss passages until the next `minutes-rag ingest` or `minutes-rag doctor --repair`",
+            ]
         ]
         if self.notes:
             log.warning("index self-check: %s", "; ".join(self.notes))
@@ -264,13 +262,13 @@ class Assistant:
         if not self.settings.chroma_url and self._writer_elsewhere():
             # an embedded Chroma being written by another process is not safe to read
             dense = False
-            notes.append(BUSY_NOTE)
+            notes.append(Notice(INDEX_BUSY, BUSY_NOTE))
         retriever = self.retriever
         try:
             hits = retriever.retrieve(question, filters, k, boost_minutes, dense=dense)
         except DenseUnavailable as exc:
             log.warning("dense retrieval unavailable: %s", exc)
-            notes.append(DENSE_NOTE.format(why=exc))
+            notes.append(keyword_only(exc))
             hits = retriever.retrieve(question, filters, k, boost_minutes, dense=False)
         return hits, notes
 
@@ -331,10 +329,24 @@ class Assistant:
         if rewritten.ledger is not None:
             # a question the ledger answers (tasks of a unit, how a matter was decided, a
             # timeline); None when the ledger has nothing for it: retrieval answers then
-            routed = routed_answer(question, rewritten, filters, t0, actions=self.actions, timeline=self.timeline,
-                                   retrieve=lambda q, f, k: self.retrieve(q, filters=f, k=k), index=self.index)
+            # what retrieval had to say on the way (the vector index down: keyword-only) goes
+            # with the routed answer as with any other
+            routed_notes: list[str] = []
+
+            def retrieve_routed(q: str, f: Filters, kk: int) -> list[Hit]:
+                found, got = self.retrieve_noted(q, filters=f, k=kk)
+                routed_notes.extend(got)
+                return found
+
+            def timeline_routed(topic: str, **kw: Any) -> Timeline:
+                tl = self.timeline(topic, **kw)
+                routed_notes.extend(tl.warnings)
+                return tl
+
+            routed = routed_answer(question, rewritten, filters, t0, actions=self.actions, timeline=timeline_routed,
+                                   retrieve=retrieve_routed, index=self.index)
             if routed is not None:
-                yield routed
+                yield replace(routed, warnings=tuple(dict.fromkeys([*routed_notes, *self.notes, *routed.warnings])))
                 return
         hits, notes = self.retrieve_noted(rewritten, filters=filters, k=k)
         t_retrieve = (time.perf_counter() - t0) * 1000

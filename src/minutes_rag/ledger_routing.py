@@ -9,12 +9,15 @@ part, reads no Settings and does not import ``assistant.py``.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from minutes_rag.errors import DenseUnavailable
 from minutes_rag.model import Answer, Filters, Hit
+from minutes_rag.notices import keyword_only
 
 if TYPE_CHECKING:
     from minutes_rag.index import StateIndex
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from minutes_rag.retrieve import Retriever
     from minutes_rag.timeline import Timeline
 
+log = logging.getLogger(__name__)
 
 class LedgerReader:
     """The ledger (督办台账) a reader sees. Minutes whose stored ledger an older extractor made
@@ -73,12 +77,25 @@ def topic_timeline(
     from minutes_rag.timeline import DEFAULT_CANDIDATES, DEFAULT_FLOOR, build_timeline, with_candidates
 
     wide = with_candidates(retriever, DEFAULT_CANDIDATES)
-    return build_timeline(
-        topic, lambda q, f, k: wide.retrieve(q, f, k),
+    notes: list[str] = []
+
+    def retrieve(q: str, f: Filters, k: int) -> list[Hit]:
+        if notes:  # the vector index already failed for this timeline
+            return wide.retrieve(q, f, k, dense=False)
+        try:
+            return wide.retrieve(q, f, k)
+        except DenseUnavailable as exc:
+            log.warning("dense retrieval unavailable for a timeline: %s", exc)
+            notes.append(keyword_only(exc))
+            return wide.retrieve(q, f, k, dense=False)
+
+    tl = build_timeline(
+        topic, retrieve,
         ledger=lambda mid: actions(LedgerFilter(minute=mid)),
         minute_text=lambda mid: index.minute(mid).text,
         date_from=date_from, date_to=date_to, floor=DEFAULT_FLOOR if floor is None else floor,
     )
+    return replace(tl, warnings=(*tl.warnings, *notes)) if notes else tl
 
 
 def routed_answer(

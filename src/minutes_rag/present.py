@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minutes_rag.model import Answer, Minute, Section
+from minutes_rag.notices import codes_of
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -31,6 +32,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         ],
         "timings_ms": {k: answer.timings_ms.get(k, 0.0) for k in ("retrieve", "answer", "total")},
         "warnings": list(answer.warnings),
+        # the code of each warning, in the same order: what a client acts on (notices.py)
+        "warning_codes": codes_of(answer.warnings),
     }
 
 

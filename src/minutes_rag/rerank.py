@@ -37,9 +37,10 @@ from functools import lru_cache
 
 from minutes_rag.model import Hit
 from minutes_rag.query import Query
+from minutes_rag.relevance import windows
 from minutes_rag.text.lang import HAN_RE
 from minutes_rag.text.patterns import body_places, find_dates
-from minutes_rag.text.sentences import heading_only, split_spans
+from minutes_rag.text.sentences import heading_only
 from minutes_rag.text.words import stem
 
 TOP = 10
@@ -100,12 +101,9 @@ def _share(kws: Sequence[str], text: str) -> float:
 
 
 def _window_share(kws: Sequence[str], text: str, title: str) -> float:
-    spans = split_spans(text, title)
-    if len(spans) <= _WINDOW_SENTENCES:
-        return _share(kws, text)
     best = 0.0
-    for i in range(len(spans) - _WINDOW_SENTENCES + 1):
-        best = max(best, _share(kws, text[spans[i][0]:spans[i + _WINDOW_SENTENCES - 1][1]]))
+    for window in windows(text, title, _WINDOW_SENTENCES):
+        best = max(best, _share(kws, window))
         if best >= 1.0:
             break
     return best

@@ -31,7 +31,6 @@ from minutes_rag.text.patterns import body_places, body_short_name
 # rarely match a topic by chance, so a light penalty is enough. Transcript: what was said,
 # before what was decided.
 KIND_WEIGHT = {"preamble": 0.5, "attendance": 0.4, "tail": 0.3, "closing": 0.9, "transcript": 0.6}
-_KIND_WEIGHT = KIND_WEIGHT  # the former name
 
 
 def kind_weight(kind: str, query: Query) -> float:

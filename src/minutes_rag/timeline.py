@@ -235,10 +235,11 @@ class _Scored:
 def _score_section(hit: Hit, matcher: TopicMatcher) -> tuple[float, float, tuple[int, int]]:
     """The topic has to be named within one sentence (or the heading): words of it scattered
     over a section (a department in one sentence, 保障 in another) are not the topic."""
-    from minutes_rag.text.sentences import heading_end, split_spans
+    from minutes_rag.relevance import sentence_spans
+    from minutes_rag.text.sentences import heading_end
 
     sec = hit.section
-    spans = [(a, b) for a, b in split_spans(sec.text, sec.title) if _CONTENT.search(sec.text, a, b)]
+    spans = [(a, b) for a, b in sentence_spans(sec.text, sec.title) if _CONTENT.search(sec.text, a, b)]
     if not spans:
         return 0.0, 0.0, (0, len(sec.text))
     head = heading_end(sec.text, sec.title)

@@ -133,7 +133,7 @@ def test_every_marker_has_a_verbatim_citation_llm(tmp_path: Path, dev_assistant:
     for i, _ in enumerate(questions):
         replies.append(["会议作出了部署[1]。另有要求[2][9]。", "The council acted [1, 2].", "没有引用的回答。", "【1】所述。"][i % 4])
     llm_assistant = build_assistant(dev_assistant.settings, embedder=bundled_embedder, chat_model=GenericFakeChatModel(
-        messages=iter([r for r in replies])
+        messages=iter(list(replies))
     ))
     answers = []
     for q in questions:
@@ -155,7 +155,8 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
     assert code == 0
     # the contract's keys, and "rewrite" and "warnings" (compatible extensions): how the question was
     # made standalone, and what the user must know about the answer (none here)
-    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings"}
+    assert set(out) == {"question", "answer", "mode", "rewrite", "citations", "retrieved", "timings_ms", "warnings",
+                        "warning_codes"}
     assert out["mode"] == "extractive" and out["rewrite"] == "none" and out["warnings"] == []
     assert set(out["timings_ms"]) == {"retrieve", "answer", "total"}
     assert 0 < len(out["retrieved"]) <= 4

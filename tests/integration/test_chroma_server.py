@@ -66,8 +66,8 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
 
 
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path: Path) -> None:
-    from minutes_rag.errors import StoreError
     from minutes_rag.embed import HashEmbedder
+    from minutes_rag.errors import StoreError
 
     settings = Settings.load(env={}, data_dir=str(tmp_path / "data"), chroma_url=f"http://127.0.0.1:{free_port()}")
     a = Assistant(settings, embedder=HashEmbedder(16))

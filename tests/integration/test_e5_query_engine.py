@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from minutes_rag.e5.convert import DEFAULT_FOLDER_NAME, prepare
-from minutes_rag.parse import load_minute
 from minutes_rag.e5.embedder import E5Embedder
-
+from minutes_rag.parse import load_minute
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def _renderings(src: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     (out / "gbk.txt").write_bytes(text.encode("gbk"))
     (out / "utf16.txt").write_bytes(text.encode("utf-16"))
-    paragraphs = [p for p in text.split("\n")]
+    paragraphs = text.split("\n")
 
     import docx
 

@@ -11,9 +11,8 @@ import random
 import time
 from pathlib import Path
 
-import pytest
-
 import kill_harness as harness
+import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from llm_server import free_port, llama_server, silent_server  # noqa: E402
 from make_tiny_gguf import write_tiny_gguf  # noqa: E402
 
-from minutes_rag.answer import FALLBACK_MODE, LLMAnswerer  # noqa: E402
+from minutes_rag.answer import FALLBACK_MODE  # noqa: E402
 from minutes_rag.assistant import build_answerer, chat_model_from_settings  # noqa: E402
 from minutes_rag.config import Settings  # noqa: E402
 from minutes_rag.model import Answer, Hit, MinuteMeta, Section  # noqa: E402

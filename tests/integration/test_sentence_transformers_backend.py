@@ -9,9 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minutes_rag.assistant import Assistant
+from minutes_rag.assistant import Assistant, build_embedder
 from minutes_rag.config import Settings
-from minutes_rag.assistant import build_embedder
 from minutes_rag.embed import SentenceTransformerEmbedder
 from minutes_rag.errors import ConfigError, EmbedderError
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 import kill_harness as harness
+import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -211,9 +211,9 @@ def test_document_number_question_quotes_the_number_line():
     ],
 )
 def test_detect_lang(text, lang):
-    from minutes_rag.answer import detect_lang
+    from minutes_rag.text.lang import detect_lang
 
-    assert detect_lang(text) == lang
+    assert detect_lang(text, question=True) == lang
 
 
 def test_numbers_and_quoted_chinese_anchor_an_english_question_on_a_chinese_minute():
@@ -362,3 +362,42 @@ def test_the_minute_s_own_date_tells_no_sentence_apart_in_english_either():
     ans = ExtractiveAnswerer().answer("At what time did the council adjourn on January 12, 2011?", [_closing_hit()])
     assert ans.found
     assert ans.citations[0].quote.startswith("At 10:31 a.m. Council adjourned")
+
+
+# -- issue 20 (item 3): a list question is answered with every item the passage lists ----------
+
+LISTED = ("（三）关于老旧小区改造工作。会议要求采取以下措施推进老旧小区改造：一是加强组织领导，明确各区责任。"
+          "二是加大资金投入，统筹市区两级财力。三是强化督促检查，按季度通报进度。会议同意市住建局的工作安排。")
+
+
+def _listed_hit():
+    from dataclasses import replace
+
+    from answer_minutes import ZH_META
+
+    from minutes_rag.model import Hit
+
+    sec = replace(ZH_SECTIONS["1-2"], text=LISTED, title="关于老旧小区改造工作")
+    return [Hit(section=sec, score=1.0, meta=ZH_META, dense=0.9, lexical=5.0)]
+
+
+@pytest.mark.parametrize("question", ["会议要求采取哪些措施推进老旧小区改造？", "推进老旧小区改造要从哪几个方面采取措施？"])
+def test_a_list_question_gets_every_item_of_the_list(question):
+    ans = ExtractiveAnswerer().answer(question, _listed_hit())
+    assert ans.found
+    for item in ("一是加强组织领导", "二是加大资金投入", "三是强化督促检查"):
+        assert item in ans.text, item
+        assert any(item in c.quote for c in ans.citations), item
+    start = _listed_hit()[0].section.start
+    for c in ans.citations:  # verbatim, at its offsets
+        assert c.quote == LISTED[c.start - start:c.end - start]
+
+
+def test_list_questions_are_recognised_in_both_languages():
+    from minutes_rag.query import analyse
+
+    for q in ("会议要求采取哪些措施来推进老旧小区改造？", "推进改造要从哪几个方面着手？", "对各区有哪些要求？",
+              "What measures did the council ask staff to take?", "In what ways will the plan be funded?"):
+        assert analyse(q).is_list, q
+    for q in ("由哪个部门牵头？", "What did the council decide about the fee?"):
+        assert not analyse(q).is_list, q

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import openai
@@ -74,8 +75,8 @@ class Echo(GenericFakeChatModel):
     seen: list = []
 
     def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator:
-        from langchain_core.outputs import ChatGenerationChunk
         from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
 
         self.seen.append(messages)
         user = data_message(messages)
@@ -205,8 +206,8 @@ def test_sources_are_cut_to_the_context_largest_first_and_every_cut_is_named():
 def test_the_deadline_is_for_the_whole_answer_not_per_read():
     class Slow(GenericFakeChatModel):
         def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator:
-            from langchain_core.outputs import ChatGenerationChunk
             from langchain_core.messages import AIMessageChunk
+            from langchain_core.outputs import ChatGenerationChunk
 
             for _ in range(50):  # every read is quick; all of them together are not
                 time.sleep(0.1)

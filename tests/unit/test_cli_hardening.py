@@ -8,11 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from minutes_rag import cli
-
 from test_index_safety import hold_lock_in_another_process
 from test_ingest_pipeline import MINUTE_A, MINUTE_B
+
+from minutes_rag import cli
 
 
 @pytest.fixture()
@@ -102,3 +101,27 @@ def test_ask_json_carries_warnings_when_the_dense_index_is_gone(indexed: Path, c
     assert out["citations"], "the lexical index still answers"
     assert any("keyword index only" in w for w in out["warnings"])
     assert not (indexed / "chroma").exists(), "a reader does not create a store"
+
+
+def test_a_routed_answer_says_so_when_the_dense_index_is_gone(indexed: Path, capsys) -> None:
+    # a timeline question is answered by the ledger routing, not by the answerers: its
+    # keyword-only notice must reach the JSON as well (it used to be dropped, or the
+    # timeline's dense search raised)
+    shutil.rmtree(indexed / "chroma")
+    capsys.readouterr()
+    assert cli.main(["ask", "哪些会议研究了垃圾分类？", "--data-dir", str(indexed), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["mode"] == "timeline" and out["citations"]
+    assert "keyword_only" in out["warning_codes"]
+    assert len(out["warning_codes"]) == len(out["warnings"])
+    assert any("keyword index only" in w for w in out["warnings"])
+
+
+def test_ask_json_names_each_warning_by_code(indexed: Path, capsys) -> None:
+    shutil.rmtree(indexed / "chroma")
+    capsys.readouterr()
+    assert cli.main(["ask", "垃圾分类实施方案由哪个部门修改完善？", "--data-dir", str(indexed), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    codes = dict(zip(out["warnings"], out["warning_codes"], strict=True))
+    assert set(codes.values()) == {"keyword_only", "index_check"}  # the dense search, the reader's self-check
+    assert all(c == "keyword_only" for w, c in codes.items() if "keyword index only" in w)

@@ -71,7 +71,7 @@ def test_settings_are_frozen_and_overrides_make_copies() -> None:
     s = Settings.load(env={})
     t = s.with_overrides(k=3)
     assert (s.k, t.k) == (5, 3)
-    with pytest.raises(Exception):  # pydantic's ValidationError for a frozen instance
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's ValidationError for a frozen instance
         s.k = 4  # type: ignore[misc]
 
 

@@ -58,13 +58,13 @@ def write_tiny_model(path: Path, *, seed: int = 0, magic: bytes = b"E5S1") -> di
     f32("emb.type", TVS * H)
     f32("emb.ln.w", H)
     f32("emb.ln.b", H)
-    for l in range(NL):
+    for layer in range(NL):
         for w, nout, nin in (("q", H, H), ("k", H, H), ("v", H, H), ("ao", H, H), ("fi", FF, H), ("fo", H, FF)):
-            q4(f"l{l}.{w}.w", nout * nin)
-            f32(f"l{l}.{w}.b", nout)
+            q4(f"l{layer}.{w}.w", nout * nin)
+            f32(f"l{layer}.{w}.b", nout)
         for ln in ("aln", "oln"):
-            f32(f"l{l}.{ln}.w", H)
-            f32(f"l{l}.{ln}.b", H)
+            f32(f"l{layer}.{ln}.w", H)
+            f32(f"l{layer}.{ln}.b", H)
 
     head = magic + struct.pack("<I", 1) + struct.pack("<7i", H, NL, NH, FF, VOC, MAXP, TVS)
     head += struct.pack("<f", 1e-12) + struct.pack("<i", 32)

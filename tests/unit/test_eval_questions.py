@@ -8,7 +8,7 @@ from minutes_rag.model import Filters
 
 def _write(tmp_path, lines, name="set.jsonl"):
     p = tmp_path / name
-    p.write_text("\n".join(l if isinstance(l, str) else json.dumps(l, ensure_ascii=False) for l in lines), encoding="utf-8")
+    p.write_text("\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
     return p
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_ingest_pipeline import MINUTE_B, archive, make_assistant  # noqa: F401 - archive is a fixture
 
 from minutes_rag import doctor
 from minutes_rag.assistant import BUSY_NOTE, Assistant
@@ -20,8 +21,6 @@ from minutes_rag.config import Settings
 from minutes_rag.embed import HashEmbedder
 from minutes_rag.errors import IndexBusy, StoreError
 from minutes_rag.lock import WriterLock, holder, is_locked
-
-from test_ingest_pipeline import MINUTE_B, archive, make_assistant  # noqa: F401 - archive is a fixture
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -276,7 +275,7 @@ def test_a_read_only_index_can_be_listed_and_asked(tmp_path: Path, archive: Path
     assert r.index.readonly
     assert len(r.list_minutes()) == 2
     assert r.ask("垃圾分类实施方案").citations
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever SQLite raises on a read-only connection
         r.index.touch_file("x", 1, 1)
 
 

@@ -9,11 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_ingest_pipeline import MINUTE_A, MINUTE_B, make_assistant
 
 from minutes_rag.errors import ParseError
 from minutes_rag.parse import load_minute, walk_archive
-
-from test_ingest_pipeline import MINUTE_A, MINUTE_B, make_assistant
 
 
 def errors_by_name(report) -> dict[str, str]:

@@ -76,7 +76,7 @@ def test_big5_falls_back_to_charset_normalizer() -> None:
         (b"%PDF-1.4\n" + bytes(range(256)) * 4, "binary file, not text (NUL bytes)"),
         (b"abc\x01\x02\x03\x04\x05\x06\x07\x08" * 40, "binary file, not text (control characters)"),
         (b"\x80" * 200, "cannot decode text: not UTF-8, UTF-16 or GB18030"),
-        (("会议".encode("utf-8") + b"\xff\x80\xfe") * 30, "cannot decode text: not UTF-8, UTF-16 or GB18030"),
+        (("会议".encode() + b"\xff\x80\xfe") * 30, "cannot decode text: not UTF-8, UTF-16 or GB18030"),
     ],
     ids=["png", "pdf-bytes", "controls", "high-bytes", "corrupt-utf8"],
 )

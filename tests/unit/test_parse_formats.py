@@ -23,7 +23,7 @@ from minutes_rag.errors import ParseError  # noqa: E402
 from minutes_rag.parse import load_minute, parse_document  # noqa: E402
 from minutes_rag.parse.html import read_html  # noqa: E402
 
-EXPECTED_META = dict(
+EXPECTED_META = dict(  # noqa: C408 - reads as the MinuteMeta fields it checks
     body="江城市人民政府",
     title="江城市人民政府常务会议纪要",
     doc_number="〔2021〕5号",

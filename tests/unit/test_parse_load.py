@@ -148,7 +148,7 @@ def test_control_characters_are_binary(tmp_path: Path) -> None:
 def test_undecodable_bytes(tmp_path: Path) -> None:
     # UTF-8 text with stray bytes that are valid in no encoding we try
     p = tmp_path / "broken.txt"
-    p.write_bytes(("会议纪要".encode("utf-8") + b"\x80\xff\xfe\x81") * 50)
+    p.write_bytes(("会议纪要".encode() + b"\x80\xff\xfe\x81") * 50)
     assert problem_of(p).problem == "cannot decode text: not UTF-8, UTF-16 or GB18030"
 
 

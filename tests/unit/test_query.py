@@ -244,3 +244,32 @@ def test_the_state_index_filters_through_the_shared_conditions(assistant: Assist
     assert index.minute_ids_matching(Filters(meeting_number=111)) == []
     assert Filters(year=2021, minute_id="m").conditions() == [
         ("date", ">=", 20210000), ("date", "<=", 20219999), ("minute_id", "=", "m")]
+
+
+def test_the_answer_type_is_decided_once_per_question(monkeypatch) -> None:
+    # issue 20: the answer type and list-ness are fields of the Query, computed when the
+    # question is analysed; the answerers read them and never match the question again
+    from answer_minutes import hits
+
+    from minutes_rag.answer import ExtractiveAnswerer
+    from minutes_rag.query import analyse, answer_types
+
+    calls = {"type": 0, "list": 0}
+    real_type, real_list = answer_types.answer_type, answer_types.is_list
+
+    def counted_type(text: str) -> str:
+        calls["type"] += 1
+        return real_type(text)
+
+    def counted_list(text: str) -> bool:
+        calls["list"] += 1
+        return real_list(text)
+
+    monkeypatch.setattr(answer_types, "answer_type", counted_type)
+    monkeypatch.setattr(answer_types, "is_list", counted_list)
+    q = analyse("老旧小区改造方案由哪个部门修改完善？")
+    assert q.answer_type == "department" and not q.is_list
+    ans = ExtractiveAnswerer().answer(q, hits("1-1", "1-2", "2"))
+    assert ans.found
+    assert calls == {"type": 1, "list": 1}
+    assert analyse("会议要求采取哪些措施来推进老旧小区改造？").is_list

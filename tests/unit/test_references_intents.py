@@ -2,7 +2,7 @@
 meeting numbers in questions (references)."""
 
 from minutes_rag.query import find_intents
-from minutes_rag.references import find_references
+from minutes_rag.query.references import find_references
 
 
 def test_document_number_questions_have_the_doc_number_intent():

@@ -60,12 +60,12 @@ def test_attendance_questions_still_get_the_attendance_list():
 
 
 def test_closing_part_is_penalised_less_than_the_opening_parts():
-    from minutes_rag.retrieve import _KIND_WEIGHT
+    from minutes_rag.retrieve import KIND_WEIGHT
 
     # a closing paragraph ranked first by both retrievers must still beat an item both rank
     # far lower: 2/61 * w > 1/(60+11) + 1/(60+29)
-    assert 2 / 61 * _KIND_WEIGHT["closing"] > 1 / 71 + 1 / 89
-    assert _KIND_WEIGHT["closing"] > _KIND_WEIGHT["preamble"] > _KIND_WEIGHT["tail"]
+    assert 2 / 61 * KIND_WEIGHT["closing"] > 1 / 71 + 1 / 89
+    assert KIND_WEIGHT["closing"] > KIND_WEIGHT["preamble"] > KIND_WEIGHT["tail"]
 
 
 class _Bodies(_Index):

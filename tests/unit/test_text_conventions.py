@@ -13,7 +13,7 @@ from minutes_rag.model import Minute
 from minutes_rag.parse.metadata import extract_metadata
 from minutes_rag.parse.normalize import normalize_text
 from minutes_rag.query import analyse
-from minutes_rag.references import find_references
+from minutes_rag.query.references import find_references
 from minutes_rag.split import split_minute
 from minutes_rag.text import words
 from minutes_rag.text.lang import detect_lang, has_cjk, is_cjk
@@ -54,7 +54,6 @@ def test_mixed_script_text_is_one_language_everywhere() -> None:
     # no numbered items: one section per paragraph, labelled the Chinese way
     assert sections and all(s.label.startswith("第") and s.label.endswith("段") for s in sections)
     assert detect_lang(text, question=True) == lang  # no quotes to set aside: the same rule
-    assert answer_lang.detect_lang(text) == lang
     assert analyse(text).lang == lang  # the question path: one Query per question
     # the glossary expands a Chinese question with English terms, not the other way round
     assert glossary.cross_terms(text) == glossary.cross_terms(text, lang="zh")
@@ -81,7 +80,6 @@ def test_english_text_with_a_few_han_characters_stays_english() -> None:
 )
 def test_questions_set_quoted_chinese_aside(question: str, lang: str) -> None:
     assert detect_lang(question, question=True) == lang
-    assert answer_lang.detect_lang(question) == lang
     assert analyse(question).lang == lang
 
 

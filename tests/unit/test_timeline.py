@@ -45,7 +45,7 @@ ARCHIVE = {m[1][0].minute_id: m for m in (M1, M2, M3)}
 def _retrieve(query: str, filters: Filters, k: int) -> list[Hit]:
     # every section, in a fixed order (the real retriever ranks; the floor must not care)
     out = []
-    for text, secs, meta in ARCHIVE.values():
+    for _text, secs, meta in ARCHIVE.values():
         if filters.date_from and meta.date < filters.date_from:
             continue
         if filters.date_to and meta.date > filters.date_to:

@@ -47,7 +47,7 @@ class FakeAssistant:
         yield ans
 
     def ask(self, question, *, filters=Filters(), k=None, mode=None, history=()):
-        return [x for x in self.ask_stream(question, filters=filters, mode=mode, history=history)][-1]
+        return list(self.ask_stream(question, filters=filters, mode=mode, history=history))[-1]
 
     def retrieve(self, question, *, filters=Filters(), k=None):
         return []
@@ -283,15 +283,19 @@ def test_the_server_refuses_uploads_over_the_limit(tmp_path):
 def test_ui_dates_are_validated_as_dates_and_notes_are_shown(tmp_path) -> None:
     from minutes_rag.assistant import BUSY_NOTE, DENSE_NOTE
     from minutes_rag.errors import InvalidRequest
+    from minutes_rag.notices import INDEX_BUSY, KEYWORD_ONLY, Notice, keyword_only
     from minutes_rag.ui import render
     from minutes_rag.ui.handlers import check_date, invalid_message, localise_warning
 
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         check_date("2020-13-45", "en")
     assert check_date("2020-02-29", "en") == "2020-02-29"
-    assert "仅来自关键词检索" in localise_warning(BUSY_NOTE, "zh")
-    zh = localise_warning(DENSE_NOTE.format(why="the Chroma server at http://x did not answer"), "zh")
+    # the page reads a warning's code (notices.py), not its English text
+    assert "仅来自关键词检索" in localise_warning(Notice(INDEX_BUSY, BUSY_NOTE), "zh")
+    zh = localise_warning(keyword_only("the Chroma server at http://x did not answer"), "zh")
     assert "向量索引暂不可用" in zh and "the Chroma server at http://x" in zh
+    assert localise_warning(Notice(KEYWORD_ONLY, "reworded in English"), "en").startswith("The vector index is unavailable")
+    assert localise_warning(DENSE_NOTE.format(why="x"), "zh") == DENSE_NOTE.format(why="x")  # no code: as it is
     assert localise_warning("something else", "zh") == "something else"
     assert "上限为 2000 字" in invalid_message(
         InvalidRequest("question", "the question is 5000 characters long; the limit is 2000: please shorten it"), "zh")
@@ -319,3 +323,44 @@ def test_an_upload_while_another_process_ingests_says_so(tmp_path) -> None:
         proc.wait()
     assert f"being updated by process {proc.pid}" in html
     assert "1 added" in h.ingest([str(f)], "en") and a.index.minute_count() == 1
+
+
+# -- issue 20 (item 8): say what answered, everywhere ------------------------------------------
+
+@dataclass
+class FallbackAssistant(FakeAssistant):
+    """The LLM's reply was rejected and the extractive answer shown; retrieval was keyword-only."""
+
+    def _answer(self, question, filters):
+        from minutes_rag.answer import FALLBACK_MODE
+        from minutes_rag.notices import LLM_FALLBACK, Notice, keyword_only
+
+        ans = super()._answer(question, filters)
+        notes = (keyword_only("the Chroma server at http://127.0.0.1:9 did not answer"),
+                 Notice(LLM_FALLBACK, "LLM reply not shown (the reply cites no numbered sentence); answered extractively"))
+        return Answer(ans.question, ans.text, ans.citations, FALLBACK_MODE, timings_ms=ans.timings_ms, warnings=notes)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_badge_names_the_extractive_answerer_when_the_llm_reply_was_not_used(tmp_path, lang):
+    from minutes_rag.ui.i18n import t
+
+    h = Handlers(FallbackAssistant(Settings.load(env={}, data_dir=str(tmp_path / "data"))))
+    html = _run(h, "谁牵头？", ChatState(), mode="llm", lang=lang)[-1][0]
+    badge = re.search(r'<span class="mode-badge">([^<]*)</span>', html)
+    assert badge is not None
+    assert badge.group(1) == t("mode_fallback", lang) != t("mode_llm", lang)
+    assert badge.group(1).startswith(t("mode_extractive", lang))
+    # both notes are under the answer, in the page's language: the keyword-only retrieval
+    # (Chroma down) and the rejected LLM reply
+    assert 'class="answer-warnings"' in html
+    assert t("dense_note", lang, why="the Chroma server at http://127.0.0.1:9 did not answer") in html
+    assert ("大模型的回答未被采用" if lang == "zh" else "The LLM&#x27;s reply was not used") in html
+
+
+def test_the_api_carries_every_warning_with_its_code(tmp_path):
+    h = Handlers(FallbackAssistant(Settings.load(env={}, data_dir=str(tmp_path / "data"))))
+    out = h.api_ask("谁牵头？", "", "", "", "llm")
+    assert out["mode"] == "llm-fallback-extractive"
+    assert out["warning_codes"] == ["keyword_only", "llm_fallback"]
+    assert all(isinstance(w, str) for w in out["warnings"]) and "answered extractively" in out["warnings"][1]

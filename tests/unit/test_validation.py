@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from test_ingest_pipeline import MINUTE_A, make_assistant
 
 from minutes_rag.errors import InvalidRequest
 from minutes_rag.model import Filters
 from minutes_rag.validation import MAX_K, parse_date, parse_k, validate_request
-
-from test_ingest_pipeline import MINUTE_A, make_assistant
 
 
 @pytest.mark.parametrize("bad", ["2020-13-45", "2020-02-30", "2020-1-5", "20200105", "yesterday", "2020-W01-1"])

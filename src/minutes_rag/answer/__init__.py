@@ -17,7 +17,7 @@ from minutes_rag.answer.base import Answerer
 from minutes_rag.answer.citations import parse_markers
 from minutes_rag.answer.evidence import DEFAULT_THRESHOLD, EvidenceParams, evidence_score
 from minutes_rag.answer.extractive import ExtractiveAnswerer, metadata_kind
-from minutes_rag.answer.lang import detect_lang, not_found_text
+from minutes_rag.answer.lang import not_found_text
 from minutes_rag.answer.llm import FALLBACK_MODE, LLMAnswerer
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 
@@ -29,7 +29,6 @@ __all__ = [
     "FALLBACK_MODE",
     "LLMAnswerer",
     "Rewrite",
-    "detect_lang",
     "evidence_score",
     "is_follow_up",
     "metadata_kind",

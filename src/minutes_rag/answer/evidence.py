@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from minutes_rag.answer.lang import keyword_weight, text_matcher
 from minutes_rag.model import Hit
 from minutes_rag.query import Query, as_query
+from minutes_rag.relevance import windows
 from minutes_rag.text.lang import HAN, HAN_RE, detect_lang
 from minutes_rag.text.patterns import MONTH_NAMES
-from minutes_rag.text.sentences import split_spans
 from minutes_rag.text.words import stem
 
 # Default not-found threshold on evidence_score (0..1), calibrated on the dev question sets
@@ -119,10 +119,7 @@ WINDOW = 3
 
 
 def _windows(text: str, title: str) -> list[str]:
-    spans = split_spans(text, title)
-    if len(spans) <= WINDOW:
-        return [text]
-    return [text[spans[i][0]:spans[i + WINDOW - 1][1]] for i in range(len(spans) - WINDOW + 1)]
+    return windows(text, title, WINDOW)
 
 
 def coverage(query: Query | str, hit: Hit, kws: Sequence[str] | None = None) -> float:

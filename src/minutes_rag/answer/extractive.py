@@ -29,27 +29,26 @@ from minutes_rag.answer.evidence import (
 )
 from minutes_rag.answer.lang import not_found_text, text_matcher
 from minutes_rag.answer.support import (
-    STRICT_TYPES,
     Candidate,
-    answer_type,
     quotable,
     records_decision,
     select,
-    strict_cues,
     trim,
-    type_cue,
 )
 from minutes_rag.model import Answer, Citation, Hit, Turn
+from minutes_rag.notices import CROSS_LINGUAL, Notice
 from minutes_rag.query import Query, as_query, find_intents
+from minutes_rag.relevance import sentence_spans
 from minutes_rag.text.lang import HAN
-from minutes_rag.text.patterns import ZH_ENUMERATOR
-from minutes_rag.text.sentences import heading_end, heading_only, split_spans
+from minutes_rag.text.patterns import LIST_ITEM, ZH_ENUMERATOR
+from minutes_rag.text.sentences import heading_end, heading_only
 
 __all__ = ["CROSS_LINGUAL_WARNING", "DEFAULT_THRESHOLD", "EvidenceParams", "ExtractiveAnswerer", "display_text",
            "evidence_score", "metadata_kind"]
 
-CROSS_LINGUAL_WARNING = (
-    "the question and the minute are in different languages: quoted the opening of the best-ranked passage"
+CROSS_LINGUAL_WARNING = Notice(
+    CROSS_LINGUAL,
+    "the question and the minute are in different languages: quoted the opening of the best-ranked passage",
 )
 
 def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
@@ -57,7 +56,8 @@ def cross_lingual_notes(q: Query, cited: Sequence[Hit]) -> tuple[str, ...]:
     question (so the reader knows why the answer is not in their language)."""
     langs = {hit_lang(h) for h in cited} - {q.lang}
     names = {"zh": "a Chinese minute", "en": "an English minute"}
-    return tuple(f"answered from {names.get(lg, lg)}: the quotes are in its language" for lg in sorted(langs))
+    return tuple(Notice(CROSS_LINGUAL, f"answered from {names.get(lg, lg)}: the quotes are in its language")
+                 for lg in sorted(langs))
 
 
 _ENUM = re.compile(rf"^{ZH_ENUMERATOR}\s*")
@@ -119,7 +119,9 @@ class ExtractiveAnswerer:
         picked, warnings = self._pick(q, quoted)
         if not picked:
             return self.not_found(q, hits, lang, clock.ms())
-        text, citations = self._compose(picked, quoted, lang)
+        items = list_items(quoted, picked) if q.is_list else []
+        # the items of a list are cited one by one, not run together into one quote
+        text, citations = self._compose(picked + items, quoted, lang, merge=not items)
         warnings = (*warnings, *cross_lingual_notes(q, [quoted[c.hit_index] for c in picked]))
         return Answer(
             question=q.text,
@@ -179,7 +181,7 @@ class ExtractiveAnswerer:
                 m = hits[c.hit_index].meta
                 if not all(kw in (m.body + m.title).lower() for kw in named):
                     c.score *= OTHER_BODY_FACTOR
-        strict = strict_cues(q)
+        strict = q.strict_cues
         if strict:
             # "多少" / "how many" is answered by a sentence with a number, or not at all
             for want in strict:
@@ -199,7 +201,7 @@ class ExtractiveAnswerer:
         decision ("原则同意…", "由…负责"). Used when no keyword can match."""
         sec = hit.section
         head = heading_end(sec.text, sec.title)
-        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
+        spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title) if not (head and b <= head) and b - a >= 6]
         return [_Cand(0, a, b, 1.0) for a, b in spans if quotable(sec.text[a:b])][:n]
 
     def _score_section(self, rank: int, hit: Hit, kws: Sequence[str], q: Query,
@@ -210,8 +212,8 @@ class ExtractiveAnswerer:
         # says what follows: a tail is titled by its first line ("XX办公室整理" answers "who
         # compiled it?"), a closing by its first sentence ("At 10:31 a.m. Council adjourned."
         # answers "at what time?": a number, year or time the question wants)
-        wanted = type_cue(q)
-        strict = wanted is not None and answer_type(q) in STRICT_TYPES
+        wanted = q.type_cue
+        strict = wanted is not None and q.strict
         asked = (cue is not None and cue.search(sec.title)) or (strict and wanted is not None and wanted.search(sec.title))
         title = "" if asked else sec.title
         title_has = text_matcher(title)
@@ -223,7 +225,7 @@ class ExtractiveAnswerer:
         # topic, items hold what was decided; a transcript says what was said before that)
         factor = hit.weight / (1.0 + 0.25 * rank)
         head = heading_end(sec.text, title)
-        spans = [trim(sec.text, a, b) for a, b in split_spans(sec.text, sec.title)]
+        spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title)]
         only_heading = bool(title) and heading_only(sec.text, title)
         if only_heading:
             # a heading-only item ("四、审议《…方案》" with its substance in sub-items): the
@@ -262,7 +264,8 @@ class ExtractiveAnswerer:
         return out
 
     # composing the answer ------------------------------------------------------
-    def _compose(self, picked: list[_Cand], hits: Sequence[Hit], lang: str) -> tuple[str, list[Citation]]:
+    def _compose(self, picked: list[_Cand], hits: Sequence[Hit], lang: str, *,
+                 merge: bool = True) -> tuple[str, list[Citation]]:
         # sections in order of their best sentence; sentences in text order inside each;
         # neighbouring sentences of one section become one quote
         order: list[int] = []
@@ -273,11 +276,11 @@ class ExtractiveAnswerer:
         for hi in order:
             spans = sorted((c.a, c.b) for c in picked if c.hit_index == hi)
             text = hits[hi].section.text
-            all_spans = [trim(text, a, b) for a, b in split_spans(text, hits[hi].section.title)]
+            all_spans = [trim(text, a, b) for a, b in sentence_spans(text, hits[hi].section.title)]
             idx = {s: i for i, s in enumerate(all_spans)}
             run: list[tuple[int, int]] = []
             for sp in spans:
-                if run and idx.get(sp, -9) == idx.get(run[-1], -99) + 1:
+                if merge and run and idx.get(sp, -9) == idx.get(run[-1], -99) + 1:
                     run.append(sp)
                 else:
                     if run:
@@ -296,6 +299,43 @@ class ExtractiveAnswerer:
             parts.append(f"{sep}{shown}[{n}]" if lang == "zh" else f"{sep}{shown} [{n}]")
             prev_hit = hi
         return "".join(parts), citations
+
+
+# a sentence that opens a list: it ends with a colon, or its colon is followed by the first item
+# ("采取以下措施：一是加强组织领导。二是…")
+_INTRODUCES = re.compile(r"[:：]\s*$|[:：]\s*(?=" + LIST_ITEM.pattern.removeprefix("^") + ")", re.I)
+# a list question is answered with every item of the list its best sentence belongs to (or
+# opens with a colon), up to this many; more is a passage, not an answer
+MAX_LIST_ITEMS = 8
+
+
+def list_items(hits: Sequence[Hit], picked: Sequence[Candidate]) -> list[Candidate]:
+    """The other items of the list written as sentences ("一是…。二是…。", "（一）…") that the best
+    picked sentence is an item of, or introduces ("采取以下措施：" followed by items): a list
+    question wants them all, each quoted. [] when the best sentence is in no such list."""
+    best = picked[0]
+    sec = hits[best.hit_index].section
+    spans = [trim(sec.text, a, b) for a, b in sentence_spans(sec.text, sec.title)]
+    if (best.a, best.b) not in spans:
+        return []
+    i = spans.index((best.a, best.b))
+    item = [bool(LIST_ITEM.match(sec.text[a:b])) and quotable(sec.text[a:b]) for a, b in spans]
+    if item[i]:
+        start = i
+        while start > 0 and item[start - 1]:
+            start -= 1
+    elif i + 1 < len(spans) and item[i + 1] and _INTRODUCES.search(sec.text[best.a:best.b]):
+        start = i + 1
+    else:
+        return []
+    end = start
+    while end + 1 < len(spans) and item[end + 1]:
+        end += 1
+    if end == start:
+        return []  # one enumerated sentence is not a list
+    have = {(c.hit_index, c.a, c.b) for c in picked}
+    return [Candidate(best.hit_index, a, b, best.score) for a, b in spans[start:end + 1][:MAX_LIST_ITEMS]
+            if (best.hit_index, a, b) not in have]
 
 
 def display_text(quote: str, lang: str) -> str:

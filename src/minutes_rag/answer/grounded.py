@@ -28,7 +28,9 @@ from minutes_rag.answer.citations import parse_markers, similarity, strip_marker
 from minutes_rag.answer.injection import INSTRUCTION_WARNING, looks_like_instruction
 from minutes_rag.answer.lang import is_not_found_reply
 from minutes_rag.model import Citation, Hit
-from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK, split_spans
+from minutes_rag.notices import LLM_UNNUMBERED, MARKERS_REMOVED, SOURCE_CUT, Notice
+from minutes_rag.relevance import sentence_spans
+from minutes_rag.text.sentences import REPLY_SENTENCE_BREAK
 
 # ------------------------------------------------------------------ numbering
 
@@ -82,7 +84,7 @@ def _clean(text: str) -> str:
 
 def _spans(hit: Hit) -> list[tuple[int, int]]:
     sec = hit.section
-    return [(a, b) for a, b in split_spans(sec.text, sec.title) if re.search(r"[\w\u4e00-\u9fff]", sec.text[a:b])]
+    return [(a, b) for a, b in sentence_spans(sec.text, sec.title) if re.search(r"[\w\u4e00-\u9fff]", sec.text[a:b])]
 
 
 def number_sources(question: str, hits: Sequence[Hit], lang: str, *, budget_tokens: int = 3000) -> NumberedSources:
@@ -129,10 +131,10 @@ def number_sources(question: str, hits: Sequence[Hit], lang: str, *, budget_toke
         if total_before[i] and len(per_hit[i]) < total_before[i]:
             where = " ".join(x for x in (hit.meta.doc_number, hit.section.label) if x)
             if per_hit[i]:
-                warnings.append(f"source {i + 1} ({where}) shortened to fit the model's context: "
-                                f"{len(per_hit[i])} of {total_before[i]} sentences given")
+                warnings.append(Notice(SOURCE_CUT, f"source {i + 1} ({where}) shortened to fit the model's context: "
+                                       f"{len(per_hit[i])} of {total_before[i]} sentences given"))
             else:
-                warnings.append(f"source {i + 1} ({where}) left out to fit the model's context")
+                warnings.append(Notice(SOURCE_CUT, f"source {i + 1} ({where}) left out to fit the model's context"))
 
     lines = ["<data>"]
     sentences: list[Numbered] = []
@@ -203,7 +205,8 @@ def _is_not_found(text: str) -> bool:
                         or "does not mention" in t or "no information" in t)
 
 
-UNNUMBERED_WARNING = "the LLM gave no sentence numbers; its reply was cited to the sentences it repeats"
+UNNUMBERED_WARNING = Notice(LLM_UNNUMBERED,
+                            "the LLM gave no sentence numbers; its reply was cited to the sentences it repeats")
 # a reply clause counts as repeating a sentence when this share of its words is in it
 REPEATS = 0.8
 
@@ -244,7 +247,8 @@ def check_grounded(reply: str, numbered: NumberedSources, question: str, lang: s
                 invalid.append(n)
     warnings: list[str] = []
     if invalid:
-        warnings.append("removed citation markers pointing at no sentence: " + ", ".join(f"[{n}]" for n in invalid))
+        warnings.append(Notice(MARKERS_REMOVED, "removed citation markers pointing at no sentence: "
+                               + ", ".join(f"[{n}]" for n in invalid)))
     if not cited and (not words or _is_not_found(clean)):
         if not words and markers:
             return Checked("", (), False, "the reply is only citation markers", tuple(warnings))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from minutes_rag.notices import INSTRUCTION_DROPPED, Notice
+
 _EN = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?"
     r"\b(?:previous|prior|above|earlier|all|any|your|the)\b[^.!?\n]{0,30}?"
@@ -23,7 +25,17 @@ _EN = re.compile(
     r"|^\s*(?:system|assistant)\s*:"
     r"|\byou\s+are\s+now\s+(?:in|a|an|the)\b"
     r"|\b(?:reply|respond|answer|say|output|print)\s+(?:only|just|exactly)\s+(?:with|that|the|this|[\"“'])"
-    r"|\b(?:as\s+an?\s+)?(?:ai|language\s+model|assistant|chatbot)\b[^.!?\n]{0,30}\b(?:must|should|will)\s+(?:reply|answer|respond|say)",
+    r"|\b(?:as\s+an?\s+)?(?:ai|language\s+model|assistant|chatbot)\b[^.!?\n]{0,30}\b(?:must|should|will|shall)\s+"
+    r"(?:reply|answer|respond|say|state|tell|claim|output)"
+    # a note addressed to a machine reader ("Note to AI assistants: ...")
+    r"|\b(?:note|message|attention|instructions?)\s+(?:to|for)\s+(?:any\s+|all\s+|the\s+)?"
+    r"(?:ai|assistants?|chatbots?|language\s+models?|llms?|bots?)\b"
+    # what to say when asked ("When asked about this item, state that ...")
+    r"|\bwhen(?:ever)?\s+(?:you\s+are\s+)?(?:asked|questioned)\b[^.!?\n]{0,80}?,\s*(?:please\s+)?"
+    r"(?:say|state|reply|respond|answer|tell|claim)\b"
+    # a sentence that opens with an order to reply ("Say: ...", "Reply that ...")
+    r"|^\s*(?:please\s+)?(?:say|reply|respond|output|print|repeat)\s*(?::|\bthat\b|\bwith\b|\bonly\b)"
+    r"|\bnew\s+instructions?\s*:",
     re.I | re.M,
 )
 _ZH = re.compile(
@@ -32,7 +44,14 @@ _ZH = re.compile(
     r"|系统提示|系统指令|开发者模式|调试模式|越狱模式"
     r"|(?:直接|只|仅)(?:需)?(?:回复|回答|输出)[:：“\"「]"
     r"|你(?:现在)?(?:是|处于|进入)[^。！？\n]{0,8}(?:模式|助手|AI|人工智能)"
-    r"|(?:AI|人工智能|助手|模型)[^。！？\n]{0,10}(?:必须|应当|应该)(?:回答|回复|输出)",
+    r"|(?:AI|人工智能|助手|模型)[^。！？\n]{0,10}(?:必须|应当|应该|务必|须|请)(?:回答|回复|输出|声称|告知)"
+    # a note addressed to a machine reader ("致AI助手：…")
+    r"|(?:致|给|告)(?:所有|各位)?(?:AI|人工智能|智能助手|助手|大模型|语言模型|机器人)"
+    # what to say when asked ("如有人询问本议题，请回答“…”")
+    r"|(?:如|若|如果|当)(?:有人|用户|被)?(?:询问|问到|问及|提问|问起)[^。！？\n]{0,30}?[，,](?:请|一律|务必)(?:直接)?"
+    r"(?:回答|回复|答复|告知|说)"
+    r"|请(?:直接)?(?:回答|回复|输出)[:：“\"「]"
+    r"|新的?指令[:：]",
     re.I,
 )
 
@@ -43,4 +62,5 @@ def looks_like_instruction(text: str) -> bool:
     return bool(_EN.search(text) or _ZH.search(text))
 
 
-INSTRUCTION_WARNING = "a source holds text that reads as an instruction to the assistant; it was not used"
+INSTRUCTION_WARNING = Notice(INSTRUCTION_DROPPED,
+                             "a source holds text that reads as an instruction to the assistant; it was not used")

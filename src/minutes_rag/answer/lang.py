@@ -13,11 +13,10 @@ from collections.abc import Callable
 
 from minutes_rag.query.keywords import LATIN_WORD as _LATIN_WORD
 from minutes_rag.query.keywords import keywords
-from minutes_rag.text.lang import HAN_RE, Lang
-from minutes_rag.text.lang import detect_lang as _detect_lang
+from minutes_rag.text.lang import HAN_RE
 from minutes_rag.text.words import stem
 
-__all__ = ["NOT_FOUND", "detect_lang", "is_not_found_reply", "keyword_weight", "keywords", "not_found_text",
+__all__ = ["NOT_FOUND", "is_not_found_reply", "keyword_weight", "keywords", "not_found_text",
            "stem", "text_matcher"]
 
 NOT_FOUND = {
@@ -27,11 +26,6 @@ NOT_FOUND = {
 
 _CJK = HAN_RE
 
-
-def detect_lang(text: str) -> Lang:
-    """The language of a question (``text.lang.detect_lang`` with ``question=True``: quoted
-    Chinese set aside)."""
-    return _detect_lang(text, question=True)
 
 
 def not_found_text(lang: str) -> str:

@@ -30,6 +30,7 @@ from minutes_rag.answer.lang import not_found_text
 from minutes_rag.answer.prompts import SYSTEM, build_messages
 from minutes_rag.errors import AnswerError
 from minutes_rag.model import Answer, Hit, Turn
+from minutes_rag.notices import LLM_FALLBACK, LLM_RETRY, Notice
 from minutes_rag.query import Query, as_query
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class LLMAnswerer:
     def _fallback(self, q: Query, hits: Sequence[Hit], history: Sequence[Turn], reason: str,
                   warnings: Sequence[str], clock: Stopwatch) -> Answer:
         fb = self.fallback.answer(q, hits, history)
-        return replace(fb, mode=FALLBACK_MODE, warnings=(*warnings, *fb.warnings, reason),
+        return replace(fb, mode=FALLBACK_MODE, warnings=(*warnings, *fb.warnings, Notice(LLM_FALLBACK, reason)),
                        timings_ms={"answer": clock.ms()})
 
     def _collect(self, messages: list[Any], deadline: float | None) -> Iterator[str]:
@@ -232,7 +233,7 @@ class LLMAnswerer:
             warnings.extend(w for w in checked.warnings if w not in warnings)
             if checked.found:
                 if retry is not None:
-                    warnings.append(f"the LLM's first reply was rejected ({retry[1]}); this is its second")
+                    warnings.append(Notice(LLM_RETRY, f"the LLM's first reply was rejected ({retry[1]}); this is its second"))
                 ids = {c.section_id for c in checked.citations}
                 warnings.extend(cross_lingual_notes(q, [h for h in sources if h.section.section_id in ids]))
                 yield Answer(question, checked.text, checked.citations, self.mode, hits, {"answer": clock.ms()},

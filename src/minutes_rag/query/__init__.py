@@ -18,6 +18,7 @@ from typing import Any
 from minutes_rag.glossary import cross_terms, expand_query
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Turn
+from minutes_rag.query import answer_types
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
 from minutes_rag.query.intents import INTENTS, Intent, LedgerAsk, cue, find_intents, find_ledger_ask, wanted_kinds
 from minutes_rag.query.keywords import keywords
@@ -67,6 +68,8 @@ class Query:
     boost_minute_ids: tuple[str, ...] = ()  # minutes the previous answer cited
     carried: tuple[str, ...] = field(default=())  # what the heuristic carried over
     ledger: LedgerAsk | None = None  # what it asks of the ledger or a timeline (query.intents)
+    answer_type: str = ""  # the kind of fact it asks for (query.answer_types): "number", "department" ...
+    is_list: bool = False  # it asks for every item of a list ("哪些措施", "which items")
 
     @property
     def intent(self) -> str:
@@ -77,6 +80,21 @@ class Query:
     def cue(self) -> re.Pattern[str] | None:
         """What a sentence answering the main intent contains (None: no intent or no cue)."""
         return cue(self.intent)
+
+    @property
+    def type_cue(self) -> re.Pattern[str] | None:
+        """What a sentence holding an answer of the question's type contains (None: no type)."""
+        return answer_types.type_cue(self.answer_type)
+
+    @property
+    def strict(self) -> bool:
+        """Whether only a sentence holding a fact of its type answers it (a number, a year, a time)."""
+        return self.answer_type in answer_types.STRICT_TYPES
+
+    @property
+    def strict_cues(self) -> tuple[re.Pattern[str], ...]:
+        """The cues a quote must match for a strict-type question, to try in order (else empty)."""
+        return answer_types.strict_cues(self.answer_type)
 
 
 def _analyse_text(text: str) -> dict[str, Any]:
@@ -94,6 +112,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
         "intents": find_intents(text),
         "proper_names": frozenset(stem(w) for w in _PROPER_NAME.findall(text)),
         "ledger": find_ledger_ask(text),
+        "answer_type": answer_types.answer_type(text),
+        "is_list": answer_types.is_list(text),
     }
 
 

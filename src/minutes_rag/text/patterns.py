@@ -273,6 +273,13 @@ def zh_item_marker(line: str) -> ItemMarker | None:
 ZH_ENUMERATOR = r"(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])"
 ENUMERATOR = rf"(?:{ZH_ENUMERATOR}|Item\s+\d+)"
 ENUMERATOR_RE = re.compile(ENUMERATOR)
+# what opens one item of a list written as sentences: "一是…。二是…。", "（一）…", "第一，…", "①",
+# "首先…其次…", "First, … Second, …", "(a) …"
+LIST_ITEM = re.compile(
+    rf"^\s*(?:{ZH_ENUMERATOR}|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[①-⑳]|首先|其次|再次|最后"
+    r"|(?:first|second|third|fourth|fifth|finally|lastly)(?:ly)?\s*,|\(?[a-h]\)\s)",
+    re.I,
+)
 # Everything that starts a new block of a minute and is never the continuation of the block
 # before it (page-break repair): the enumerators above, ①, articles (第三条), English agenda
 # entries ("38 Request of", "*42", "S-56", "Item No. 7") and lettered sub-items ("a) ").

@@ -19,6 +19,7 @@ from typing import Any
 
 from minutes_rag.errors import InvalidRequest, MinutesRagError, NotFound
 from minutes_rag.model import Answer, Filters, Turn, filters_from_flags
+from minutes_rag.notices import INDEX_BUSY, INSTRUCTION_DROPPED, KEYWORD_ONLY, LLM_FALLBACK, Notice, code_of
 from minutes_rag.ui import render
 from minutes_rag.ui.api import AssistantAPI
 from minutes_rag.ui.i18n import t
@@ -52,14 +53,18 @@ def check_date(value: str, lang: str) -> str:
 
 
 def localise_warning(warning: str, lang: str) -> str:
-    """The library's notes about the index, in the page's language; others as they are."""
-    from minutes_rag.assistant import BUSY_NOTE, DENSE_NOTE
-
-    if warning == BUSY_NOTE:
+    """A warning in the page's language, chosen by its code (notices.py), never by parsing
+    its English text; one without a translation as it is."""
+    code = code_of(warning)
+    params = warning.params if isinstance(warning, Notice) else {}
+    if code == INDEX_BUSY:
         return t("busy_note", lang)
-    head, _, tail = DENSE_NOTE.partition("{why}")
-    if warning.startswith(head) and warning.endswith(tail):
-        return t("dense_note", lang, why=warning[len(head) : len(warning) - len(tail)])
+    if code == KEYWORD_ONLY:
+        return t("dense_note", lang, why=params.get("why", ""))
+    if code == INSTRUCTION_DROPPED:
+        return t("instruction_note", lang)
+    if code == LLM_FALLBACK:
+        return t("fallback_note", lang, why=str(warning))
     return warning
 
 

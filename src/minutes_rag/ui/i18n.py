@@ -35,6 +35,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "mode": {"zh": "回答方式", "en": "Answer mode"},
     "mode_extractive": {"zh": "摘录原文", "en": "Extractive"},
     "mode_llm": {"zh": "大模型生成", "en": "LLM"},
+    "mode_fallback": {"zh": "摘录原文（大模型未采用）", "en": "Extractive (LLM reply not used)"},
     "mode_llm_missing": {"zh": "未配置大模型，仅可摘录原文", "en": "No LLM configured: extractive only"},
     "viewer": {"zh": "原文", "en": "Source"},
     "viewer_empty": {
@@ -68,6 +69,10 @@ _STRINGS: dict[str, dict[str, str]] = {
                   "en": "The index is being updated by another process: this answer comes from the keyword index only."},
     "dense_note": {"zh": "向量索引暂不可用（{why}）：本回答仅来自关键词检索。",
                    "en": "The vector index is unavailable ({why}): this answer comes from the keyword index only."},
+    "instruction_note": {"zh": "某个来源中有一段像是写给助手的指令，已略去未用。",
+                         "en": "A source holds text that reads as an instruction to the assistant; it was not used."},
+    "fallback_note": {"zh": "大模型的回答未被采用，以下为摘录原文（{why}）。",
+                      "en": "The LLM's reply was not used; this answer is quoted from the sources ({why})."},
     "col_doc": {"zh": "文号", "en": "Document"},
     "col_meeting": {"zh": "会议次数", "en": "Meeting"},
     "col_date": {"zh": "日期", "en": "Date"},

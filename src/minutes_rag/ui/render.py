@@ -42,6 +42,9 @@ def esc(value: object) -> str:
 def mode_label(mode: str, lang: str) -> str:
     if mode in ("ledger", "timeline"):
         return t(f"mode_{mode}", lang)
+    if mode.startswith("llm-fallback"):
+        # the LLM's reply was not shown: the extractive answerer spoke (answer.llm.FALLBACK_MODE)
+        return t("mode_fallback", lang)
     if mode.startswith("llm"):
         base = t("mode_llm", lang)
         return base if mode == "llm" else f"{base} ({mode})"
