@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from minutes_rag.ledger.found import Found, Unit
+from minutes_rag.ledger.zh_decisions import decisions, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
@@ -44,32 +45,6 @@ _NOT_A_TASK = ("的", "等", "和", "及", "与", "是", "为", "在", "已", "�
 _CONTINUES = ("要确保", "确保", "力争", "争取", "并于", "并在", "务必于", "务必在", "于")
 _DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
 
-
-@dataclass
-class Unit:
-    name: str
-    start: int
-    end: int
-    generic: bool
-
-
-@dataclass
-class Found:
-    """An entry found in a text: offsets are into that text."""
-
-    kind: str
-    start: int
-    end: int
-    lead: list[str] = field(default_factory=list)
-    partners: list[str] = field(default_factory=list)
-    task: str = ""
-    deadline: str = ""
-    outcome: str = ""
-    subject: str = ""
-    vote: str = ""
-    generic: bool = False
-    task_start: int = -1  # where an assignment's task begins (internal)
-    clause: int = -1  # the clause an assignment opens (internal)
 
 
 # --------------------------------------------------------------------------- units
@@ -171,45 +146,10 @@ def _clean_task(task: str) -> str:
     return task.rstrip("。；;！？，, ").strip()
 
 
-def _decisions(text: str, a: int, b: int) -> list[Found]:
-    out: list[Found] = []
-    first = True
-    for p in clause_starts(text, a, b):
-        q = p
-        lead_in = V.ZH_DECISION_LEAD_IN.match(text, q)
-        had_lead_in = bool(lead_in and lead_in.end() > q)
-        if lead_in:
-            q = lead_in.end()
-        for verb in V.ZH_DECISION_VERBS:
-            if not text.startswith(verb, q):
-                continue
-            after = q + len(verb)
-            rest = text[after:b]
-            bare = verb in ("同意", "通过", "批准", "决定")
-            if verb == "决定" and not had_lead_in:
-                break
-            if bare and not (had_lead_in or rest.startswith(("了《", "《")) or (verb == "同意" and first)):
-                break
-            if verb == "同意" and rest.startswith(("后", "的")):
-                break
-            m = re.match(r"了?\s*(《[^》]{2,80}》)", rest)
-            if m:
-                subject = m.group(1)
-            else:
-                sub = re.match(r"[^，。；;！？]*", rest.lstrip("了，, "))
-                subject = sub.group().strip() if sub else ""
-            if not subject and verb not in ("暂缓", "不同意"):
-                break
-            out.append(Found("decision", a, b, outcome=verb, subject=subject))
-            break
-        first = False
-    return out[:1] if out else []
-
-
 def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     out: list[Found] = []
     sent = text[a:b]
-    for m in re.finditer(r"听取了?|原则同意|同意", sent):
+    for m in re.finditer(rf"{V.ZH_HEARD}|原则同意|同意", sent):
         pos = a + m.end()
         units, end = parse_units(text, pos, lexicon)
         if not units:
@@ -390,7 +330,8 @@ def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[F
     lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
     out: list[Found] = []
     for sa, sb in sentences(text, a, b):
-        found = _decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + _assignments(text, sa, sb, lexicon)
+        found = (decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + unnamed_reports(text, sa, sb)
+                 + _assignments(text, sa, sb, lexicon))
         prev = out[-1] if out else None
         if (
             not found and prev is not None and prev.kind == "assignment" and not prev.deadline

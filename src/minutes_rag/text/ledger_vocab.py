@@ -79,6 +79,14 @@ ZH_DECISION_VERBS = (
 )
 ZH_DECISION_LEAD_IN = re.compile(r"(?:会议|经研究[，,]?|经会议研究[，,]?|会议研究[，,]|会议经研究[，,]?)?(?:讨论|研究|审议)?(?:并)?")
 
+# A disposition opening a clause without 会议: 并决定将…, 决定任命…, 建议提请…审议 (people's
+# congresses' 主任会议, readouts after a decision: 会议讨论并原则通过《X》，决定将草案提请…审议)
+ZH_DISPOSITION = re.compile(
+    r"(?:并|同时)?(?P<verb>决定|建议)(?=将|对|向|提请|任命|免去|追授|授予|给予|接受|成立|撤销|于\d|在)"
+)
+# What the meeting heard: 听取了 / 听取和讨论了 / 听取并审议了 / 还听取了
+ZH_HEARD = r"(?:还)?听取(?:和讨论|并审议|和审议|并讨论)?了?"
+
 # Assignment triggers before the unit list: 由X…, 请X…, 责成X…, 明确由X…
 ZH_ASSIGN_TRIGGERS = ("明确由", "责成", "交由", "委托", "要求", "请", "由")
 
