@@ -161,6 +161,18 @@ def _drop_unnamed_reports(entries: list[LedgerEntry]) -> list[LedgerEntry]:
             or not any(_shared_subject(e.subject, n.subject) for n in named)]
 
 
+def _drop_restated_decisions(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """A readout's lead sentence lists what the meeting passed (审议通过《X》) and its body says
+    it again (会议审议通过《X》。会议指出…): one decision, the body's (the later one)."""
+    last: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "decision" and e.subject.startswith("《"):
+            last[re.sub(r"\s+", "", e.subject)] = i
+    keep = set(last.values())
+    return [e for i, e in enumerate(entries)
+            if e.kind != "decision" or not e.subject.startswith("《") or i in keep]
+
+
 def extract_ledger(
     minute: Minute, sections: Sequence[Section], *, refiner: Refiner | None = None
 ) -> list[LedgerEntry]:
@@ -204,6 +216,7 @@ def extract_ledger(
             entries.append(entry)
     entries = _drop_heading_reports(entries, {s.section_id: s for s in sections})
     entries = _drop_unnamed_reports(entries)
+    entries = _drop_restated_decisions(entries)
     if refiner is not None:  # only what the rules keep goes to the model
         entries = [apply_refiner(refiner, e, text[slice(*context[e.item_id])]) for e in entries]
     entries.sort(key=lambda e: (e.start, e.kind))

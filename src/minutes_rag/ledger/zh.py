@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 
 from minutes_rag.ledger.found import Found, Unit
-from minutes_rag.ledger.zh_decisions import decisions, unnamed_reports
+from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
+from minutes_rag.ledger.zh_unit_forms import abbreviation, stem_list
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
@@ -112,6 +113,11 @@ def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool =
     pos = i
     while True:
         u = parse_unit(text, pos, lexicon, loose=loose and not units)
+        if u is None and not units:
+            listed = stem_list(text, pos)  # 发改、农业农村等部门
+            if listed is not None:
+                return listed
+            u = abbreviation(text, pos)  # 市财政安排
         if u is None:
             break
         units.append(u)
@@ -152,7 +158,7 @@ def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     for m in re.finditer(rf"{V.ZH_HEARD}|原则同意|同意", sent):
         pos = a + m.end()
         units, end = parse_units(text, pos, lexicon)
-        if not units:
+        if not units or PLANNED.search(text, a, pos):
             continue
         tail = text[end:b]
         r = re.match(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")", tail)
@@ -329,8 +335,10 @@ def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[F
     """Entries in ``text[a:b]`` (one section or item)."""
     lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
     out: list[Found] = []
+    agreed = False  # inside a list of points after 议定：
     for sa, sb in sentences(text, a, b):
-        found = (decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + unnamed_reports(text, sa, sb)
+        agreed = bool(AGREED.search(text, sa, sb)) or (agreed and bool(V.ZH_ITEM_MARK.match(text, sa)))
+        found = (decisions(text, sa, sb, agreed=agreed) + _reports(text, sa, sb, lexicon) + unnamed_reports(text, sa, sb)
                  + _assignments(text, sa, sb, lexicon))
         prev = out[-1] if out else None
         if (
