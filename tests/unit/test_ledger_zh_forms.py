@@ -65,3 +65,4 @@ def test_a_report_without_a_unit_is_kept_as_unnamed() -> None:
 def test_what_a_coming_session_will_hear_is_not_a_report() -> None:
     text = "会议决定，常委会第十一次会议于8月23日举行，拟安排的议题是：听取市政府关于上半年工作情况的报告；听取审议市政府关于预算执行情况的报告。"
     assert [k for k, *_ in _found(text)] == ["decision"]
+
