@@ -33,6 +33,7 @@ _GENERIC_UNIT = re.compile(
     r"各有关部门和单位|各有关部门|各相关部门|各有关单位|各相关单位|各成员单位|各责任单位|各职能部门|"
     r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
+    r"各牵头单位|各级(?:[\u4e00-\u9fff]{0,6}?)(?:机关|党委|党组织|政府|部门|单位|法院|检察院|防办)|"
     r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
     r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
 )
@@ -99,7 +100,8 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
         if ext and name.endswith(("委", "政府", "党委")) and _follower_ok(text, ext.end()):
             j = ext.end()
             name = text[i:j]
-        return Unit(name, i, j, False)
+        # 省政协各级党组织…: every body of a kind at every level is an addressee, not a unit
+        return Unit(name, i, j, "各级" in name)
     if loose:
         for j in range(i + 3, window_end + 1):
             if text[i:j].endswith(_STRONG_SUFFIX) and not _EXTEND.match(text, j):
