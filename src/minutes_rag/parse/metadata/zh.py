@@ -185,6 +185,28 @@ _READOUT_DAY = re.compile(
 _READOUT_DAY_WINDOW = 300
 
 
+# a readout names its body where the meeting is called: 主持召开国务院常务会议, 应急管理部召开会议,
+# 闵行区司法局召开…, 国务院国资委党委召开扩大会议; a name relative to the reader (市政府, 省委统战部)
+# is not a body's name and is left out
+_READOUT_BODY = (
+    re.compile(rf"主持召开(?P<body>[{HAN}]{{2,10}}?)(?:第[^，。]{{1,10}}次)?(?:常务|全体)会议"),
+    re.compile(rf"(?:^|[，,。\s）)日讯电])(?P<body>[{HAN}]{{2,14}}?(?:部|局|委|院|厅|法院|政府|委员会|政协|人大常委会)"
+               r"(?:党组|党委)?)(?:召开|举行)"),
+)
+_RELATIVE_BODY = re.compile(r"^(?:市|省|区|县|州|本|我|十|该)")
+
+
+def readout_body(text: str) -> str:
+    """The body a readout names where the meeting is called (see _READOUT_BODY), or ""."""
+    head = text[: _READOUT_DAY_WINDOW + 100]
+    for pat in _READOUT_BODY:
+        for m in pat.finditer(head):
+            body = m.group("body")
+            if not _RELATIVE_BODY.match(body):
+                return body
+    return ""
+
+
 def readout_date(text: str) -> str | None:
     """The meeting date of a news readout that opens with a publication stamp: the day the
     article names, the year (and month) taken from the stamp. None: no stamp; "": not said."""
@@ -217,7 +239,7 @@ def zh_metadata(text: str) -> MinuteMeta:
     attendees, observers = extract_attendance(text)
     return MinuteMeta(
         lang="zh",
-        body=body,
+        body=body or ("" if "纪要" in title else readout_body(text)),
         title=title,
         doc_number=_zh_doc_number(text, preamble_at),
         meeting_number=_zh_meeting_number(preamble, text),
