@@ -66,3 +66,16 @@ def test_what_a_coming_session_will_hear_is_not_a_report() -> None:
     text = "会议决定，常委会第十一次会议于8月23日举行，拟安排的议题是：听取市政府关于上半年工作情况的报告；听取审议市政府关于预算执行情况的报告。"
     assert [k for k, *_ in _found(text)] == ["decision"]
 
+
+
+def test_a_list_of_agreed_points_continues_over_sentences() -> None:
+    found = _found("会议议定：1.同意成立县城市更新工作专班。2.专班办公室设在县住建局。")
+    assert [(k, o) for k, _l, _p, o in found] == [("decision", "议定"), ("decision", "议定")]
+
+
+@pytest.mark.parametrize("text, leads", [
+    ("县财政安排县卫计局工作经费50万元。", ["县财政"]),
+    ("会议要求，各乡镇、县直各部门要切实抓好落实。", ["各乡镇", "县直各部门"]),
+])
+def test_funding_by_an_abbreviated_unit_and_county_departments(text: str, leads: list[str]) -> None:
+    assert [(k, lead) for k, lead, _p, _o in _found(text)] == [("assignment", leads)]

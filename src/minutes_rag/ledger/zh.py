@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from minutes_rag.ledger.found import Found, Unit
-from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, unnamed_reports
+from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, marked_before, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
 from minutes_rag.ledger.zh_unit_forms import abbreviation, stem_list
 from minutes_rag.text import ledger_vocab as V
@@ -33,7 +33,7 @@ _GENERIC_UNIT = re.compile(
     r"各有关部门和单位|各有关部门|各相关部门|各有关单位|各相关单位|各成员单位|各责任单位|各职能部门|"
     r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
-    r"各牵头单位|各级(?:[\u4e00-\u9fff]{0,6}?)(?:机关|党委|党组织|政府|部门|单位|法院|检察院|防办)|"
+    r"(?:市|县|区)直(?:各|有关|相关)?(?:部门|单位)|各牵头单位|各级(?:[\u4e00-\u9fff]{0,6}?)(?:机关|党委|党组织|政府|部门|单位|法院|检察院|防办)|"
     r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
     r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
 )
@@ -339,7 +339,8 @@ def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[F
     out: list[Found] = []
     agreed = False  # inside a list of points after 议定：
     for sa, sb in sentences(text, a, b):
-        agreed = bool(AGREED.search(text, sa, sb)) or (agreed and bool(V.ZH_ITEM_MARK.match(text, sa)))
+        agreed = bool(AGREED.search(text, sa, sb)) or (
+            agreed and (bool(V.ZH_ITEM_MARK.match(text, sa)) or marked_before(text, sa)))
         found = (decisions(text, sa, sb, agreed=agreed) + _reports(text, sa, sb, lexicon) + unnamed_reports(text, sa, sb)
                  + _assignments(text, sa, sb, lexicon))
         prev = out[-1] if out else None

@@ -29,6 +29,13 @@ def _clause_end(text: str, pos: int, b: int) -> int:
 
 
 AGREED = re.compile(r"议定(?:事项)?(?:如下)?[：:]")
+_MARK_BEFORE = re.compile(r"(?:\d{1,2}[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)])\s*$")
+
+
+def marked_before(text: str, a: int) -> bool:
+    """The sentence at ``a`` follows an item marker (2. / 二、 / （2）) the sentence splitter
+    left out of it: the next point of a list."""
+    return bool(_MARK_BEFORE.search(text, max(0, a - 6), a))
 
 
 def decisions(text: str, a: int, b: int, *, agreed: bool = False) -> list[Found]:
@@ -40,7 +47,8 @@ def decisions(text: str, a: int, b: int, *, agreed: bool = False) -> list[Found]
     for p in clause_starts(text, a, b):
         q = p
         mark = V.ZH_ITEM_MARK.match(text, q)
-        point = bool(mark and mark.end() > q) or (q > a and text[q - 1] in "：:" and AGREED.search(text, a, q))
+        point = (bool(mark and mark.end() > q) or (q > a and text[q - 1] in "：:" and AGREED.search(text, a, q))
+                 or (q == a and marked_before(text, a)))
         if mark:
             q = mark.end()
         n_before = len(out)
