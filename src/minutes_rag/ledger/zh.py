@@ -17,9 +17,11 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from minutes_rag.ledger.found import Found, Unit
+from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, marked_before, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
+from minutes_rag.ledger.zh_unit_forms import abbreviation, stem_list
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
@@ -32,6 +34,7 @@ _GENERIC_UNIT = re.compile(
     r"各有关部门和单位|各有关部门|各相关部门|各有关单位|各相关单位|各成员单位|各责任单位|各职能部门|"
     r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
+    r"(?:市|县|区)直(?:各|有关|相关)?(?:部门|单位)|各牵头单位|各级(?:[\u4e00-\u9fff]{0,6}?)(?:机关|党委|党组织|政府|部门|单位|法院|检察院|防办)|"
     r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
     r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
 )
@@ -45,32 +48,6 @@ _NOT_A_TASK = ("的", "等", "和", "及", "与", "是", "为", "在", "已", "�
 _CONTINUES = ("要确保", "确保", "力争", "争取", "并于", "并在", "务必于", "务必在", "于")
 _DEADLINE_PREFIX = re.compile(r"^(?:于|在|须于|要在|务必于|力争于?|争取于?)?\s*")
 
-
-@dataclass
-class Unit:
-    name: str
-    start: int
-    end: int
-    generic: bool
-
-
-@dataclass
-class Found:
-    """An entry found in a text: offsets are into that text."""
-
-    kind: str
-    start: int
-    end: int
-    lead: list[str] = field(default_factory=list)
-    partners: list[str] = field(default_factory=list)
-    task: str = ""
-    deadline: str = ""
-    outcome: str = ""
-    subject: str = ""
-    vote: str = ""
-    generic: bool = False
-    task_start: int = -1  # where an assignment's task begins (internal)
-    clause: int = -1  # the clause an assignment opens (internal)
 
 
 # --------------------------------------------------------------------------- units
@@ -124,7 +101,8 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
         if ext and name.endswith(("委", "政府", "党委")) and _follower_ok(text, ext.end()):
             j = ext.end()
             name = text[i:j]
-        return Unit(name, i, j, False)
+        # 省政协各级党组织…: every body of a kind at every level is an addressee, not a unit
+        return Unit(name, i, j, "各级" in name)
     if loose:
         for j in range(i + 3, window_end + 1):
             if text[i:j].endswith(_STRONG_SUFFIX) and not _EXTEND.match(text, j):
@@ -141,6 +119,11 @@ def parse_units(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool =
     pos = i
     while True:
         u = parse_unit(text, pos, lexicon, loose=loose and not units)
+        if u is None and not units:
+            listed = stem_list(text, pos)  # 发改、农业农村等部门
+            if listed is not None:
+                return listed
+            u = abbreviation(text, pos)  # 市财政安排
         if u is None:
             break
         units.append(u)
@@ -177,48 +160,13 @@ def _clean_task(task: str) -> str:
     return task.rstrip("。；;！？，, ").strip()
 
 
-def _decisions(text: str, a: int, b: int) -> list[Found]:
-    out: list[Found] = []
-    first = True
-    for p in clause_starts(text, a, b):
-        q = p
-        lead_in = V.ZH_DECISION_LEAD_IN.match(text, q)
-        had_lead_in = bool(lead_in and lead_in.end() > q)
-        if lead_in:
-            q = lead_in.end()
-        for verb in V.ZH_DECISION_VERBS:
-            if not text.startswith(verb, q):
-                continue
-            after = q + len(verb)
-            rest = text[after:b]
-            bare = verb in ("同意", "通过", "批准", "决定")
-            if verb == "决定" and not had_lead_in:
-                break
-            if bare and not (had_lead_in or rest.startswith(("了《", "《")) or (verb == "同意" and first)):
-                break
-            if verb == "同意" and rest.startswith(("后", "的")):
-                break
-            m = re.match(r"了?\s*(《[^》]{2,80}》)", rest)
-            if m:
-                subject = m.group(1)
-            else:
-                sub = re.match(r"[^，。；;！？]*", rest.lstrip("了，, "))
-                subject = sub.group().strip() if sub else ""
-            if not subject and verb not in ("暂缓", "不同意"):
-                break
-            out.append(Found("decision", a, b, outcome=verb, subject=subject))
-            break
-        first = False
-    return out[:1] if out else []
-
-
 def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     out: list[Found] = []
     sent = text[a:b]
-    for m in re.finditer(r"听取了?|原则同意|同意", sent):
+    for m in re.finditer(rf"{V.ZH_HEARD}|原则同意|同意", sent):
         pos = a + m.end()
         units, end = parse_units(text, pos, lexicon)
-        if not units:
+        if not units or PLANNED.search(text, a, pos):
             continue
         tail = text[end:b]
         r = re.match(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")", tail)
@@ -398,8 +346,12 @@ def extract_zh(text: str, a: int, b: int, lexicon: Sequence[str] = ()) -> list[F
     """Entries in ``text[a:b]`` (one section or item)."""
     lexicon = sorted({w for w in lexicon if len(w) >= 3}, key=len, reverse=True)
     out: list[Found] = []
+    agreed = False  # inside a list of points after 议定：
     for sa, sb in sentences(text, a, b):
-        found = _decisions(text, sa, sb) + _reports(text, sa, sb, lexicon) + _assignments(text, sa, sb, lexicon)
+        agreed = bool(AGREED.search(text, sa, sb)) or (
+            agreed and (bool(V.ZH_ITEM_MARK.match(text, sa)) or marked_before(text, sa)))
+        found = (decisions(text, sa, sb, agreed=agreed) + _reports(text, sa, sb, lexicon) + unnamed_reports(text, sa, sb)
+                 + _assignments(text, sa, sb, lexicon))
         prev = out[-1] if out else None
         if (
             not found and prev is not None and prev.kind == "assignment" and not prev.deadline

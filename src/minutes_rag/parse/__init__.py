@@ -17,7 +17,7 @@ from pathlib import Path
 from minutes_rag import ids
 from minutes_rag.errors import ParseError, UnsupportedFormat
 from minutes_rag.model import Minute, ParsedDocument
-from minutes_rag.parse.metadata import extract_metadata
+from minutes_rag.parse.metadata import date_from_file_name, extract_metadata
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -144,6 +144,8 @@ def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
     if not text.strip():
         raise ParseError(str(path), "document has no text")
     meta = extract_metadata(text)
+    if not meta.date:  # a readout that names the day but not the year, in a file named by date
+        meta = replace(meta, date=date_from_file_name(path.name, text))
     # front matter only fills what the minute's own text does not say
     title = doc.properties.get("title", "").strip()
     if title and not meta.title:

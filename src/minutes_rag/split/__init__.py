@@ -16,7 +16,9 @@ path ("38",).
 Around the agenda (kind, label zh / en): preamble ("导语",) / ("Preamble",), everything
 before the first item; closing ("结尾",) / ("Closing",); attendance ("出席",) /
 ("Attendance",); tail ("附注",) / ("Distribution",); transcript ("Transcript",);
-paragraph ("第1段",) / ("¶1",) for minutes without any numbering. An attendance list
+paragraph ("第1段",) / ("¶1",) for minutes without any numbering. Chinese readouts without
+numbering whose matters open with 会议指出/强调/审议/听取/决定… get one item per matter,
+("第1项",), ("第2项", "一") for a numbered point (split/readout.py). An attendance list
 inside the header (before the first item) stays in the preamble.
 
 Known limits: 第一条-style articles are not recognised as items.
@@ -33,6 +35,7 @@ from minutes_rag.model import Minute, Section
 from minutes_rag.split.around import paragraph_spans
 from minutes_rag.split.en_items import en_spans
 from minutes_rag.split.parts import part_bounds
+from minutes_rag.split.readout import readout_spans
 from minutes_rag.split.spans import lines_of
 from minutes_rag.split.zh_items import zh_spans
 
@@ -52,6 +55,8 @@ def split_minute(minute: Minute, *, max_chars: int = 700) -> list[Section]:
         return []
     zh = minute.meta.lang == "zh"
     spans = zh_spans(text, lines) if zh else en_spans(text, lines)
+    if spans is None and zh:
+        spans = readout_spans(text, lines)
     if spans is None:
         spans = paragraph_spans(text, lines, zh)
 

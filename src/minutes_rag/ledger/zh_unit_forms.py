@@ -1,0 +1,46 @@
+"""Units written without their suffix, the way minutes name them in a hurry:
+
+  发改、农业农村、住建等部门要…        a list of department stems closed by 等部门/等单位
+  住建、城东街道、城西镇等单位要…      bodies and townships listed before 等单位
+  由市财政安排… / 市发改负责…         a level and a stem (市财政, 市发改) before a role word
+
+The names are kept as printed (发改, 市财政): the ledger quotes the minute, it does not
+expand abbreviations. Both shapes need their closing word (等部门, or a role such as 负责 /
+牵头 / 安排), so a phrase like 区域协调要… is not read as a unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from minutes_rag.ledger.found import Unit
+
+# one name in a list: Han characters, no function words or punctuation
+_NAME = r"[^\W\d_的和与及在是对把将为等要了着过、，。；：“”《》（）()]{2,10}"
+STEM_LIST = re.compile(
+    rf"(?P<list>{_NAME}(?:、{_NAME})*)(?P<etc>等(?:有关|相关)?(?:部门|单位|镇街|乡镇|街道|县区|区县|方面))"
+)
+# a level and a stem before a role word: 市财政安排, 区住建负责, 县发改牵头
+ABBREVIATION = re.compile(r"(?P<name>[市区县省][^\W\d_的和与及在是对把将为等要了、，。；：]{2,4}?)(?=负责|牵头|安排|配合|会同|协助|统筹)")
+_NOT_NAMES = ("会议", "要求", "同时", "其中", "以及", "进一步", "各级", "有关", "相关")
+
+
+def stem_list(text: str, i: int) -> tuple[list[Unit], int] | None:
+    """The units of "A、B、C等部门" starting at ``i`` and the offset after 等部门, or None."""
+    m = STEM_LIST.match(text, i)
+    if not m or m.group("list").startswith(_NOT_NAMES):
+        return None
+    units = []
+    pos = i
+    for name in m.group("list").split("、"):
+        units.append(Unit(name, pos, pos + len(name), False))
+        pos += len(name) + 1
+    return units, m.end()
+
+
+def abbreviation(text: str, i: int) -> Unit | None:
+    """市财政 in 由市财政安排…: a level and a stem, directly before a role word."""
+    m = ABBREVIATION.match(text, i)
+    if not m:
+        return None
+    return Unit(m.group("name"), i, m.end(), False)
