@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-13"
+EXTRACTOR_VERSION = "rules-13+en16"
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
@@ -151,7 +151,9 @@ def extract_ledger(
             continue
         a, b = first.start, group[-1].end
         if meta.lang == "en":
-            found: list[Found] = extract_en(text, a, b, item_subject=first.title if first.kind == "item" else None)
+            found: list[Found] = extract_en(
+                text, a, b, item_subject=first.title if first.kind == "item" else None, item_label=first.label
+            )
         else:
             view, where = zh_view(text, a, b)
             found = [_to_text(f, where) for f in extract_zh(view, 0, len(view), lexicon)]
