@@ -49,7 +49,7 @@ def item_dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
     Written Warning"): (start, end of line, outcome)."""
     out = []
     for m in F.ACTION_LINE.finditer(text, a, b):
-        what = re.sub(r"\s*\([^)]*\)$", "", _ws(m.group("what")))  # the vote in brackets is the vote
+        what = re.sub(r"\s*\(.*\)$", "", _ws(m.group("what")))  # the vote in brackets is the vote
         out.append((m.start() + len(m.group()) - len(m.group().lstrip()), _line_end(text, m.end("what"), b), what))
     for rx in (F.DISPOSITION_LINE, F.DISPOSITION_LINE_END):
         for m in rx.finditer(text, a, b):
