@@ -160,8 +160,8 @@ def _label_by_reference(d: dict, kind: str, where: str, raw: str) -> LedgerLabel
     partners = d.get("partners", [])
     if not isinstance(partners, list) or not all(isinstance(p, str) for p in partners):
         raise LedgerSetError(f"{where}: partners must be a list of strings")
-    if kind in ("assignment", "report") and not d.get("lead"):
-        raise LedgerSetError(f"{where}: an {kind} needs its lead unit")
+    if kind == "assignment" and not d.get("lead"):
+        raise LedgerSetError(f"{where}: an assignment needs its lead unit")
     try:
         spans = {f: check_span(raw, d[f], where, f) for f in _SPAN_FIELDS if f in d}
     except LabelFileError as exc:
