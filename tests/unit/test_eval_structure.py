@@ -183,10 +183,31 @@ def test_bad_by_reference_ledger_sets(tmp_path: Path) -> None:
     base = {"id": "l1", "ledger": True, "file": "dev/a.txt", "minute": "a.txt", "style": "zh/x"}
     for entries, problem in [([{"kind": "decision", "outcome": "原则通过"}], "needs span"),
                              ([{"kind": "decision", "span": [3, 999]}], "lies outside"),
-                             ([{"kind": "report", "span": [0, 3]}], "needs its lead"),
+                             ([{"kind": "assignment", "span": [0, 3]}], "needs its lead"),
                              ([{"kind": "decision", "span": [0, 3], "task": "x"}], "unknown field")]:
         path = _write(tmp_path, "bad.jsonl", [{**base, "entries": entries}])
         with pytest.raises(LedgerSetError, match=rf"bad\.jsonl:1: entry 1: .*{problem}"):
             load_ledger_sets([path], corpus)
     with pytest.raises(LedgerSetError, match="needs the corpus root"):
         load_ledger_sets([_write(tmp_path, "b.jsonl", [{**base, "entries": []}])])
+
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(not (CORPUS / "dev").is_dir(), reason="the dev corpus (../shared/corpus/dev) is not on this machine")
+@pytest.mark.parametrize("structure_set, ledger_set", [("structure_dev_zh.jsonl", "ledger_dev_zh_styles.jsonl")])
+def test_the_dev_style_labels_read_against_the_corpus(structure_set: str, ledger_set: str) -> None:
+    structure = load_structure_sets([REPO / "eval" / structure_set], CORPUS)
+    ledger = load_ledger_sets([REPO / "eval" / ledger_set], CORPUS)
+    per_style: dict[str, int] = {}
+    for m in structure:
+        per_style[m.style] = per_style.get(m.style, 0) + 1
+        starts = [it.start for it in m.items]
+        assert starts == sorted(starts), m.id  # items in document order
+    assert min(per_style.values()) >= 10 and len(per_style) == 4
+    assert {m.file for m in ledger} == {m.file for m in structure}
+    for m in ledger:
+        for lb in m.entries:
+            assert lb.span and not m.raw[lb.span[0]:lb.span[1]].isspace(), m.id

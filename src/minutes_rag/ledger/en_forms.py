@@ -10,6 +10,7 @@ a line, often without a full stop.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from minutes_rag.ledger.zh import Found
@@ -82,6 +83,8 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
     conditions ("Do we have consensus to ...?", "If it's without objection, ...") are none."""
     out = []
     for la, lb in _segments(text, sa, sb):
+        if not F.FORMAL_HINT.search(text, la, lb):
+            continue
         m = F.FORMAL_DECISION.search(text, la, lb)
         if not m:
             continue
@@ -101,6 +104,7 @@ def _who(raw: str) -> str:
 _ATTENDANCE = re.compile(r"(?im)^[#*\s]*(?:present|attendance|attendees|participants|members\s+present)\b")
 
 
+@functools.lru_cache(maxsize=256)
 def _known(text: str, who: str) -> bool:
     """The minute names this person elsewhere -- as a speaker ("Carol: ..."), as an @handle
     or in its attendance -- so that "Consent to agenda" or "Unable to record" names no one."""
@@ -140,6 +144,8 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
     to turn these notes into ...", "Tess: I will ping the issue" (one per line)."""
     out = []
     for la, lb in _segments(text, sa, sb):
+        if not F.TASK_HINT.search(text, la, lb):
+            continue
         who, pos = "", 0
         m = F.NAMED_WILL.search(text, la, lb)
         if m and _who(m.group("who")):
@@ -165,6 +171,8 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
 
 def named_reports(text: str, sa: int, sb: int) -> list[Found]:
     """Who reported: "Julian gave an overview of ...", "Mark presented the changes"."""
+    if not F.REPORT_HINT.search(text, sa, sb):
+        return []
     m = F.NAMED_REPORT.search(text, sa, sb)
     if not m:
         return []
