@@ -113,7 +113,13 @@ def _known(text: str, who: str) -> bool:
     first = re.escape(who.split()[0].lstrip("@"))
     if re.search(rf"(?m)^[ \t]*(?:[-*+][ \t]+)?@?{first}\b[^\n:]{{0,30}}:|@{first}\b", text):
         return True
-    return any(re.search(rf"\b{first}\b", text[m.end() : m.end() + 1500]) for m in _ATTENDANCE.finditer(text))
+    for m in _ATTENDANCE.finditer(text):
+        # the attendance block: from the label to the first blank line after some names
+        body = m.end() + len(text[m.end() : m.end() + 1500]) - len(text[m.end() : m.end() + 1500].lstrip())
+        stop = text.find("\n\n", body, body + 1500)
+        if re.search(rf"\b{first}\b", text[m.start() : body + 1500 if stop < 0 else stop]):
+            return True
+    return False
 
 
 def _speaker_task(text: str, la: int, lb: int) -> tuple[str, int] | None:
