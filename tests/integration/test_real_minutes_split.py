@@ -129,6 +129,9 @@ def test_invariants_hold_for_every_corpus_minute(corpus: Path) -> None:
     files = sorted(p for p in corpus.rglob("*.txt"))
     assert files
     for p in files:
-        m = _minute(p.read_text(encoding="utf-8"), p.stem)
+        text = p.read_text(encoding="utf-8")
+        if not text.strip("\ufeff \n"):  # dev/en/fomc_minutes_flat/fomc_2003-04-01.txt is empty: ingest refuses it
+            continue
+        m = _minute(text, p.stem)
         for max_chars in (200, 700, 5000):
             _check_invariants(m, split_minute(m, max_chars=max_chars))

@@ -143,6 +143,13 @@ def _section_label(sec: Section) -> str:
     return sec.label_path[-1] if sec.label_path else ""
 
 
+def _fits(label: str, sec: Section) -> bool:
+    """The section's label is the labelled one, also when the splitter made a repeated
+    label unique with a "-2" suffix (a list numbered 1., 2. under each heading)."""
+    own = _section_label(sec)
+    return same_label(label, own) or same_label(label, re.sub(r"-\d+$", "", own))
+
+
 @dataclass
 class StructureScore:
     id: str
@@ -174,7 +181,7 @@ def score_structure(item: StructureMinute, sections: Sequence[Section], text: st
             continue
         for j, s in enumerate(secs):
             d = abs(s.start - at)
-            if d <= START_TOLERANCE and (not lb.label or same_label(lb.label, _section_label(s))):
+            if d <= START_TOLERANCE and (not lb.label or _fits(lb.label, s)):
                 pairs.append((d, i, j))
     used_l: set[int] = set()
     used_s: set[int] = set()

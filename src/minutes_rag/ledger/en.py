@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from minutes_rag.ledger.en_forms import formal_decisions, item_dispositions, named_reports, named_tasks, pass_fail
 from minutes_rag.ledger.zh import Found
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.sentences import is_abbreviation, spans_between
@@ -86,6 +87,7 @@ def _dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
         cands.append((m.start(1), m.end(1), m.group(1)))
     for m in V.EN_ORDINANCE_NUMBER.finditer(text, a, b):
         cands.append((m.start(1), m.end(1), f"Passed (No. {m.group(1)})"))
+    cands += item_dispositions(text, a, b)
     # overlapping candidates are one disposition: keep the longest
     cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     kept: list[tuple[int, int, str]] = []
@@ -100,8 +102,9 @@ def _dispositions(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
-    """The decisions on one council item spanning ``text[a:b]``."""
+def item_decisions(text: str, a: int, b: int, subject: str, label: str = "") -> list[Found]:
+    """The decisions on one council item spanning ``text[a:b]``; an item labelled by the
+    body's own number ("Int 0268-2018", "Ord. No. 11-10", "3.") has it first in ``subject``."""
     disp = _dispositions(text, a, b)
     if not disp:
         return []
@@ -110,6 +113,8 @@ def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
     head = _item_head(text, qa, min(b, qa + 400))
     if head:
         subject = head
+    if label and not label.isdigit():
+        subject = f"{label} {subject}".strip()
     out: list[Found] = []
     prev = qa
     starts = [x for x, _ in sentences(text, a, b)]
@@ -126,7 +131,8 @@ def item_decisions(text: str, a: int, b: int, subject: str) -> list[Found]:
             start = next((x for x, y in sentences(text, prev, b) if x <= s < y), s)
         while start < s and (text[start].isspace() or text[start] in ".;,"):
             start += 1
-        f = Found("decision", start, e, outcome=outcome, subject=subject, vote=_vote_near(text, max(prev, start), s, b))
+        vote = _vote_near(text, max(prev, start), s, b) or pass_fail(text, s, e)
+        f = Found("decision", start, e, outcome=outcome, subject=subject, vote=vote)
         if referred:
             f.lead = [referred]
         out.append(f)
@@ -173,20 +179,20 @@ def _reports(text: str, a: int, b: int) -> list[Found]:
     return [Found("report", a, b, lead=[unit], subject=subject, generic=bool(V.EN_GENERIC.match(unit)))]
 
 
-def extract_en(text: str, a: int, b: int, *, item_subject: str | None = None) -> list[Found]:
+def extract_en(text: str, a: int, b: int, *, item_subject: str | None = None, item_label: str = "") -> list[Found]:
     """Entries in ``text[a:b]``; ``item_subject`` is given when the span is a council item
-    (its disposition becomes one decision)."""
+    (its disposition becomes one decision), ``item_label`` its label."""
     out: list[Found] = []
     decided = False
     if item_subject is not None:
-        ds = item_decisions(text, a, b, item_subject)
+        ds = item_decisions(text, a, b, item_subject, item_label)
         out += ds
         decided = bool(ds)
     for sa, sb in sentences(text, a, b):
         if not decided:
-            out += _sentence_decisions(text, sa, sb)
-        out += _assignments(text, sa, sb)
-        out += _reports(text, sa, sb)
+            out += _sentence_decisions(text, sa, sb) or formal_decisions(text, sa, sb)
+        out += _assignments(text, sa, sb) or named_tasks(text, sa, sb)
+        out += _reports(text, sa, sb) or named_reports(text, sa, sb)
     return out
 
 

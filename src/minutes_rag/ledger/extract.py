@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-14"
+EXTRACTOR_VERSION = "rules-15"  # rules-14 (Chinese readouts) + rules-13+en16 (English styles)
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
@@ -199,7 +199,9 @@ def extract_ledger(
         a, b = first.start, group[-1].end
         starts = [s.start for s in group]
         if meta.lang == "en":
-            found: list[Found] = extract_en(text, a, b, item_subject=first.title if first.kind == "item" else None)
+            found: list[Found] = extract_en(
+                text, a, b, item_subject=first.title if first.kind == "item" else None, item_label=first.label
+            )
         else:
             view, where = zh_view(text, a, b)
             found = [_to_text(f, where) for f in extract_zh(view, 0, len(view), lexicon)]

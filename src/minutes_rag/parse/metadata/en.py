@@ -43,7 +43,32 @@ def _smart_case(s: str) -> str:
     return s.title() if s.isupper() else s
 
 
+# "Minutes of the Federal Open Market Committee"; a board named on a line of its own under
+# "City of Boston" ("Licensing Board") is that city's board
+_BODY_NOUN = r"(?:Committee|Board|Council|Commission|Authority|Assembly|Subcommittee|Working\s+Group)"
+_MINUTES_OF = re.compile(rf"\bMinutes\s+of\s+(?:the\s+)?(?P<name>(?:[A-Z][\w&'.-]*[ \t]+){{0,6}}{_BODY_NOUN}(?:[ \t]+(?:on|of)[ \t]+[A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){{0,3}})?)")
+_BOARD_LINE = re.compile(rf"(?m)^[ \t]*(?P<name>(?:[A-Z][a-z][\w&'-]*[ \t]+){{0,4}}{_BODY_NOUN}(?:[ \t]+(?:on|of)[ \t]+[A-Z][\w&'-]*(?:[ \t]+(?:and[ \t]+)?[A-Z][\w&'-]*){{0,4}})?)[ \t]*$")
+_ISO_DATE = re.compile(r"\b(?:Meeting\s+date:\s*)?(?P<d>(?:19|20)\d\d-[01]\d-[0-3]\d)(?!\d)")
+
+
+def _named_body(head: str) -> str:
+    m = _MINUTES_OF.search(head)
+    if m:
+        return " ".join(m.group("name").split())
+    m = _BOARD_LINE.search(head[:600])
+    if not m:
+        return ""
+    name = " ".join(m.group("name").split())
+    city = re.search(r"\b(?:City|Town|County)\s+of\s+(?P<place>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})", head[:600])
+    if city and city.group("place") not in name and not name.startswith(("City ", "Town ", "County ")):
+        return f"{city.group('place')} {name}"
+    return name
+
+
 def _en_body(head: str) -> str:
+    named = _named_body(head)
+    if named:
+        return named
     found: list[tuple[int, str]] = []
     m = _EN_BODY[0].search(head)
     if m:
@@ -91,6 +116,13 @@ def _en_members(text: str) -> list[str]:
     return names
 
 
+def _iso_date(head: str) -> str:
+    """A meeting date printed as an ISO date near the top ("Meeting date: 2023-05-23T10:00",
+    "# Node.js TSC Meeting 2018-02-21")."""
+    m = _ISO_DATE.search(head[:300])
+    return m.group("d") if m else ""
+
+
 def en_metadata(text: str) -> MinuteMeta:
     """The metadata of an English council minute."""
     head = text[:3000]
@@ -98,7 +130,7 @@ def en_metadata(text: str) -> MinuteMeta:
         lang="en",
         body=_en_body(head),
         title=_en_title(head),
-        date=_first_date(head) or _first_date(text[:20000]),
+        date=_iso_date(head) or _first_date(head) or _first_date(text[:20000]),
         chair=_en_presiding(text),
         attendees=tuple(_en_members(text)),
         item_numbers=tuple(str(item.num) for item in en_agenda(text)),
