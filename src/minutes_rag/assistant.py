@@ -321,7 +321,8 @@ class Assistant:
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool
     ) -> Iterator[str | Answer]:
         answerer, rewritten, t0 = self._analyse(question, mode, history)
-        if rewritten.ledger is not None:
+        if rewritten.ledger is not None and not rewritten.identifiers:
+            # (an item named by its number is answered from its own section: retrieval scopes it)
             # a question the ledger answers (tasks of a unit, how a matter was decided, a
             # timeline); None when the ledger has nothing for it: retrieval answers then
             routed = routed_answer(question, rewritten, filters, t0, actions=self.actions, timeline=self.timeline,

@@ -19,9 +19,11 @@ from minutes_rag.glossary import cross_terms, expand_query
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Turn
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
+from minutes_rag.query.identifiers import find_item_ask, find_item_ids, item_ask_cue, without_identifiers
 from minutes_rag.query.intents import INTENTS, Intent, LedgerAsk, cue, find_intents, find_ledger_ask, wanted_kinds
 from minutes_rag.query.keywords import keywords
 from minutes_rag.query.references import References, find_references
+from minutes_rag.text.identifiers import ItemId
 from minutes_rag.text.lang import Lang, detect_lang
 from minutes_rag.text.words import stem
 
@@ -67,6 +69,8 @@ class Query:
     boost_minute_ids: tuple[str, ...] = ()  # minutes the previous answer cited
     carried: tuple[str, ...] = field(default=())  # what the heuristic carried over
     ledger: LedgerAsk | None = None  # what it asks of the ledger or a timeline (query.intents)
+    identifiers: tuple[ItemId, ...] = ()  # the item numbers it names (query.identifiers)
+    item_ask: str = ""  # "sponsor", "mover", "seconder", "vote", "adjourned" (query.identifiers)
 
     @property
     def intent(self) -> str:
@@ -75,8 +79,10 @@ class Query:
 
     @property
     def cue(self) -> re.Pattern[str] | None:
-        """What a sentence answering the main intent contains (None: no intent or no cue)."""
-        return cue(self.intent)
+        """What a sentence answering the main intent contains (None: no intent or no cue); a
+        question about an item's sponsor, motion or vote, or the adjournment, is answered by the
+        sentence that records it."""
+        return item_ask_cue(self.item_ask) or cue(self.intent)
 
 
 def _analyse_text(text: str) -> dict[str, Any]:
@@ -85,7 +91,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
     return {
         "text": text,
         "lang": lang,
-        "keywords": tuple(keywords(text, lang)),
+        # an item's number says which item, not which of its sentences answers: not a keyword
+        "keywords": tuple(keywords(without_identifiers(text), lang)),
         "tokens": tuple(tokenize(expanded, for_query=True)),
         "expanded": expanded,
         "cross_terms": tuple(cross_terms(text, lang=lang)),
@@ -93,6 +100,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
         "intents": find_intents(text),
         "proper_names": frozenset(stem(w) for w in _PROPER_NAME.findall(text)),
         "ledger": find_ledger_ask(text),
+        "identifiers": find_item_ids(text),
+        "item_ask": find_item_ask(text),
     }
 
 
