@@ -42,6 +42,8 @@ from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
+from minutes_rag.reading import MinuteRead, minute_read, read_warnings
+from minutes_rag.resplit import resplit_stale
 from minutes_rag.store import ChromaStore
 
 if TYPE_CHECKING:
@@ -69,6 +71,15 @@ def refresh_ledger(index: StateIndex) -> int:
     if stale:
         log.info("ledger re-extracted for %d minutes (extractor %s)", len(stale), EXTRACTOR_VERSION)
     return len(stale)
+
+
+def note_read(report: IngestReport, read: MinuteRead) -> None:
+    """Add how a minute was read, and its warnings (as data and as text), to ``report``."""
+    report.minutes_read.append(read.to_json())
+    for w in read_warnings(read):
+        report.warning_details.append(w.to_json())
+        report.warnings.append(str(w))
+        log.warning("%s", w)
 
 
 def lexicon_words(meta: MinuteMeta) -> list[str]:
@@ -152,7 +163,7 @@ class Ingestor:
     # -- one file ------------------------------------------------------------------------
     def ingest_file(self, path: Path, report: IngestReport) -> None:
         from minutes_rag.parse import load_minute
-        from minutes_rag.split import split_minute
+        from minutes_rag.split import SPLITTER_VERSION, split_minute
 
         source = str(path.resolve())
         try:
@@ -180,6 +191,7 @@ class Ingestor:
         if not sections:
             raise ParseError(str(path), "no text to index after splitting")
         ledger = extract_ledger(minute, sections)
+        read = minute_read(minute, sections, len(ledger), SPLITTER_VERSION)
         vectors = self.embed_sections(sections, minute.meta, report)
 
         old_ids = self.index.section_ids(minute.minute_id)
@@ -192,10 +204,11 @@ class Ingestor:
         self.index.write_minute(
             minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
             collection=self.store.collection_name, lexicon_words=words,
-            ledger=ledger, ledger_version=EXTRACTOR_VERSION,
+            ledger=ledger, ledger_version=EXTRACTOR_VERSION, read=read,
         )
         self.store.retain_minute(minute.minute_id, new_ids)
         self.index.journal_end(minute.minute_id)
+        note_read(report, read)
 
         report.sections_added += len(new_ids - old_ids)
         report.sections_removed += len(old_ids - new_ids)
@@ -223,6 +236,7 @@ class Ingestor:
         self.recover()
         refresh_ledger(self.index)
         self.self_check(report)
+        resplit_stale(self, report)
         # teach jieba the departments already known, so query and index tokens agree
         add_user_words(self.index.lexicon())
         roots: list[Path] = []
