@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedder")
     p.add_argument("--wait", dest="lock_wait", type=float, metavar="SECONDS",
                    help="with --repair: wait this long for a running ingest to finish")
+    p.add_argument("--structure", action="store_true",
+                   help="list the minutes read without agenda items or ledger entries (from the state database)")
 
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
@@ -197,6 +199,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         for err in report.errors:
             print(f"error: {err['path']}: {err['error']}", file=sys.stderr)
+        if report.minutes_read:
+            from minutes_rag.reading import families_line
+
+            print(families_line(report.minutes_read))
         for w in report.warnings:
             print(f"warning: {w}", file=sys.stderr)
     return 1 if report.failed else 0
@@ -247,6 +253,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assistant = build_assistant(settings)
+    if args.structure:
+        from minutes_rag.structure_report import structure_json, structure_lines
+
+        out = structure_json(assistant.index.minute_reads(), assistant.index.minute_count())
+        if args.json:
+            _print_json(out)
+        else:
+            print("\n".join(structure_lines(out)))
+        return 0
     check = assistant.doctor(repair=args.repair, wait=settings.lock_wait)
     problems = check.problems()
     if args.repair and (check.rebuilt or check.removed or check.embedded or check.reset_store):

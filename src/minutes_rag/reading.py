@@ -109,3 +109,14 @@ def read_warnings(read: MinuteRead) -> list[ReadWarning]:
         out.append(ReadWarning("no_ledger_entries", read.path, read.minute_id,
                                f"no decision, assignment or report recognised in {read.chars:,} characters"))
     return out
+
+
+def families_line(reads: Sequence[dict[str, Any]]) -> str:
+    """One line for the plain ingest report: "read: 12 council items, 1 paragraphs (3 with
+    warnings)" over ``MinuteRead.to_json()`` dicts."""
+    counts: dict[str, int] = {}
+    for r in reads:
+        counts[r["family"]] = counts.get(r["family"], 0) + 1
+    flagged = sum(1 for r in reads if read_warnings(MinuteRead(**r)))
+    line = "read: " + ", ".join(f"{n} {family}" for family, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return line + (f" ({flagged} with warnings, listed below)" if flagged else "")
