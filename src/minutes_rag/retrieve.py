@@ -296,14 +296,16 @@ class Retriever:
 
     def _item_hits(self, hits: list[Hit], items: ItemMatches, q: Query) -> list[Hit]:
         """An item's own sections count whole (their parts merged); a section holding the item
-        among others is narrowed to the item's lines (``item_lookup.focus``), not merged."""
+        among others is read whole too (the item may run on into its next part) and narrowed
+        to the item's lines (``item_lookup.focus``)."""
         heads = set(items.heads)
         out: list[Hit] = []
         for hit in hits:
             if hit.section.section_id in heads:
                 out.extend(self._merge_parts([hit]))
             else:
-                out.append(replace(hit, section=focus(hit.section, q.identifiers)))
+                whole = self._whole_section(hit.section) if hit.section.parts > 1 else hit.section
+                out.append(replace(hit, section=focus(whole, q.identifiers)))
         return out
 
     def _whole_section(self, sec: Section) -> Section:

@@ -83,6 +83,7 @@ def _cited(answer) -> str:
     ("To which committee was Int 0124-2024 referred?", "Parks", "Transportation"),
     ("To which committee was Int. No. 123 referred?", "Transportation", "Parks"),
     ("How did the council vote on Res 0438-2024?", "voice vote", "Committee on"),
+    ("What happened to Ord. No. 1302-10?", "Referred to Directors of Parks", "Yeas"),
 ])
 def test_a_question_naming_a_number_is_answered_from_that_item(assistant, question, wanted, not_wanted):
     answer = assistant.ask(question)

@@ -28,3 +28,12 @@ def test_the_query_carries_the_numbers_and_keeps_them_out_of_its_keywords():
     assert "1302" in q.tokens  # BM25 still searches for the number
     assert without_identifiers("Who sponsored Ord. No. 1302-10?").split() == ["Who", "sponsored", "?"]
     assert analyse("What did the council decide about parking meters?").identifiers == ()
+
+
+def test_disposition_and_subject_are_asked_of_a_named_item_only():
+    assert find_item_ask("What happened to LU 0099-2014?") == "disposition"
+    assert find_item_ask("What did the Licensing Board decide on license LB 425339?") == "disposition"
+    assert find_item_ask("What is Res 0399-2004 about?") == "subject"
+    # without a number they are questions about content, answered as before
+    assert find_item_ask("What was decided about the housing plan?") == ""
+    assert find_item_ask("What is the plan about?") == ""

@@ -46,14 +46,32 @@ ITEM_ASKS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("adjourned",
      re.compile(r"\badjourn\w*|散会|休会", re.I),
      re.compile(r"\badjourn\w*|散会|休会", re.I)),
+    # what became of an item: the disposition a council, committee or board records
+    ("disposition",
+     re.compile(r"\bwhat\s+happened\b|\bdisposition\b|\boutcome\b|\bwhat\s+action\b|\bdecided?\b|\bdecision\b"
+                r"|\bwhat\s+did\b.*\b(?:do|decide)\b|\bwas\b.*\b(?:approved|adopted|passed|granted)\b|结果|如何处理", re.I),
+     re.compile(r"\bAction:|\b(?:passed|adopted|approved|referred|filed|placed\s+on\s+file|granted|denied|deferred|continued"
+                r"|recessed|laid\s+over|withdrawn|hearing\s+held|no\s+violation|confirmed|accepted|received)\b", re.I)),
+    # what an item is: its heading ("What is Res 0399-2004 about?")
+    ("subject",
+     re.compile(r"\bwhat\s+(?:is|was)\b.*\babout\b|\bwhat\s+(?:is|was)\s+(?:the\s+)?(?:subject|title|matter)\b"
+                r"|\bwhich\s+\w+\s+is\b|是什么事项|关于什么", re.I),
+     re.compile(r"\w{3,}")),
 )
 _ASK_CUES = {name: cue for name, _, cue in ITEM_ASKS}
 
 
+# asks that are about an item only when the question names one ("What was decided?" alone is a
+# question about content, answered as before)
+_NAMED_ONLY = frozenset({"disposition", "subject"})
+
+
 def find_item_ask(question: str) -> str:
-    """What ``question`` asks of an item ("sponsor", "mover", "seconder", "vote") or of the
-    meeting's end ("adjourned"); "" for anything else."""
-    return next((name for name, asks, _ in ITEM_ASKS if asks.search(question)), "")
+    """What ``question`` asks of an item ("sponsor", "mover", "seconder", "vote",
+    "disposition", "subject") or of the meeting's end ("adjourned"); "" for anything else."""
+    named = bool(find_identifiers(question))
+    return next((name for name, asks, _ in ITEM_ASKS
+                 if (named or name not in _NAMED_ONLY) and asks.search(question)), "")
 
 
 def item_ask_cue(name: str) -> re.Pattern[str] | None:
