@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest files or folders of minutes (incremental)")
+    p.add_argument("--ledger-llm", dest="ledger_llm", action="store_true", default=None,
+                   help="ask the configured LLM to propose ledger entries where the rules found none (setting ledger_llm)")
     p.add_argument("paths", nargs="+", help="files or folders (.txt .md .docx .pdf .html)")
     _common(p)
     p.add_argument("--prune", action="store_true", help="remove minutes whose files are gone")
@@ -152,7 +154,7 @@ def setting_flags(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model",
-                 "gguf_path", "lock_wait"):
+                 "gguf_path", "lock_wait", "ledger_llm"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value

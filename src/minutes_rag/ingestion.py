@@ -30,7 +30,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -101,6 +101,7 @@ class Ingestor:
         section_max_chars: int,
         lock: WriterLock | None = None,
         follow_symlinks: bool = False,
+        ledger_model: Any = None,
     ) -> None:
         self.index = index
         self.store = store
@@ -109,6 +110,7 @@ class Ingestor:
         self.section_max_chars = section_max_chars
         self.lock = lock
         self.follow_symlinks = follow_symlinks
+        self.ledger_model = ledger_model  # a LangChain chat model: the ledger's LLM pass (ledger.llm_pass)
         self.check: CheckReport | None = None  # the doctor's report of the last run
 
     # -- repair --------------------------------------------------------------------------
@@ -191,6 +193,10 @@ class Ingestor:
         if not sections:
             raise ParseError(str(path), "no text to index after splitting")
         ledger = extract_ledger(minute, sections)
+        if self.ledger_model is not None:
+            from minutes_rag.ledger.llm_pass import llm_entries
+
+            ledger = sorted([*ledger, *llm_entries(minute, sections, ledger, self.ledger_model)], key=lambda e: e.start)
         read = minute_read(minute, sections, len(ledger), SPLITTER_VERSION)
         vectors = self.embed_sections(sections, minute.meta, report)
 

@@ -58,6 +58,7 @@ class LedgerEntry:
     quote: str = ""  # verbatim, == minute.text[start:end]
     start: int = 0
     end: int = 0
+    origin: str = "rules"  # "rules" | "llm" (proposed by the optional LLM pass, validated: ledger.llm_pass)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class LedgerEntry:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
+            "origin": self.origin,
         }
 
     @classmethod
