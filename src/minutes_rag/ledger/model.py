@@ -32,6 +32,7 @@ JSON_FIELDS = (
     "quote",
     "start",
     "end",
+    "origin",  # added compatibly: "rules" or "llm" (ledger.llm_pass)
 )
 
 
