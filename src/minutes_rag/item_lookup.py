@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from minutes_rag.model import Section
-from minutes_rag.text.identifiers import ItemId, find_identifiers, label_number, mentions, same_number, search_terms
+from minutes_rag.text.identifiers import ItemId, find_identifiers, label_number, mentions, same_number, search_groups
 from minutes_rag.text.patterns import CN_DIGITS
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def find_item_sections(index: StateIndex, wanted: Sequence[ItemId], minute_ids: 
     heads: list[str] = []
     holders: list[str] = []
     for item in wanted:
-        ids = index.sections_with_terms(search_terms(item), minute_ids, CANDIDATE_LIMIT)
+        ids = index.sections_with_terms(search_groups(item), minute_ids, CANDIDATE_LIMIT)
         if item.kind == "item" and len(item.parts) == 1:
             ids += index.sections_labelled([str(item.parts[0]), *_zh_label(item.parts[0])], minute_ids)
         sections = index.sections_by_id(list(dict.fromkeys(ids)))

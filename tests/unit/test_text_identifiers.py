@@ -63,3 +63,14 @@ def test_bare_ordinance_numbers_are_long_numbers_only():
 def test_label_numbers():
     assert label_number("*42") == (42,) and label_number("S-56") == (56,) and label_number("38") == (38,)
     assert label_number("三") == (3,) and label_number("Preamble") == ()
+
+
+def test_prefilter_groups_ask_for_the_prefix_unless_the_number_is_read_bare():
+    from minutes_rag.text.identifiers import search_groups
+
+    (res,) = find_identifiers("Res 5")
+    assert search_groups(res) == [["5", "05", "005", "0005"], ["res", "resolution"]]
+    (ordinance,) = find_identifiers("Ordinance No. 184355")
+    assert search_groups(ordinance) == [["184355"]]  # "(Y-5) 184355" has no prefix to find
+    (m,) = find_identifiers("M 0069-2024")
+    assert search_groups(m) == [["69", "069", "0069"], ["2024"]]

@@ -147,6 +147,25 @@ def search_terms(wanted: ItemId) -> list[list[str]]:
     return out
 
 
+# the BM25 tokens (``lexical.tokenize``) a prefix leaves in a text: a full-text prefilter asks for
+# one of them beside the number, so "Res 5" does not read every section with a 5 in it.
+# "M", "T" and "L.U." leave none (their numbers carry the session year and are rare enough).
+KIND_TOKENS = {
+    "ord": ("ord", "ordinance"), "res": ("res", "resolution"), "file": ("file",),
+    "int": ("int", "intro", "introduction"), "item": ("item",), "lb": ("lb",), "slr": ("slr",),
+}
+
+
+def search_groups(wanted: ItemId) -> list[list[str]]:
+    """``search_terms`` and, where the prefix leaves a token and the number is not read bare,
+    the prefix's tokens as one more group."""
+    groups = search_terms(wanted)
+    bare = wanted.kind == "ord" and len(wanted.parts) == 1 and len(str(wanted.parts[0])) >= BARE_MIN_DIGITS
+    if wanted.kind in KIND_TOKENS and not bare:
+        groups.append(list(KIND_TOKENS[wanted.kind]))
+    return groups
+
+
 def distinct(ids: Iterable[ItemId]) -> tuple[ItemId, ...]:
     """Each identifier once (by kind and parts), in order."""
     seen: set[tuple[str, tuple[int, ...]]] = set()
