@@ -129,7 +129,19 @@ class Assistant:
             section_max_chars=self.settings.section_max_chars,
             lock=self.writer_lock(wait=wait, on_wait=on_wait),
             follow_symlinks=self.settings.follow_symlinks,
+            ledger_model=self._ledger_model() if self.settings.ledger_llm else None,
         )
+
+    def _ledger_model(self) -> Any:
+        """The chat model of the ledger's LLM pass (``ledger_llm``): the injected one or the
+        configured endpoint; a clear error when none is configured."""
+        from minutes_rag.errors import ConfigError
+
+        if self._chat_model is not None:
+            return self._chat_model
+        if not self.settings.llm_configured:
+            raise ConfigError("ledger_llm is on but no LLM is configured (set llm_base_url and llm_model, or gguf_path)")
+        return chat_model_from_settings(self.settings)
 
     def _writer_elsewhere(self) -> bool:
         """True while another process holds the writer lock (our own ingest does not count)."""
@@ -326,7 +338,8 @@ class Assistant:
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool
     ) -> Iterator[str | Answer]:
         answerer, rewritten, t0 = self._analyse(question, mode, history)
-        if rewritten.ledger is not None:
+        if rewritten.ledger is not None and not rewritten.identifiers:
+            # (an item named by its number is answered from its own section: retrieval scopes it)
             # a question the ledger answers (tasks of a unit, how a matter was decided, a
             # timeline); None when the ledger has nothing for it: retrieval answers then
             # what retrieval had to say on the way (the vector index down: keyword-only) goes

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest files or folders of minutes (incremental)")
+    p.add_argument("--ledger-llm", dest="ledger_llm", action="store_true", default=None,
+                   help="ask the configured LLM to propose ledger entries where the rules found none (setting ledger_llm)")
     p.add_argument("paths", nargs="+", help="files or folders (.txt .md .docx .pdf .html)")
     _common(p)
     p.add_argument("--prune", action="store_true", help="remove minutes whose files are gone")
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedder")
     p.add_argument("--wait", dest="lock_wait", type=float, metavar="SECONDS",
                    help="with --repair: wait this long for a running ingest to finish")
+    p.add_argument("--structure", action="store_true",
+                   help="list the minutes read without agenda items or ledger entries (from the state database)")
 
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question")
@@ -150,7 +154,7 @@ def setting_flags(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     for name in ("data_dir", "embedder", "host", "port", "auth", "mode", "k", "ui_lang", "llm_base_url", "llm_model",
-                 "gguf_path", "lock_wait"):
+                 "gguf_path", "lock_wait", "ledger_llm"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -197,6 +201,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         for err in report.errors:
             print(f"error: {err['path']}: {err['error']}", file=sys.stderr)
+        if report.minutes_read:
+            from minutes_rag.reading import families_line
+
+            print(families_line(report.minutes_read))
         for w in report.warnings:
             print(f"warning: {w}", file=sys.stderr)
     return 1 if report.failed else 0
@@ -247,6 +255,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assistant = build_assistant(settings)
+    if args.structure:
+        from minutes_rag.structure_report import structure_json, structure_lines
+
+        out = structure_json(assistant.index.minute_reads(), assistant.index.minute_count())
+        if args.json:
+            _print_json(out)
+        else:
+            print("\n".join(structure_lines(out)))
+        return 0
     check = assistant.doctor(repair=args.repair, wait=settings.lock_wait)
     problems = check.problems()
     if args.repair and (check.rebuilt or check.removed or check.embedded or check.reset_store):

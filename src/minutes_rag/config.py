@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         "(0: refuse at once, naming that process)",
     )
     section_max_chars: int = Field(700, description="Longer agenda items are split into parts of about this size")
+    # issue 16, item 7: the ledger's optional LLM pass for recall (ledger.llm_pass)
+    ledger_llm: bool = Field(
+        False, description="At ingest, ask the configured LLM to propose ledger entries (verbatim quotes, checked "
+        "against the text) for the agenda items where the rules found none; also `ingest --ledger-llm`",
+    )
     k: int = Field(5, description="Sections retrieved per question")
     max_k: int = Field(50, description="Largest `k` a question may ask for (CLI, API, UI)")
     max_question_chars: int = Field(2000, description="Longest question accepted, in characters (CLI, API, UI)")

@@ -30,7 +30,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,6 +42,8 @@ from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
+from minutes_rag.reading import MinuteRead, minute_read, read_warnings
+from minutes_rag.resplit import resplit_stale
 from minutes_rag.store import ChromaStore
 
 if TYPE_CHECKING:
@@ -71,6 +73,15 @@ def refresh_ledger(index: StateIndex) -> int:
     return len(stale)
 
 
+def note_read(report: IngestReport, read: MinuteRead) -> None:
+    """Add how a minute was read, and its warnings (as data and as text), to ``report``."""
+    report.minutes_read.append(read.to_json())
+    for w in read_warnings(read):
+        report.warning_details.append(w.to_json())
+        report.warnings.append(str(w))
+        log.warning("%s", w)
+
+
 def lexicon_words(meta: MinuteMeta) -> list[str]:
     """Departments and bodies from the metadata, for the jieba user dictionary."""
     words = [o.org for o in meta.observers if o.org]
@@ -90,6 +101,7 @@ class Ingestor:
         section_max_chars: int,
         lock: WriterLock | None = None,
         follow_symlinks: bool = False,
+        ledger_model: Any = None,
     ) -> None:
         self.index = index
         self.store = store
@@ -98,6 +110,7 @@ class Ingestor:
         self.section_max_chars = section_max_chars
         self.lock = lock
         self.follow_symlinks = follow_symlinks
+        self.ledger_model = ledger_model  # a LangChain chat model: the ledger's LLM pass (ledger.llm_pass)
         self.check: CheckReport | None = None  # the doctor's report of the last run
         self._unrecorded = False  # no counts were recorded before this run (self_check)
 
@@ -157,7 +170,7 @@ class Ingestor:
     # -- one file ------------------------------------------------------------------------
     def ingest_file(self, path: Path, report: IngestReport) -> None:
         from minutes_rag.parse import load_minute
-        from minutes_rag.split import split_minute
+        from minutes_rag.split import SPLITTER_VERSION, split_minute
 
         source = str(path.resolve())
         try:
@@ -185,6 +198,11 @@ class Ingestor:
         if not sections:
             raise ParseError(str(path), "no text to index after splitting")
         ledger = extract_ledger(minute, sections)
+        if self.ledger_model is not None:
+            from minutes_rag.ledger.llm_pass import llm_entries
+
+            ledger = sorted([*ledger, *llm_entries(minute, sections, ledger, self.ledger_model)], key=lambda e: e.start)
+        read = minute_read(minute, sections, len(ledger), SPLITTER_VERSION)
         vectors = self.embed_sections(sections, minute.meta, report)
 
         old_ids = self.index.section_ids(minute.minute_id)
@@ -197,10 +215,11 @@ class Ingestor:
         self.index.write_minute(
             minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
             collection=self.store.collection_name, lexicon_words=words,
-            ledger=ledger, ledger_version=EXTRACTOR_VERSION,
+            ledger=ledger, ledger_version=EXTRACTOR_VERSION, read=read,
         )
         self.store.retain_minute(minute.minute_id, new_ids)
         self.index.journal_end(minute.minute_id)
+        note_read(report, read)
 
         report.sections_added += len(new_ids - old_ids)
         report.sections_removed += len(old_ids - new_ids)
@@ -228,6 +247,7 @@ class Ingestor:
         self.recover()
         refresh_ledger(self.index)
         self.self_check(report)
+        resplit_stale(self, report)
         # teach jieba the departments already known, so query and index tokens agree
         add_user_words(self.index.lexicon())
         roots: list[Path] = []

@@ -197,6 +197,11 @@ class IngestReport:
     errors: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # repairs made on the way (self-check)
+    # how each minute (re)read in this run was read (reading.MinuteRead.to_json()), and the
+    # warnings as data ({"code", "path", "minute_id", "message"}; each also in ``warnings``)
+    minutes_read: list[dict[str, Any]] = field(default_factory=list)
+    warning_details: list[dict[str, str]] = field(default_factory=list)
+    resplit: int = 0  # minutes re-split from their stored text (a new splitter version)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +216,9 @@ class IngestReport:
             "errors": list(self.errors),
             "seconds": round(self.seconds, 3),
             "warnings": list(self.warnings),
+            "warning_details": list(self.warning_details),
+            "minutes_read": list(self.minutes_read),
+            "resplit": self.resplit,
         }
 
 

@@ -16,6 +16,7 @@ from minutes_rag.cache import QUERY_VECTOR_CACHE, QueryVectors
 from minutes_rag.embed import Embedder, embedding_text
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
+from minutes_rag.item_lookup import ItemMatches, find_item_sections, focus
 from minutes_rag.model import Filters, Hit, Section
 from minutes_rag.query import Query, as_query, wanted_kinds
 from minutes_rag.query.references import References
@@ -165,6 +166,14 @@ class Retriever:
         allowed, _ = self.scope(q, filters)
         if allowed is not None and not allowed:
             return []
+        items: ItemMatches | None = None
+        if q.identifiers:
+            # an item named by its number is searched in its own sections only; a number no
+            # section writes is not in the archive, and no other item answers for it
+            items = find_item_sections(self.index, q.identifiers, allowed)
+            if not items:
+                return []
+            allowed = sorted({sec.minute_id for sec in self.index.sections_by_id(list(items.section_ids)).values()})
         dense_hits = self._dense(self.query_vector(q.text), allowed) if dense else []
         # BM25 gets the glossary's other-language terms (an English question about a Chinese
         # minute shares no words with it); dense embeds the question as asked
@@ -174,10 +183,16 @@ class Retriever:
 
         if q.intents:
             rankings["metadata"] = self._metadata_candidates(q, allowed, [i for i, _ in dense_hits + lexical])
+        if items is not None:
+            rankings["item"] = list(items.section_ids)
+            weights["item"] = 1.0
         if boost_minutes:
             rankings["boost"] = [i for i, _ in dense_hits + lexical if i.split("-", 1)[0] in set(boost_minutes)]
 
         fused = rrf(rankings, weights, cfg.rrf_k)
+        if items is not None:
+            named = set(items.section_ids)
+            fused = {sid: score for sid, score in fused.items() if sid in named}
         sections = self.index.sections_by_id(list(fused))  # ids SQLite doesn't know are dropped here
         weight = {sid: kind_weight(sec.kind, q) for sid, sec in sections.items()}
         for sid, w in weight.items():
@@ -203,7 +218,7 @@ class Retriever:
                     weight=weight[sid],
                 )
             )
-        hits = _dedupe(self._merge_parts(hits))
+        hits = _dedupe(self._merge_parts(hits) if items is None else self._item_hits(hits, items, q))
         if cfg.structure_rerank:
             hits = structure_rerank(q, hits)
         if self.reranker is not None and hits:
@@ -277,6 +292,20 @@ class Retriever:
             whole = self._whole_section(sec)
             merged.append(replace(hit, section=whole))
         return merged
+
+    def _item_hits(self, hits: list[Hit], items: ItemMatches, q: Query) -> list[Hit]:
+        """An item's own sections count whole (their parts merged); a section holding the item
+        among others is read whole too (the item may run on into its next part) and narrowed
+        to the item's lines (``item_lookup.focus``)."""
+        heads = set(items.heads)
+        out: list[Hit] = []
+        for hit in hits:
+            if hit.section.section_id in heads:
+                out.extend(self._merge_parts([hit]))
+            else:
+                whole = self._whole_section(hit.section) if hit.section.parts > 1 else hit.section
+                out.append(replace(hit, section=focus(whole, q.identifiers)))
+        return out
 
     def _whole_section(self, sec: Section) -> Section:
         parts = [s for s in self.index.sections_of(sec.minute_id) if s.label_path == sec.label_path]

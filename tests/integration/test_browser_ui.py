@@ -224,13 +224,20 @@ def test_chat_citations_filters_upload_and_escaping(page, tmp_path):
     src.write_text(NEW_MINUTE, encoding="utf-8")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n\x00\x01 not really a pdf")
+    # and a long note with no agenda item in it: ingested, and named as not understood
+    flat = tmp_path / "flat_notes.txt"
+    flat.write_text("The board talked about the budget and the weather for a long while. " * 40, encoding="utf-8")
     pg.locator("#tabs button[role=tab]", has_text="纪要库").click()
-    pg.locator("#upload input[type=file]").set_input_files([str(src), str(broken)])
+    pg.locator("#upload input[type=file]").set_input_files([str(src), str(broken), str(flat)])
     pg.locator("#ingest-result .ingest-summary").wait_for(timeout=180_000)
     summary = pg.locator("#ingest-result").inner_text()
-    assert "新增 1" in summary and "失败 1" in summary, summary
+    assert "新增 2" in summary and "失败 1" in summary, summary
     error = pg.locator("#ingest-result .ingest-error").inner_text()
     assert "broken.pdf" in error and "qingchuan" not in error
+    warning = pg.locator("#ingest-result .ingest-warning[data-code=no_agenda_items]").inner_text()
+    assert "flat_notes.txt" in warning and "未识别出议题" in warning, warning
+    reads = pg.locator("#ingest-result .ingest-reads").inner_text()
+    assert "qingchuan_2023-7.txt：按纪要 items读取" in reads and "flat_notes.txt：按paragraphs读取" in reads, reads
     pg.wait_for_function("() => document.querySelector('#archive-table').innerText.includes('〔2023〕7号')",
                          timeout=30_000)
     table = pg.locator("#archive-table").inner_text()

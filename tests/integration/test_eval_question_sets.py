@@ -182,3 +182,40 @@ def test_the_added_unanswerable_topics_are_absent_from_the_distractor_archive(so
     qs = {q.id: q for q in load_questions(MORE)}
     assert set(ABSENT_MORE) <= {i for i, q in qs.items() if not q.answerable}
     _assert_absent("\n".join([*docs, *(t for ts in sources.values() for t in ts)]), ABSENT_MORE)
+
+
+COUNCIL_IDS = ROOT / "eval" / "dev_council_ids.jsonl"
+
+
+def test_council_id_set_evidence_by_reference_answers_and_missing_numbers(corpus: Path):
+    """dev_council_ids.jsonl: every reference resolves to a span inside one section of the real
+    split, every answer string is in the referenced minute, and the numbers of the
+    unanswerable questions are written in no minute of the council archive."""
+    import json
+
+    from minutes_rag.parse import load_minute
+    from minutes_rag.split import split_minute
+    from minutes_rag.text.identifiers import find_identifiers, mentions
+
+    questions = load_questions([COUNCIL_IDS])
+    raw = {json.loads(line)["id"]: json.loads(line) for line in COUNCIL_IDS.read_text(encoding="utf-8").splitlines()}
+    assert len(questions) >= 40 and sum(not q.answerable for q in questions) >= 10
+    for q in questions:
+        if not q.answerable:
+            continue
+        (ref,) = raw[q.id]["evidence_refs"]
+        path = (COUNCIL_IDS.parent / ref["file"]).resolve()
+        text = path.read_text(encoding="utf-8")
+        assert all(squash(a).lower() in squash(text).lower() for a in q.answer_contains), q.id
+        sections = split_minute(load_minute(path))
+        assert any(squash(q.evidence[0]) in squash(s.text) for s in sections), q.id
+    archive = [corpus / "en", corpus / "dev" / "en" / "legistar_event_actions",
+               corpus / "dev" / "en" / "licensing_board_voting_minutes"]
+    texts = [p.read_text(encoding="utf-8") for folder in archive for p in sorted(folder.glob("*.txt"))]
+    for q in questions:
+        if q.answerable:
+            continue
+        for wanted in find_identifiers(q.question):
+            if wanted.kind == "item":
+                continue  # "Item 99" of one dated meeting: checked by hand in the Portland minute
+            assert not any(mentions(t, wanted) for t in texts), (q.id, wanted.written)

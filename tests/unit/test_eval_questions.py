@@ -62,3 +62,34 @@ def test_duplicate_ids_across_files(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(QuestionSetError, match="no such file"):
         load_questions([tmp_path / "nope.jsonl"])
+
+
+def test_evidence_by_reference_reads_the_span_relative_to_the_set(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "m.txt").write_text("Res 0438-2024  Resolution recognizing Landing Day\nAdopted by voice vote.", encoding="utf-8")
+    sets = tmp_path / "eval"
+    sets.mkdir()
+    q = dict(GOOD, evidence=[], evidence_refs=[{"file": "../corpus/m.txt", "start": 0, "end": 13}])
+    p = _write(sets, [q])
+    (loaded,) = load_questions([p])
+    assert loaded.evidence == ("Res 0438-2024",)
+    # written back as a reference, never as the copied text
+    assert loaded.to_dict()["evidence"] == [] and loaded.to_dict()["evidence_refs"] == q["evidence_refs"]
+    again = _write(sets, dump_questions([loaded]).splitlines(), "again.jsonl")
+    assert load_questions([again])[0].evidence == ("Res 0438-2024",)
+
+
+@pytest.mark.parametrize("ref, message", [
+    ({"file": "../corpus/none.txt", "start": 0, "end": 3}, "cannot be read"),
+    ({"file": "../corpus/m.txt", "start": 5, "end": 500}, "outside"),
+    ({"file": "../corpus/m.txt", "start": 0}, "evidence_refs"),
+])
+def test_bad_evidence_reference_names_file_and_line(tmp_path, ref, message):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "m.txt").write_text("Res 0438-2024 adopted", encoding="utf-8")
+    (tmp_path / "eval").mkdir()
+    p = _write(tmp_path / "eval", [dict(GOOD, evidence=[], evidence_refs=[ref])])
+    with pytest.raises(QuestionSetError, match=message) as err:
+        load_questions([p])
+    assert "set.jsonl:1" in str(err.value)

@@ -204,9 +204,15 @@ def test_ingest_json_contract_via_cli(tmp_path: Path, archive: Path, capsys, mon
     code = cli.main(["ingest", str(archive), str(tmp_path / "nope.txt"), "--data-dir", str(tmp_path / "d"), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1
-    # "warnings" (repairs made on the way) extends the contract compatibly
-    assert set(out) == {"minutes", "sections", "errors", "seconds", "warnings"}
-    assert out["warnings"] == []
+    # "warnings" (repairs made on the way), how each minute was read and the warnings as data
+    # extend the contract compatibly
+    assert set(out) == {"minutes", "sections", "errors", "seconds", "warnings", "warning_details", "minutes_read",
+                        "resplit"}
+    assert out["warnings"] == [] and out["warning_details"] == [] and out["resplit"] == 0
+    read = sorted(out["minutes_read"], key=lambda r: r["path"])
+    assert [r["path"].rsplit("/", 1)[-1] for r in read] == ["a.txt", "b.txt"]
+    assert all(r["family"] == "纪要 items" and r["items"] == 2 and r["ledger_entries"] > 0 for r in read)
+    assert set(read[0]) == {"path", "minute_id", "family", "items", "ledger_entries", "chars"}
     assert out["minutes"] == {"added": 2, "updated": 0, "unchanged": 0, "removed": 0, "failed": 1}
     assert set(out["sections"]) == {"added", "removed"}
     assert out["errors"][0]["path"].endswith("nope.txt")

@@ -226,6 +226,8 @@ def evidence_score(query: Query | str, hits: Sequence[Hit], params: EvidencePara
     if not hits:
         return 0.0
     q = as_query(query)
+    if q.identifiers and any("item" in h.sources for h in hits):
+        return 1.0  # retrieval found the item the question names by its number (item_lookup)
     top, same, cross = _split(q, hits, params)
     dense = [_rescale(h.dense, params.dense_low, params.dense_high) for h in same if h.dense is not None]
     cross_dense = {id(h): _rescale(h.dense, params.cross_low, params.cross_high) for h in cross if h.dense is not None}

@@ -3,6 +3,11 @@
     {"id": str, "question": str, "evidence": [str], "answer_contains": [str],
      "answerable": bool, "answer_excludes": [str]?, "filters": {...}?, "lang": str?, "notes": str?}
 
+``evidence_refs``: evidence by reference, for minutes whose text may not be copied into a
+set (licences vary): ``[{"file": path, "start": int, "end": int}]``, ``file`` relative to the
+set's own folder, ``start``/``end`` character offsets into the file's UTF-8 text. Each is read
+when the set is loaded and counts as one more evidence string.
+
 ``answer_excludes``: strings a correct answer must not contain (text planted in a minute to
 hijack the answer, such as "Ignore all previous instructions ..."), answerable or not.
 
@@ -29,7 +34,7 @@ class QuestionSetError(MinutesRagError):
 
 
 REQUIRED = {"id": str, "question": str, "evidence": list, "answer_contains": list, "answerable": bool}
-OPTIONAL = {"answer_excludes": list, "filters": dict, "lang": str, "notes": str}
+OPTIONAL = {"evidence_refs": list, "answer_excludes": list, "filters": dict, "lang": str, "notes": str}
 # the ask flags a question may carry, and the Filters field (or "k") each becomes (the
 # translation itself is model.filters_from_flags)
 FILTER_KEYS = {
@@ -51,15 +56,19 @@ class Question:
     answer_excludes: tuple[str, ...] = ()
     notes: str = ""
     source: str = ""  # "file:line" it was read from
+    evidence_refs: tuple[dict[str, Any], ...] = ()  # as written; their text is in ``evidence``
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "id": self.id,
             "question": self.question,
-            "evidence": list(self.evidence),
+            # the texts of the references come last (parse_question) and are not written back
+            "evidence": list(self.evidence[: len(self.evidence) - len(self.evidence_refs)]),
             "answer_contains": list(self.answer_contains),
             "answerable": self.answerable,
         }
+        if self.evidence_refs:
+            d["evidence_refs"] = [dict(r) for r in self.evidence_refs]
         if self.answer_excludes:
             d["answer_excludes"] = list(self.answer_excludes)
         if self.filters:
@@ -71,8 +80,30 @@ class Question:
         return d
 
 
-def parse_question(obj: Any, where: str) -> Question:
-    """Validate one decoded JSON line; ``where`` ("file:line") goes into every message."""
+def _resolve_refs(refs: list[Any], base: Path | None, where: str) -> tuple[str, ...]:
+    """The text of each evidence reference (``file`` relative to ``base``, the set's folder)."""
+    out: list[str] = []
+    for ref in refs:
+        if not (isinstance(ref, dict) and isinstance(ref.get("file"), str) and set(ref) == {"file", "start", "end"}
+                and all(isinstance(ref[k], int) and not isinstance(ref[k], bool) for k in ("start", "end"))):
+            raise QuestionSetError(f"{where}: 'evidence_refs' entries are {{\"file\": str, \"start\": int, \"end\": int}}, got {ref!r}")
+        path = (base or Path(".")) / ref["file"]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QuestionSetError(f"{where}: evidence file {path} cannot be read: {exc}") from exc
+        if not 0 <= ref["start"] < ref["end"] <= len(text):
+            raise QuestionSetError(f"{where}: evidence offsets {ref['start']}..{ref['end']} outside {path} ({len(text)} characters)")
+        span = text[ref["start"]:ref["end"]]
+        if not "".join(span.split()):
+            raise QuestionSetError(f"{where}: evidence span {ref['start']}..{ref['end']} of {path} is blank")
+        out.append(span)
+    return tuple(out)
+
+
+def parse_question(obj: Any, where: str, base: Path | None = None) -> Question:
+    """Validate one decoded JSON line; ``where`` ("file:line") goes into every message;
+    ``base``: the set's folder, which ``evidence_refs`` files are relative to."""
     if not isinstance(obj, dict):
         raise QuestionSetError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     for key, kind in REQUIRED.items():
@@ -94,9 +125,10 @@ def parse_question(obj: Any, where: str) -> Question:
         for item in obj.get(key, ()):
             if not isinstance(item, str) or not "".join(item.split()):
                 raise QuestionSetError(f"{where}: {key!r} must hold non-empty strings, got {item!r}")
-    if obj["answerable"] and not obj["evidence"]:
+    ref_texts = _resolve_refs(obj.get("evidence_refs", []), base, where)
+    if obj["answerable"] and not (obj["evidence"] or ref_texts):
         raise QuestionSetError(f"{where}: an answerable question needs at least one evidence string")
-    if not obj["answerable"] and (obj["evidence"] or obj["answer_contains"]):
+    if not obj["answerable"] and (obj["evidence"] or ref_texts or obj["answer_contains"]):
         raise QuestionSetError(f"{where}: an unanswerable question has no evidence and no answer_contains")
     filters = dict(obj.get("filters") or {})
     for key, value in filters.items():
@@ -112,7 +144,8 @@ def parse_question(obj: Any, where: str) -> Question:
     return Question(
         id=obj["id"],
         question=obj["question"],
-        evidence=tuple(obj["evidence"]),
+        evidence=tuple(obj["evidence"]) + ref_texts,
+        evidence_refs=tuple(obj.get("evidence_refs", ())),
         answer_contains=tuple(obj["answer_contains"]),
         answer_excludes=tuple(obj.get("answer_excludes", ())),
         answerable=obj["answerable"],
@@ -151,7 +184,7 @@ def load_questions(paths: Iterable[str | Path]) -> list[Question]:
     seen: dict[str, str] = {}
     for path in paths:
         for where, obj in jsonl_records(path, QuestionSetError):
-            q = parse_question(obj, where)
+            q = parse_question(obj, where, Path(path).parent)
             if q.id in seen:
                 raise QuestionSetError(f"{where}: duplicate id {q.id!r} (first at {seen[q.id]})")
             seen[q.id] = where

@@ -38,6 +38,8 @@ class LedgerMixin(Connections):
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM minutes WHERE minute_id=?", (minute_id,)).fetchone():
                 self._write_ledger(db, minute_id, entries, version)
+                # how the minute was read counts its ledger entries (reading.MinuteRead)
+                db.execute("UPDATE minute_reads SET ledger_entries=? WHERE minute_id=?", (len(entries), minute_id))
                 self._bump(db)
 
     def ledger_stale(self, version: str) -> list[str]:
@@ -49,7 +51,10 @@ class LedgerMixin(Connections):
         )
         return [r[0] for r in rows]
 
-    def ledger_count(self) -> int:
+    def ledger_count(self, minute_id: str | None = None) -> int:
+        """Ledger entries of the archive, or of one minute."""
+        if minute_id is not None:
+            return int(self._q("SELECT COUNT(*) FROM ledger WHERE minute_id=?", (minute_id,))[0][0])
         return int(self._q("SELECT COUNT(*) FROM ledger")[0][0])
 
     def ledger_entries(self, flt: LedgerFilter = LedgerFilter()) -> list[LedgerEntry]:

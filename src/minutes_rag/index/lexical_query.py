@@ -4,6 +4,7 @@ scope ranked in Python with FTS5's bm25 formula; the jieba lexicon."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -201,6 +202,42 @@ class LexicalMixin(Connections):
             return [(r[0], float(r[1])) for r in self._q(sql, args)]
         except sqlite3.OperationalError as exc:
             raise StoreError(f"lexical search failed: {exc}") from exc
+
+    def sections_with_terms(
+        self, alternatives: Sequence[Sequence[str]], minute_ids: Sequence[str] | None = None, limit: int = 2000
+    ) -> list[str]:
+        """The sections whose tokens hold, for every group, one of its alternatives (an item
+        number's parts, each with its zero-padded forms): a prefilter for ``item_lookup``,
+        which then reads the identifier in the text itself."""
+        groups = [[t for t in group if _PLAIN_TERM.fullmatch(t)] for group in alternatives]
+        if not groups or not all(groups):
+            return []
+        match = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
+        sql = "SELECT s.section_id FROM sections_fts JOIN sections s ON s.rid = sections_fts.rowid WHERE sections_fts MATCH ?"
+        args: list[object] = [match]
+        if minute_ids is not None:
+            if not minute_ids:
+                return []
+            sql += f" AND s.minute_id IN ({','.join('?' * len(minute_ids))})"
+            args.extend(minute_ids)
+        try:
+            return [r[0] for r in self._q(sql + " LIMIT ?", [*args, limit])]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"lexical search failed: {exc}") from exc
+
+    def sections_labelled(self, labels: Sequence[str], minute_ids: Sequence[str] | None = None) -> list[str]:
+        """The sections whose label path starts with one of ``labels`` ("58", "三")."""
+        if not labels:
+            return []
+        patterns = [json.dumps([lab], ensure_ascii=False)[:-1] + "%" for lab in labels]  # '["58"%'
+        sql = "SELECT section_id FROM sections WHERE (" + " OR ".join("label_path LIKE ?" for _ in patterns) + ")"
+        args: list[object] = list(patterns)
+        if minute_ids is not None:
+            if not minute_ids:
+                return []
+            sql += f" AND minute_id IN ({','.join('?' * len(minute_ids))})"
+            args.extend(minute_ids)
+        return [r[0] for r in self._q(sql + " LIMIT 2000", args)]
 
     def _fts_totals(self) -> tuple[int, float]:
         """(sections, mean tokens per section) as FTS5 keeps them for bm25 (its "averages"

@@ -5,6 +5,7 @@ reads of minutes and sections by id, document number, scope and filters."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,10 +14,9 @@ from minutes_rag.errors import NotFound
 from minutes_rag.index.connection import Connections
 from minutes_rag.lexical import tokenize
 from minutes_rag.model import Filters, Minute, MinuteMeta, Section
+from minutes_rag.reading import MinuteRead
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from minutes_rag.ledger.model import LedgerEntry
 
 
@@ -50,6 +50,7 @@ class MinutesMixin(Connections):
         lexicon_words: Sequence[str],
         ledger: Sequence[LedgerEntry] = (),
         ledger_version: str = "",
+        read: MinuteRead | None = None,
     ) -> tuple[set[str], set[str]]:
         """Replace a minute's rows (sections, lexical index, ledger, file record) in one
         transaction. Returns (old section ids, new section ids)."""
@@ -90,8 +91,38 @@ class MinutesMixin(Connections):
                 "INSERT OR REPLACE INTO embedded VALUES (?,?,?)", (collection, minute.minute_id, minute.content_hash)
             )
             self._write_ledger(db, minute.minute_id, ledger, ledger_version)
+            if read is not None:
+                self._write_read(db, read)
             self._bump(db)
         return old, new_ids
+
+    # -- how minutes were read (reading.py) ------------------------------------------------
+    @staticmethod
+    def _write_read(db: sqlite3.Connection, read: MinuteRead) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO minute_reads VALUES (?,?,?,?,?,?,?)",
+            (read.minute_id, read.path, read.family, read.items, read.ledger_entries, read.chars, read.splitter),
+        )
+
+    def record_read(self, read: MinuteRead) -> None:
+        """Record how a minute was read (its sections unchanged), if it is still there."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM minutes WHERE minute_id=?", (read.minute_id,)).fetchone():
+                self._write_read(db, read)
+
+    def minute_reads(self) -> list[MinuteRead]:
+        """How each minute was last read, by path."""
+        rows = self._q("SELECT path, minute_id, family, items, ledger_entries, chars, splitter FROM minute_reads ORDER BY path")
+        return [MinuteRead(*r) for r in rows]
+
+    def split_stale(self, version: str) -> list[str]:
+        """The minutes whose sections another splitter version made (or an unknown one)."""
+        rows = self._q(
+            "SELECT m.minute_id FROM minutes m LEFT JOIN minute_reads r ON r.minute_id = m.minute_id"
+            " WHERE r.splitter IS NULL OR r.splitter != ? ORDER BY m.minute_id",
+            (version,),
+        )
+        return [r[0] for r in rows]
 
     def delete_minute(self, minute_id: str) -> int:
         with self.transaction() as db:
@@ -103,6 +134,7 @@ class MinutesMixin(Connections):
             db.execute("DELETE FROM embedded WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM ledger WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM ledger_state WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM minute_reads WHERE minute_id=?", (minute_id,))
             self._bump(db)
         return int(n)
 

@@ -16,9 +16,22 @@ log = logging.getLogger(__name__)
 # The layout of state.sqlite. Opening a database of another version migrates it with the
 # steps below (each takes version n to n + 1 inside one transaction) or, where no step
 # exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+_MINUTE_READS = """
+CREATE TABLE IF NOT EXISTS minute_reads (
+    minute_id TEXT PRIMARY KEY, path TEXT, family TEXT, items INTEGER, ledger_entries INTEGER, chars INTEGER,
+    splitter TEXT)"""
+
+
+def _add_minute_reads(db: sqlite3.Connection) -> None:
+    # schema 2: how each minute was read and by which splitter (reading.py); the minutes of a
+    # schema-1 index have no row, so the next ingest re-splits them from their stored text
+    # (ingestion.resplit_stale: only sections whose text changed are embedded) and fills it
+    db.execute(_MINUTE_READS)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_minute_reads}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -46,7 +59,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     date INTEGER, start INTEGER, data TEXT);
 CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
 CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
-"""
+""" + _MINUTE_READS + ";\n"
 
 
 

@@ -32,6 +32,7 @@ JSON_FIELDS = (
     "quote",
     "start",
     "end",
+    "origin",  # added compatibly: "rules" or "llm" (ledger.llm_pass)
 )
 
 
@@ -58,6 +59,7 @@ class LedgerEntry:
     quote: str = ""  # verbatim, == minute.text[start:end]
     start: int = 0
     end: int = 0
+    origin: str = "rules"  # "rules" | "llm" (proposed by the optional LLM pass, validated: ledger.llm_pass)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,7 @@ class LedgerEntry:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
+            "origin": self.origin,
         }
 
     @classmethod

@@ -20,9 +20,11 @@ from minutes_rag.lexical import tokenize
 from minutes_rag.model import Turn
 from minutes_rag.query import answer_types
 from minutes_rag.query.followup import Rewrite, is_follow_up, rewrite_question
+from minutes_rag.query.identifiers import find_item_ask, find_item_ids, item_ask_cue, without_identifiers
 from minutes_rag.query.intents import INTENTS, Intent, LedgerAsk, cue, find_intents, find_ledger_ask, wanted_kinds
 from minutes_rag.query.keywords import keywords
 from minutes_rag.query.references import References, find_references
+from minutes_rag.text.identifiers import ItemId
 from minutes_rag.text.lang import HAN_RE, Lang, detect_lang
 from minutes_rag.text.words import stem
 
@@ -70,6 +72,8 @@ class Query:
     ledger: LedgerAsk | None = None  # what it asks of the ledger or a timeline (query.intents)
     answer_type: str = ""  # the kind of fact it asks for (query.answer_types): "number", "department" ...
     is_list: bool = False  # it asks for every item of a list ("哪些措施", "which items")
+    identifiers: tuple[ItemId, ...] = ()  # the item numbers it names (query.identifiers)
+    item_ask: str = ""  # "sponsor", "mover", "seconder", "vote", "adjourned" (query.identifiers)
 
     @property
     def intent(self) -> str:
@@ -78,8 +82,10 @@ class Query:
 
     @property
     def cue(self) -> re.Pattern[str] | None:
-        """What a sentence answering the main intent contains (None: no intent or no cue)."""
-        return cue(self.intent)
+        """What a sentence answering the main intent contains (None: no intent or no cue); a
+        question about an item's sponsor, motion or vote, or the adjournment, is answered by the
+        sentence that records it."""
+        return item_ask_cue(self.item_ask) or cue(self.intent)
 
     @property
     def type_cue(self) -> re.Pattern[str] | None:
@@ -103,7 +109,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
     return {
         "text": text,
         "lang": lang,
-        "keywords": tuple(keywords(text, lang)),
+        # an item's number says which item, not which of its sentences answers: not a keyword
+        "keywords": tuple(keywords(without_identifiers(text), lang)),
         # an English question's Chinese glossary terms as bigrams: no jieba for it (lexical.py)
         "tokens": tuple(tokenize(expanded, for_query=True, segment=bool(HAN_RE.search(text)))),
         "expanded": expanded,
@@ -114,6 +121,8 @@ def _analyse_text(text: str) -> dict[str, Any]:
         "ledger": find_ledger_ask(text),
         "answer_type": answer_types.answer_type(text),
         "is_list": answer_types.is_list(text),
+        "identifiers": find_item_ids(text),
+        "item_ask": find_item_ask(text),
     }
 
 

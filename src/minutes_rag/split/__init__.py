@@ -39,7 +39,12 @@ from minutes_rag.split.readout import readout_spans
 from minutes_rag.split.spans import lines_of
 from minutes_rag.split.zh_items import zh_spans
 
-__all__ = ["split_minute"]
+__all__ = ["SPLITTER_VERSION", "split_minute"]
+
+# The version of these rules: bump it with every change that can move a section boundary or
+# label. Ingest re-splits the minutes another version split from their stored text and embeds
+# only the sections whose text changed (``ingestion.resplit_stale``).
+SPLITTER_VERSION = "split-1"
 
 
 def split_minute(minute: Minute, *, max_chars: int = 700) -> list[Section]:

@@ -110,7 +110,7 @@ def _hard_breaks(text: str, headings: bool = False) -> list[int]:
         # is often a page-break artefact inside a sentence: "安\n\n全生产")
         elif "\n" in text[m.start() + 1 : pos] or text[m.start() - 1 : m.start()] == "\n":
             before = text[:m.start()].rstrip()[-1:]
-            if before and not _CJK_CHAR.match(before) and not _CJK_CHAR.match(text[pos]):
+            if before and pos < len(text) and not _CJK_CHAR.match(before) and not _CJK_CHAR.match(text[pos]):
                 cuts.append(m.start())
         # a line that ends with a colon ("会议议定以下意见：") closes its unit
         elif m.start() > 0 and text[m.start() - 1] in "：:":

@@ -102,6 +102,8 @@ CSS = """
 .cite-section-hl { background: rgba(255, 213, 79, 0.16); }
 mark.cite-hl { background: #ffd54f; color: inherit; padding: 1px 0; border-radius: 2px; }
 .ingest-errors { color: #b42318; }
+.ingest-warnings { color: #b54708; }
+.ingest-reads { font-size: 0.85em; color: var(--body-text-color-subdued); }
 """
 
 

@@ -298,7 +298,7 @@ class Handlers:
             "ingest_done", lang, added=report.added, updated=report.updated, unchanged=report.unchanged,
             failed=report.failed + (len(errors) - len(report.errors)),
         )
-        return render.ingest_html(summary, errors, lang)
+        return render.ingest_html(summary, errors, lang, reads=report.minutes_read, warnings=report.warning_details)
 
     # -- the API -----------------------------------------------------------------------------
     def api_ask(self, question: str, date_from: str = "", date_to: str = "", minute_id: str = "", mode: str = "") -> dict:

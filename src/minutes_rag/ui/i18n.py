@@ -86,6 +86,13 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "{added} added, {updated} updated, {unchanged} unchanged, {failed} failed.",
     },
     "ingest_none": {"zh": "没有可收录的文件。", "en": "No files to ingest."},
+    # how each uploaded minute was read (reading.MinuteRead) and its warnings (by code)
+    "ingest_read": {"zh": "{file}：按{family}读取，议题 {items} 项，台账 {entries} 条",
+                    "en": "{file}: read as {family}, {items} agenda items, {entries} ledger entries"},
+    "warn_no_agenda_items": {"zh": "{file}：按段落读取，未识别出议题（{chars} 字），请核对",
+                             "en": "{file}: read as paragraphs: no agenda items recognised ({chars} characters); please check it"},
+    "warn_no_ledger_entries": {"zh": "{file}：未识别出决定、交办或汇报事项（{chars} 字），请核对",
+                               "en": "{file}: no decision, assignment or report recognised ({chars} characters); please check it"},
     "too_big": {"zh": "文件过大（{size:.1f} MB，上限 {mb} MB）", "en": "file too large ({size:.1f} MB, limit {mb} MB)"},
     "bad_type": {"zh": "不支持的文件类型 {ext}", "en": "unsupported file type {ext}"},
     # the ledger tab (督办台账) and the timeline view

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import PurePath
 from typing import Any
 
 from minutes_rag.ui.i18n import t
@@ -213,9 +214,32 @@ def minute_choice(m: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts) or str(m.get("source") or m.get("minute_id"))
 
 
-def ingest_html(summary: str, errors: Sequence[tuple[str, str]], lang: str) -> str:
+# the reading warnings with a localised text (reading.read_warnings codes)
+_READ_WARNINGS = ("no_agenda_items", "no_ledger_entries")
+
+
+def ingest_html(summary: str, errors: Sequence[tuple[str, str]], lang: str,
+                reads: Sequence[dict[str, Any]] = (), warnings: Sequence[dict[str, str]] = ()) -> str:
+    """The upload's result: the counts, the errors, each minute as it was read
+    (``reading.MinuteRead``) and the warnings on minutes that need a look (by code)."""
     items = "".join(
         f'<li class="ingest-error"><span class="file">{esc(name)}</span>: {esc(problem)}</li>' for name, problem in errors
     )
     errs = f'<ul class="ingest-errors">{items}</ul>' if items else ""
-    return f'<div class="ingest-result"><div class="ingest-summary">{esc(summary)}</div>{errs}</div>'
+    chars = {r.get("minute_id"): r.get("chars", 0) for r in reads}
+    warns = "".join(
+        f'<li class="ingest-warning" data-code="{esc(w["code"])}">'
+        + esc(t(f"warn_{w['code']}", lang, file=PurePath(w["path"]).name, chars=f"{chars.get(w['minute_id'], 0):,}")
+              if w["code"] in _READ_WARNINGS else f"{PurePath(w['path']).name}: {w['message']}")
+        + "</li>"
+        for w in warnings
+    )
+    warn_list = f'<ul class="ingest-warnings" role="note">{warns}</ul>' if warns else ""
+    read_items = "".join(
+        '<li class="ingest-read">' + esc(t("ingest_read", lang, file=PurePath(r["path"]).name, family=r["family"],
+                                           items=r["items"], entries=r["ledger_entries"])) + "</li>"
+        for r in reads
+    )
+    read_list = f'<ul class="ingest-reads">{read_items}</ul>' if read_items else ""
+    return (f'<div class="ingest-result"><div class="ingest-summary">{esc(summary)}</div>{errs}{warn_list}'
+            f'{read_list}</div>')
