@@ -15,9 +15,7 @@ user, the same plain HTTP client for both faces (what is timed is the server).
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,29 +24,11 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_scale import ENV, dev_questions, free_port, pct  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench-key"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def questions() -> list[str]:
-    out: list[str] = []
-    for name in ("dev_zh", "dev_en", "dev_more", "synthetic_sample"):
-        for line in (ROOT / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if line and not line.startswith(("#", "//")):
-                out.append(json.loads(line)["question"])
-    return list(dict.fromkeys(out))
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def call(client, base: str, face: str, question: str) -> tuple[float, str]:
@@ -92,7 +72,7 @@ def main() -> int:
     ap.add_argument("--work", type=Path, help="data directory (default: a temporary one)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-openai-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MINUTES_RAG_ANSWER_CACHE": "0",
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), "MINUTES_RAG_ANSWER_CACHE": "0",
            "MINUTES_RAG_API_KEYS": KEY, "MINUTES_RAG_ASK_VIA_SERVER": "false"}
     data = work / "data"
     cli = [sys.executable, "-m", "minutes_rag.cli"]
@@ -114,7 +94,7 @@ def main() -> int:
             if proc.poll() is not None or time.time() > deadline:
                 raise SystemExit(f"the server did not start: see {log.name}")
             time.sleep(0.5)
-        qs = questions()
+        qs = dev_questions()
         clients = [httpx.Client(timeout=300) for _ in range(args.users)]
         for face in ("api", "v1"):  # every connection open before the clock starts
             burst(clients, base, face, ["warm up"] * args.users)
