@@ -110,3 +110,13 @@ def test_429_when_every_slot_is_busy_and_the_line_is_full() -> None:
     assert third.status_code == 429 and third.headers["retry-after"] == "1"
     assert third.json()["error"]["code"] == "rate_limit_exceeded"
     assert _ask(c).status_code == 200  # the line has emptied
+
+
+def test_with_an_llm_the_llm_model_is_listed_and_asks_in_llm_mode() -> None:
+    fake = FakeAssistant()
+    fake.llm_available = True
+    c = _client(fake)
+    assert [m["id"] for m in c.get("/v1/models").json()["data"]] == ["minutes-rag", "minutes-rag-llm"]
+    for model, mode in (("minutes-rag-llm", "llm"), ("minutes-rag", "extractive")):
+        r = c.post("/v1/chat/completions", json={"model": model, "messages": [{"role": "user", "content": "谁？"}]})
+        assert r.status_code == 200 and r.json()["model"] == model and fake.calls[-1][2] == mode
