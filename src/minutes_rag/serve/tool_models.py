@@ -7,16 +7,21 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
-class CitationOut(BaseModel):
-    """Where a claim comes from: the ``ask --json`` citation object."""
+class SectionRef(BaseModel):
+    """Which minute and agenda item: the fields every cited result shares."""
 
-    n: int = Field(description="the [n] marker in the answer")
     minute_id: str
     doc_number: str = Field(description="the minute's document number, e.g. 〔2020〕21号; empty when it has none")
     meeting_number: int | None = None
     date: str = Field(description="meeting date, YYYY-MM-DD")
     label: str = Field(description="the agenda item, e.g. 五（一）")
     title: str = Field(description="the agenda item's heading")
+
+
+class CitationOut(SectionRef):
+    """Where a claim comes from: the ``ask --json`` citation object."""
+
+    n: int = Field(description="the [n] marker in the answer")
     quote: str = Field(description="verbatim text of the minute")
     start: int = Field(description="offset of the quote in the minute's text")
     end: int
@@ -32,16 +37,10 @@ class AskResult(BaseModel):
     warnings: list[str] = []
 
 
-class SearchHit(BaseModel):
+class SearchHit(SectionRef):
     rank: int
     score: float
     section_id: str
-    minute_id: str
-    doc_number: str
-    meeting_number: int | None = None
-    date: str
-    label: str
-    title: str
     kind: str = Field(description="item, preamble, attendance, ...")
     text: str = Field(description="the section's text (verbatim)")
     start: int = Field(description="offset of the text in the minute's text")
@@ -122,14 +121,8 @@ class LedgerResult(BaseModel):
     entries: list[LedgerEntryOut] = Field(description="the first `limit` of them, in date order")
 
 
-class TimelineEntryOut(BaseModel):
-    date: str
-    minute_id: str
-    doc_number: str
-    meeting_number: int | None = None
-    label: str
+class TimelineEntryOut(SectionRef):
     section_id: str
-    title: str
     quote: str
     start: int
     end: int
