@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_actions_parser(sub, _date, _common)
 
+    from minutes_rag.serve.mcp_cli import add_mcp_parser
+
+    add_mcp_parser(sub, _common)
+
     p = sub.add_parser("config", help="show the settings")
     p.add_argument("--markdown", action="store_true", help="print the README's configuration table")
 
@@ -384,6 +388,12 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return run_actions(args, _settings(args))
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from minutes_rag.serve.mcp_cli import run_mcp
+
+    return run_mcp(args, _settings(args))
+
+
 def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from minutes_rag.config import markdown_table
 
@@ -400,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {
         "ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models,
-        "doctor": cmd_doctor, "timeline": cmd_timeline, "actions": cmd_actions,
+        "doctor": cmd_doctor, "timeline": cmd_timeline, "actions": cmd_actions, "mcp": cmd_mcp,
     }
     try:
         if args.command in handlers:

@@ -158,6 +158,17 @@ class Settings(BaseSettings):
         True, description="`ask` sends its question to a server running on the same data directory when there is one",
     )
 
+    # -- the OpenAI-compatible chat and the MCP server (minutes_rag.serve) ---------------------
+    api_keys: SecretStr = Field(
+        SecretStr(""), description="Bearer tokens accepted by `/v1/*` (OpenAI-compatible chat) and `/mcp` (MCP), "
+        "separated by commas or spaces. Empty: those endpoints answer only on this machine (loopback), or, with "
+        "`auth` set, only with the page's login",
+    )
+    api_max_waiting: int = Field(
+        32, description="Chat completions waiting for one of the `ui_concurrency` answer slots beyond which a "
+        "request is refused with 429 (a client retries) rather than queued past its timeout",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

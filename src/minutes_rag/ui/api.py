@@ -37,6 +37,8 @@ class AssistantAPI(Protocol):
 
     def list_minutes(self) -> list[dict[str, Any]]: ...
 
+    def resolve_minute(self, ref: str) -> str: ...
+
     def ingest(
         self, paths: Sequence[str | Path], *, prune: bool = ...,
         progress: Callable[[int, int, str], None] | None = ...,

@@ -311,15 +311,20 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
         prevent_thread_lock=True,  # the gate goes in before anyone is served the page
         quiet=quiet,
     )
+    from minutes_rag.serve import mount
     from minutes_rag.ui import rest
 
     handlers = getattr(app, "minutes_handlers", None)
+    pool = mount.make_pool(settings)  # one answer pool for /api/ask, /v1 and /mcp
     if handlers is not None:
-        rest.install(app.server_app, handlers, int(settings.ui_concurrency))
+        rest.install(app.server_app, handlers, pool)
     if auth is not None:
         from minutes_rag.ui import gate
 
         gate.install(app.server_app)
+    if handlers is not None:
+        # the OpenAI-compatible chat and MCP, behind the API keys (in front of the gate)
+        mount.install(app.server_app, handlers, settings, pool)
     if not prevent_thread_lock:
         app.block_thread()
     return out

@@ -4,9 +4,7 @@ Gradio's own REST interface to the same function (``/gradio_api/call/ask``: a PO
 returns an event id, then the result as server-sent events through Gradio's queue) costs
 the server ~25 ms of CPU a request on this project's machine, more than an extractive
 answer itself. This route runs the same handler (``Handlers.api_ask``: it waits for the
-warm-up, validates, answers) in a worker thread, inside the handlers' one pool of answering
-slots (``Handlers.slots``: ``ui_concurrency`` questions at once, shared with the chat and
-Gradio's ``/ask``), and
+warm-up, validates, answers) in a worker thread, at most ``ui_concurrency`` at once (the answer pool, ``serve.pool``), and
 replies with the ``ask --json`` object plus ``found``; a refused question is a 400 with
 ``{"error": message}``. It is a route of the Gradio app, so the auth gate covers it.
 
@@ -17,10 +15,10 @@ replies with the ``ask --json`` object plus ``found``; a refused question is a 4
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from minutes_rag.errors import MinutesRagError
+from minutes_rag.serve.pool import AnswerPool
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +26,19 @@ ROUTE = "/api/ask"
 FIELDS = ("date_from", "date_to", "minute_id", "mode")  # optional, strings, as the Gradio API's
 
 
-def install(server_app: Any, handlers: Any, concurrency: int = 16) -> None:
+def install(server_app: Any, handlers: Any, concurrency: int | AnswerPool) -> None:
     """Adds the route to a running Gradio app (its FastAPI ``server_app``), ahead of Gradio's own.
-    The handlers' pool of answering slots (``Handlers.slots``) is the limit; handlers without
-    one get their own of ``concurrency``."""
+    ``concurrency``: the server's answer pool (shared with ``/v1`` and ``/mcp``), or its size."""
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    own = None if getattr(handlers, "slots", None) is not None else threading.BoundedSemaphore(max(1, concurrency))
+    # this route waits for a slot however long the line (its contract has no "busy" reply)
+    pool = concurrency if isinstance(concurrency, AnswerPool) else AnswerPool(int(concurrency), 0)
 
     def answer(question: str, options: list[str]) -> dict[str, Any]:
-        if own is None:  # api_ask answers inside the handlers' pool
-            return dict(handlers.api_ask(question, *options))
-        with own:
-            return dict(handlers.api_ask(question, *options))
+        return pool.run(lambda: dict(handlers.api_ask(question, *options)))
 
     async def ask(request: Request) -> JSONResponse:
         try:
