@@ -46,12 +46,11 @@ from minutes_rag.store import ChromaStore
 
 if TYPE_CHECKING:
     from minutes_rag.doctor import CheckReport
+    from minutes_rag.parse.ocr.run import OcrOptions
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-
-log = logging.getLogger(__name__)
 
 
 def refresh_ledger(index: StateIndex) -> int:
@@ -90,6 +89,7 @@ class Ingestor:
         section_max_chars: int,
         lock: WriterLock | None = None,
         follow_symlinks: bool = False,
+        ocr: OcrOptions | None = None,
     ) -> None:
         self.index = index
         self.store = store
@@ -98,6 +98,7 @@ class Ingestor:
         self.section_max_chars = section_max_chars
         self.lock = lock
         self.follow_symlinks = follow_symlinks
+        self.ocr = ocr  # how scans are read; None: OCR off
         self.check: CheckReport | None = None  # the doctor's report of the last run
 
     # -- repair --------------------------------------------------------------------------
@@ -166,7 +167,8 @@ class Ingestor:
             if fast_same and self.index.is_embedded(self.store.collection_name, minute_id, chash):
                 report.unchanged += 1
                 return
-        minute: Minute = load_minute(path, max_bytes=self.max_file_bytes)
+        minute: Minute = load_minute(path, max_bytes=self.max_file_bytes, ocr=self.ocr)
+        report.warnings.extend(minute.warnings)
         if record is not None and record[3] == minute.content_hash and self.index.is_embedded(
             self.store.collection_name, minute.minute_id, minute.content_hash
         ):

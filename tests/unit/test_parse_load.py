@@ -115,7 +115,7 @@ def test_unsupported_extension(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedFormat) as info:
         load_minute(p)
     assert info.value.problem == (
-        "unsupported file type .xyz (supported: .txt, .md, .docx, .pdf, .html, .htm)"
+        "unsupported file type .xyz (supported: .txt, .md, .docx, .pdf, .html, .htm, .png, .jpg, .jpeg, .tif, .tiff)"
     )
 
 

@@ -27,7 +27,7 @@ from minutes_rag.validation import parse_date
 log = logging.getLogger(__name__)
 
 # the formats the parsers read; kept here too so the upload check does not import them
-UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
 WARM_WAIT_S = 600.0  # a question asked during warm-up waits at most this long for it
 
@@ -218,6 +218,8 @@ class Handlers:
         heading = ""
         if cite is not None:
             heading = f"[{cite['n']}] {cite.get('label') or ''} {cite.get('title') or ''}".strip()
+            page = render.page_label(cite, lang)
+            heading = f"{heading} · {page}" if page else heading
         return render.minute_html(
             meta, minute.text, lang, quote=quote, section=section, heading=heading, nonce=next(self._opened)
         )

@@ -58,6 +58,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "Ask a question. Narrow the search by date or minute on the left.",
     },
     "meeting_n": {"zh": "第{n}次会议", "en": "meeting {n}"},
+    "page_n": {"zh": "第{n}页", "en": "p. {n}"},
+    "page_printed": {"zh": "第{n}页（页码{printed}）", "en": "p. {n} (printed {printed})"},
     "bad_date": {"zh": "日期格式应为 YYYY-MM-DD：{value}", "en": "Dates must look like YYYY-MM-DD: {value}"},
     "bad_range": {"zh": "起始日期晚于截止日期。", "en": "The start date is after the end date."},
     "error": {"zh": "出错了：{msg}", "en": "Something went wrong: {msg}"},
