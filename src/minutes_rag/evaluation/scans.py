@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Rendered", "cer", "render_scan", "significant"]
+__all__ = ["Rendered", "cer", "page_cer", "render_scan", "significant", "start_pages"]
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian fonts-wqy-zenhei (scripts/system-deps.sh)
 DPI = 150
@@ -36,6 +37,7 @@ class Rendered:
     pdf: Path
     page_texts: tuple[str, ...]
     page_starts: tuple[int, ...]
+    end: int  # the source text up to here was rendered (less than all of it when pages ran out)
 
     def page_of(self, offset: int) -> int:
         """The 1-based page the source character at ``offset`` was rendered on."""
@@ -98,7 +100,7 @@ def render_scan(text: str, pdf: Path, *, seed: int = 0, noise: float = 12.0, ske
     texts: list[list[str]] = [[]]
     starts: list[int] = [0]
     y = MARGIN_TOP
-    pos = 0
+    pos = end = 0
     full = False
     for para in text.split("\n\n"):
         at = text.find(para, pos)
@@ -120,6 +122,7 @@ def render_scan(text: str, pdf: Path, *, seed: int = 0, noise: float = 12.0, ske
             placed[-1].append((MARGIN_X + (indent if n == 0 else 0), y, line))
             texts[-1].append(line)
             consumed += len(line)
+            end = min(at + consumed + 1, at + len(para))
             y += FONT_PX + LINE_GAP
         if full:
             break
@@ -134,7 +137,7 @@ def render_scan(text: str, pdf: Path, *, seed: int = 0, noise: float = 12.0, ske
         draw.text(((PAGE[0] - font.getlength(label)) / 2, PAGE[1] - MARGIN_BOTTOM + 70), label, font=font, fill=0)
         scans.append(_degrade(img, rng, noise, skew))
     scans[0].save(pdf, format="PDF", save_all=True, append_images=scans[1:], resolution=DPI)
-    return Rendered(pdf, tuple("\n".join(t) for t in texts), tuple(starts))
+    return Rendered(pdf, tuple("\n".join(t) for t in texts), tuple(starts), end)
 
 
 def _degrade(page, rng: random.Random, noise: float, skew: float):
@@ -149,3 +152,30 @@ def _degrade(page, rng: random.Random, noise: float, skew: float):
     arr[specks] = gen.uniform(0, 120, specks.sum())
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
     return img.rotate(rng.uniform(-skew, skew), resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+
+
+def page_cer(rendered: Rendered, text: str, page_starts: Sequence[int]) -> tuple[int, int]:
+    """(edits, characters) of an OCR'd minute against what was rendered, page by page
+    (``page_starts``: where each page begins in ``text``, the minute's page map)."""
+    edits = total = 0
+    for i, truth in enumerate(rendered.page_texts):
+        a = page_starts[i] if i < len(page_starts) else len(text)
+        b = page_starts[i + 1] if i + 1 < len(page_starts) else len(text)
+        e, n = cer(truth, text[a:b])
+        edits, total = edits + e, total + n
+    return edits, total
+
+
+def start_pages(rendered: Rendered, truth: Sequence[dict], read: Sequence[dict]) -> tuple[int, int]:
+    """(right, all): the sections of the text minute (``truth``: ``minutes show --json``
+    sections of the source text) rendered on the pages, against the OCR'd minute's sections
+    (``read``) with the same label and part: right when the page it names is the page the
+    section's first character was rendered on; a section the OCR'd minute lacks is wrong."""
+    pages = {(s["label"], s["part"]): s.get("page") for s in read}
+    right = total = 0
+    for s in truth:
+        if s["start"] >= rendered.end:
+            continue
+        total += 1
+        right += pages.get((s["label"], s["part"])) == rendered.page_of(s["start"])
+    return right, total
