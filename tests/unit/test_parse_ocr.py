@@ -215,3 +215,25 @@ def test_tesseract_tsv_words_become_lines() -> None:
     lines = parse_tsv("\n".join([head, *rows]))
     assert [(ln.text, ln.box) for ln in lines] == [("会议原则同意", (100, 200, 220, 230)), ("Council voted", (100, 250, 230, 280))]
     assert lines[0].confidence == pytest.approx(0.93)
+
+
+def test_docx_explicit_page_breaks_give_the_page_map(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("苏州市人民政府常务会议纪要")
+    d.add_paragraph("一、会议听取了汇报。")
+    d.add_page_break()
+    d.add_paragraph("二、会议审议了方案。")
+    third = d.add_paragraph("三、其他事项。")
+    third.paragraph_format.page_break_before = True
+    path = tmp_path / "m.docx"
+    d.save(str(path))
+    minute = load_minute(path)
+    assert [p.page for p in minute.pages] == [1, 2, 3]
+    assert minute.text[minute.pages[1].start:].startswith("二、会议审议了方案。")
+    assert minute.text[minute.pages[2].start:].startswith("三、其他事项。")
+    plain = docx.Document()
+    plain.add_paragraph("一、会议听取了汇报。")
+    plain.save(str(tmp_path / "plain.docx"))
+    assert load_minute(tmp_path / "plain.docx").pages == ()  # no explicit break: no page map
