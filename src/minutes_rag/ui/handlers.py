@@ -272,9 +272,15 @@ class Handlers:
             if progress is not None:
                 progress(done / max(total, 1), Path(path).name)
 
+        def on_ocr(done: int, total: int, path: str, rate: float) -> None:
+            # a scan takes seconds a page: the bar follows its pages
+            if progress is not None:
+                progress(done / max(total, 1), t("ocr_progress", lang, name=Path(path).name, done=done, total=total,
+                                                 rate=rate))
+
         try:
             with self.lock:
-                report = self.assistant.ingest(accepted, progress=on_progress)
+                report = self.assistant.ingest(accepted, progress=on_progress, ocr_progress=on_ocr)
         except MinutesRagError as exc:  # another process is ingesting, a read-only index, ...
             log.warning("upload not ingested: %s", exc)
             return render.ingest_html(t("error", lang, msg=str(exc)), errors, lang)

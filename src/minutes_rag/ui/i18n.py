@@ -59,6 +59,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "meeting_n": {"zh": "第{n}次会议", "en": "meeting {n}"},
     "page_n": {"zh": "第{n}页", "en": "p. {n}"},
+    "ocr_progress": {"zh": "识别扫描件 {name}：{done}/{total} 页，{rate:.2f} 页/秒",
+                     "en": "OCR {name}: {done}/{total} pages, {rate:.2f} pages/s"},
     "page_printed": {"zh": "第{n}页（页码{printed}）", "en": "p. {n} (printed {printed})"},
     "bad_date": {"zh": "日期格式应为 YYYY-MM-DD：{value}", "en": "Dates must look like YYYY-MM-DD: {value}"},
     "bad_range": {"zh": "起始日期晚于截止日期。", "en": "The start date is after the end date."},
