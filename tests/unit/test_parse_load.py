@@ -153,7 +153,7 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
 
 
 def test_supported_extensions() -> None:
-    assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+    assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 def test_iter_source_files_walks_sorted_and_skips_hidden(tmp_path: Path) -> None:

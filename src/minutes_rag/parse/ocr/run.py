@@ -19,15 +19,17 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minutes_rag.errors import MinutesRagError
 from minutes_rag.parse.ocr import OcrEngine, OcrLine, OcrPage
 from minutes_rag.parse.ocr.layout import page_text
 from minutes_rag.parse.ocr.pages import PageSource
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["OcrOptions", "OcrProgress", "make_engine", "ocr_pages", "low_confidence_warnings"]
 
@@ -178,6 +180,7 @@ def _read_all(
             yield i, _read_page(engine, source, i)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: the parent may hold threads (onnxruntime, Chroma) a fork would copy mid-state
     ctx = multiprocessing.get_context("spawn")
