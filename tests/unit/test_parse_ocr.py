@@ -237,3 +237,17 @@ def test_docx_explicit_page_breaks_give_the_page_map(tmp_path: Path) -> None:
     plain.add_paragraph("一、会议听取了汇报。")
     plain.save(str(tmp_path / "plain.docx"))
     assert load_minute(tmp_path / "plain.docx").pages == ()  # no explicit break: no page map
+
+
+def test_a_text_pdf_with_a_blank_page_needs_no_ocr(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+    from parse_builders import write_pdf
+
+    pdf = write_pdf(tmp_path / "m.pdf", [["一、会议听取了汇报。"], [], ["二、会议审议了方案。"]])
+    engine = ScriptedEngine(SCAN_PAGES)
+    minute = load_minute(pdf, ocr=OcrOptions(engine=engine))
+    assert engine.calls == 0
+    assert [p.page for p in minute.pages] == [1, 2, 3]
+    assert minute.text[minute.pages[2].start:].startswith("二、")

@@ -19,6 +19,14 @@ NO_TEXT_OCR = "PDF has no text: no text layer, and OCR found no text on its page
 _WORD = re.compile(r"\w")
 
 
+def _has_image(page) -> bool:
+    """Whether a page without text holds an image (a blank page is not worth an OCR pass)."""
+    try:
+        return bool(page.images)
+    except Exception:  # noqa: BLE001 - an image pypdf cannot list may still render: try it
+        return True
+
+
 def read_pdf(data: bytes, path: str, ocr: OcrOptions | None = None) -> ParsedDocument:
     try:
         import logging
@@ -48,7 +56,7 @@ def read_pdf(data: bytes, path: str, ocr: OcrOptions | None = None) -> ParsedDoc
         raise ParseError(path, f"cannot read PDF: {exc.__class__.__name__}: {exc}") from exc
 
     pages = [p.strip("\n") for p in pages]
-    images = [i for i, p in enumerate(pages) if not _WORD.search(p)]
+    images = [i for i, p in enumerate(pages) if not _WORD.search(p) and _has_image(reader.pages[i])]
     warnings: list[str] = []
     if images and ocr is not None:
         from minutes_rag.parse.ocr.pages import PageSource
