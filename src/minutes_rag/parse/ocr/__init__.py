@@ -42,12 +42,13 @@ class OcrPage:
 
     @property
     def confidence(self) -> float:
-        """The page's confidence: the mean of its lines' weighted by their length (1.0 for
-        a page without lines: an empty page is not a doubtful one)."""
-        total = sum(len(line.text) for line in self.lines)
+        """The page's confidence: the mean of its lines' weighted by their width on the page
+        (not their text's length: a wide line misread as three letters is a wide doubt);
+        1.0 for a page without lines: an empty page is not a doubtful one."""
+        total = sum(max(line.box[2] - line.box[0], 1.0) for line in self.lines)
         if not total:
             return 1.0
-        return sum(line.confidence * len(line.text) for line in self.lines) / total
+        return sum(line.confidence * max(line.box[2] - line.box[0], 1.0) for line in self.lines) / total
 
 
 @runtime_checkable
