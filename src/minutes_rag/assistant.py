@@ -12,6 +12,7 @@ Everything heavy (the model, Chroma, jieba, LangChain) is created on first use, 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
     from minutes_rag.ingestion import Ingestor
     from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
+    from minutes_rag.parse.ocr.run import OcrOptions, OcrProgress
     from minutes_rag.query import Query
     from minutes_rag.retrieve import Retriever
     from minutes_rag.timeline import Timeline
@@ -120,7 +122,9 @@ class Assistant:
         self._lock.wait, self._lock.on_wait = wait, on_wait
         return self._lock
 
-    def _ingestor(self, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> Ingestor:
+    def _ingestor(
+        self, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None, ocr_progress: OcrProgress | None = None
+    ) -> Ingestor:
         from minutes_rag.ingestion import Ingestor
 
         return Ingestor(
@@ -130,6 +134,19 @@ class Assistant:
             lock=self.writer_lock(wait=wait, on_wait=on_wait),
             follow_symlinks=self.settings.follow_symlinks,
             ledger_model=self._ledger_model() if self.settings.ledger_llm else None,
+
+            ocr=self._ocr_options(ocr_progress),
+        )
+
+    def _ocr_options(self, progress: OcrProgress | None) -> OcrOptions | None:
+        from minutes_rag.parse.ocr.run import OcrOptions
+
+        s = self.settings
+        if s.ocr_engine == "off":
+            return None
+        return OcrOptions(
+            engine=s.ocr_engine, workers=s.ocr_workers or os.cpu_count() or 1,
+            cache_dir=str(s.data_path / "ocr-cache"), min_confidence=s.ocr_min_confidence, progress=progress,
         )
 
     def _ledger_model(self) -> Any:
@@ -240,12 +257,14 @@ class Assistant:
     def ingest(
         self, paths: Sequence[str | Path], *, prune: bool = False,
         progress: Callable[[int, int, str], None] | None = None,
-        wait: float = 0.0, on_wait: Callable[[str], None] | None = None,
+        wait: float = 0.0, on_wait: Callable[[str], None] | None = None, ocr_progress: OcrProgress | None = None,
     ) -> IngestReport:
         """Ingest under the data dir's writer lock; ``wait`` seconds for another writer to
-        finish (0: ``IndexBusy`` at once), ``on_wait`` gets a progress line meanwhile."""
+        finish (0: ``IndexBusy`` at once), ``on_wait`` gets a progress line meanwhile;
+        ``ocr_progress`` gets (pages done, pages, file, pages/s) while a scan is read."""
         wait = wait or self.settings.lock_wait
-        report = self._ingestor(wait=wait, on_wait=on_wait).run([Path(p) for p in paths], prune=prune, progress=progress)
+        ingestor = self._ingestor(wait=wait, on_wait=on_wait, ocr_progress=ocr_progress)
+        report = ingestor.run([Path(p) for p in paths], prune=prune, progress=progress)
         self._checked = True
         self.notes = []
         self._retriever = None  # pick up new jieba words
@@ -330,9 +349,27 @@ class Assistant:
             # without the GIL) while it is analysed and, in a new process, Chroma and jieba load
             self._query_vectors.prefetch(question, self.embedder.embed_query)
         for item in self._answer_stream(question, filters, k, mode, history, stream):
-            if isinstance(item, Answer) and not item.warnings:
-                self._answers.put(key, item)  # an answer with a warning (keyword-only, LLM down) is not kept
+            if isinstance(item, Answer):
+                item = self._with_pages(item)
+                if not item.warnings:
+                    self._answers.put(key, item)  # an answer with a warning (keyword-only, LLM down) is not kept
             yield item
+
+    def _with_pages(self, answer: Answer) -> Answer:
+        """The answer with each citation's page (the page its quote starts on), for minutes
+        that have pages: one read of the cited minutes' page maps."""
+        from minutes_rag.pages import page_at, printed_differs
+
+        if not answer.citations:
+            return answer
+        maps = self.index.page_maps([c.minute_id for c in answer.citations])
+        if not maps:
+            return answer
+        cites = []
+        for c in answer.citations:
+            span = page_at(maps.get(c.minute_id, ()), c.start)
+            cites.append(c if span is None else replace(c, page=span.page, printed_page=printed_differs(span)))
+        return replace(answer, citations=tuple(cites))
 
     def _answer_stream(
         self, question: str, filters: Filters, k: int | None, mode: str | None, history: Sequence[Turn], stream: bool

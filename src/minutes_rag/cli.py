@@ -191,7 +191,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def waiting(line: str) -> None:
         print(f"minutes-rag: {line}", file=sys.stderr)
 
-    report = assistant.ingest(args.paths, prune=args.prune, progress=progress, on_wait=waiting)
+    def ocr_progress(done: int, total: int, path: str, rate: float) -> None:
+        if not args.json:  # a scan takes seconds a page: say where it is
+            print(f"  OCR {os.path.basename(path)}: {done}/{total} pages, {rate:.2f} pages/s", file=sys.stderr)
+
+    report = assistant.ingest(args.paths, prune=args.prune, progress=progress, on_wait=waiting,
+                              ocr_progress=ocr_progress)
     if bar is not None:
         bar.close()
     if args.json:

@@ -112,6 +112,16 @@ class Settings(BaseSettings):
         0.0, description="Seconds an ingest waits for another process's ingest into the same data dir to finish "
         "(0: refuse at once, naming that process)",
     )
+    # -- scans (OCR) --
+    ocr_engine: str = Field(
+        "rapidocr", description="How scanned PDFs and page images (.png .jpg .tif) are read: `rapidocr` (models inside "
+        "the `rapidocr-onnxruntime` wheel), `tesseract` (the `tesseract` command with `chi_sim`+`eng`, when installed), "
+        "`module:factory` (your own engine), or `off`",
+    )
+    ocr_workers: int = Field(0, description="Worker processes that OCR the pages of a scan; 0: all cores")
+    ocr_min_confidence: float = Field(
+        0.8, description="A scanned page read with a lower mean confidence (0..1) is reported as an ingest warning",
+    )
     section_max_chars: int = Field(700, description="Longer agenda items are split into parts of about this size")
     # issue 16, item 7: the ledger's optional LLM pass for recall (ledger.llm_pass)
     ledger_llm: bool = Field(

@@ -48,12 +48,11 @@ from minutes_rag.store import ChromaStore
 
 if TYPE_CHECKING:
     from minutes_rag.doctor import CheckReport
+    from minutes_rag.parse.ocr.run import OcrOptions
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-
-log = logging.getLogger(__name__)
 
 
 def refresh_ledger(index: StateIndex) -> int:
@@ -102,6 +101,8 @@ class Ingestor:
         lock: WriterLock | None = None,
         follow_symlinks: bool = False,
         ledger_model: Any = None,
+
+        ocr: OcrOptions | None = None,
     ) -> None:
         self.index = index
         self.store = store
@@ -111,6 +112,8 @@ class Ingestor:
         self.lock = lock
         self.follow_symlinks = follow_symlinks
         self.ledger_model = ledger_model  # a LangChain chat model: the ledger's LLM pass (ledger.llm_pass)
+
+        self.ocr = ocr  # how scans are read; None: OCR off
         self.check: CheckReport | None = None  # the doctor's report of the last run
         self._unrecorded = False  # no counts were recorded before this run (self_check)
 
@@ -184,7 +187,8 @@ class Ingestor:
             if fast_same and self.index.is_embedded(self.store.collection_name, minute_id, chash):
                 report.unchanged += 1
                 return
-        minute: Minute = load_minute(path, max_bytes=self.max_file_bytes)
+        minute: Minute = load_minute(path, max_bytes=self.max_file_bytes, ocr=self.ocr)
+        report.warnings.extend(minute.warnings)
         if record is not None and record[3] == minute.content_hash and self.index.is_embedded(
             self.store.collection_name, minute.minute_id, minute.content_hash
         ):

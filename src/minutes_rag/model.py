@@ -63,6 +63,18 @@ class MinuteMeta:
 
 
 @dataclass(frozen=True)
+class PageSpan:
+    """One physical page of a paged document (PDF, scan, DOCX with page breaks): ``page`` is
+    1-based, ``start`` the offset in ``Minute.text`` where its text begins (it runs to the
+    next page's start); ``printed`` the page number printed on it ("3", from "- 3 -" or
+    第3页), empty when the page shows none."""
+
+    page: int
+    start: int
+    printed: str = ""
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """What a format parser returns: plain text, before normalisation and repair."""
 
@@ -71,6 +83,11 @@ class ParsedDocument:
     encoding: str = ""  # for text formats: the detected encoding
     # keys a format carries beside the text (Markdown front matter): metadata, never text
     properties: dict[str, str] = field(default_factory=dict)
+    # a paged document: the text of each physical page (``text`` is then their join);
+    # empty for formats without pages
+    pages: tuple[str, ...] = ()
+    # what the reader noticed but read anyway (a page OCR read with low confidence)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,8 @@ class Minute:
     content_hash: str  # sha256 of the file's bytes
     text: str
     meta: MinuteMeta
+    pages: tuple[PageSpan, ...] = ()  # the page map of a paged document, in page order
+    warnings: tuple[str, ...] = ()  # the reader's (``ParsedDocument.warnings``); not stored
 
 
 # Section kinds. "item" is an agenda item or sub-item; the others are the parts of a
@@ -151,6 +170,8 @@ class Citation:
     start: int  # offsets of the quote in the minute's text
     end: int
     section_id: str = ""
+    page: int | None = None  # the physical page (1-based) the quote starts on; None: no pages
+    printed_page: str = ""  # the page number printed there, when it differs from ``page``
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,6 +185,8 @@ class Citation:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
+            "page": self.page,
+            "printed_page": self.printed_page or None,
         }
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from minutes_rag.model import Answer, Minute, Section
 from minutes_rag.notices import codes_of
 
+from minutes_rag.pages import pages_json
+
 
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The ``ask --json`` contract."""
@@ -41,11 +43,12 @@ def minute_json(minute: Minute, sections: Sequence[Section]) -> dict[str, Any]:
     """A minute and its sections, as ``minutes show --json`` prints them."""
     meta = minute.meta.to_dict()
     return {
-        "minute": {"minute_id": minute.minute_id, "source": minute.source, **meta},
+        "minute": {"minute_id": minute.minute_id, "source": minute.source, **meta, "pages": len(minute.pages) or None},
         "sections": [
             {
                 "section_id": s.section_id, "label": s.label, "title": s.title, "text": s.text,
                 "start": s.start, "end": s.end, "kind": s.kind, "part": s.part,
+                **pages_json(minute.pages, s.start, s.end),
             }
             for s in sections
         ],

@@ -115,7 +115,7 @@ def test_unsupported_extension(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedFormat) as info:
         load_minute(p)
     assert info.value.problem == (
-        "unsupported file type .xyz (supported: .txt, .md, .docx, .pdf, .html, .htm)"
+        "unsupported file type .xyz (supported: .txt, .md, .docx, .pdf, .html, .htm, .png, .jpg, .jpeg, .tif, .tiff)"
     )
 
 
@@ -153,7 +153,7 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
 
 
 def test_supported_extensions() -> None:
-    assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+    assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 def test_iter_source_files_walks_sorted_and_skips_hidden(tmp_path: Path) -> None:

@@ -67,8 +67,10 @@ class FakeAssistant:
         return [{"minute_id": "m1", "title": META.title, "doc_number": META.doc_number, "meeting_number": 102,
                  "date": META.date, "source": "/src/a.txt", "sections": 1}]
 
-    def ingest(self, paths, *, prune=False, progress=None):
+    def ingest(self, paths, *, prune=False, progress=None, ocr_progress=None):
         self.ingested.append([Path(p) for p in paths])
+        if ocr_progress:
+            ocr_progress(1, 2, str(paths[0]), 0.5)
         rep = IngestReport()
         for i, p in enumerate(paths):
             if Path(p).read_bytes().startswith(b"BAD"):
@@ -196,6 +198,7 @@ def test_upload_checks_type_and_size_and_reports_each_file(fake, tmp_path):
     assert "big.txt" in out and "too large" in out
     assert "bad.txt" in out and "no &lt;agenda&gt; found" in out
     assert seen[-1] == (1.0, "bad.txt")
+    assert seen[0] == (0.5, "OCR ok.txt: 1/2 pages, 0.50 pages/s")  # a scan's pages move the bar
 
 
 def test_upload_names_cannot_leave_the_upload_folder(fake, tmp_path):

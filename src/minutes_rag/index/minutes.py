@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from minutes_rag.errors import NotFound
 from minutes_rag.index.connection import Connections
 from minutes_rag.lexical import tokenize
-from minutes_rag.model import Filters, Minute, MinuteMeta, Section
+from minutes_rag.model import Filters, Minute, MinuteMeta, PageSpan, Section
 from minutes_rag.reading import MinuteRead
 
 if TYPE_CHECKING:
@@ -82,6 +82,11 @@ class MinutesMixin(Connections):
                     ),
                 )
                 db.execute("INSERT INTO sections_fts (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, toks))
+            db.execute("DELETE FROM pages WHERE minute_id=?", (minute.minute_id,))
+            db.executemany(
+                "INSERT INTO pages (minute_id, page, start, printed) VALUES (?,?,?,?)",
+                [(minute.minute_id, p.page, p.start, p.printed) for p in minute.pages],
+            )
             db.execute(
                 "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
                 (minute.source, minute.minute_id, size, mtime_ns, minute.content_hash, time.time()),
@@ -135,6 +140,7 @@ class MinutesMixin(Connections):
             db.execute("DELETE FROM ledger WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM ledger_state WHERE minute_id=?", (minute_id,))
             db.execute("DELETE FROM minute_reads WHERE minute_id=?", (minute_id,))
+            db.execute("DELETE FROM pages WHERE minute_id=?", (minute_id,))
             self._bump(db)
         return int(n)
 
@@ -209,7 +215,23 @@ class MinutesMixin(Connections):
         if not rows:
             raise NotFound(f"no minute {minute_id!r} in the index")
         mid, source, chash, text, meta = rows[0]
-        return Minute(mid, source, chash, text, MinuteMeta.from_dict(json.loads(meta)))
+        pages = self.page_maps([mid]).get(mid, ())
+        return Minute(mid, source, chash, text, MinuteMeta.from_dict(json.loads(meta)), pages=pages)
+
+    def page_maps(self, minute_ids: Sequence[str]) -> dict[str, tuple[PageSpan, ...]]:
+        """The page maps of these minutes (a minute without pages is left out)."""
+        ids = list(set(minute_ids))
+        out: dict[str, list[PageSpan]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self._q(
+                f"SELECT minute_id, page, start, printed FROM pages WHERE minute_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY minute_id, page",
+                chunk,
+            )
+            for mid, page, start, printed in rows:
+                out.setdefault(mid, []).append(PageSpan(page, start, printed or ""))
+        return {k: tuple(v) for k, v in out.items()}
 
     def resolve_minute(self, ref: str) -> str:
         """A minute id, a document number (〔2020〕21号 or 2020-21 style), or a source path."""

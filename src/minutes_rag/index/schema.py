@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 # The layout of state.sqlite. Opening a database of another version migrates it with the
 # steps below (each takes version n to n + 1 inside one transaction) or, where no step
 # exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MINUTE_READS = """
 CREATE TABLE IF NOT EXISTS minute_reads (
@@ -31,7 +31,18 @@ def _add_minute_reads(db: sqlite3.Connection) -> None:
     db.execute(_MINUTE_READS)
 
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_minute_reads}
+_PAGES = """CREATE TABLE IF NOT EXISTS pages (
+    minute_id TEXT NOT NULL, page INTEGER NOT NULL, start INTEGER NOT NULL, printed TEXT,
+    PRIMARY KEY (minute_id, page))"""
+
+
+def _add_pages(db: sqlite3.Connection) -> None:
+    # schema 3: the page map of paged minutes (PDF, scans). Minutes ingested before it have
+    # none (their sections show no page) until their file changes or is ingested again.
+    db.execute(_PAGES)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_minute_reads, 2: _add_pages}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -59,7 +70,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     date INTEGER, start INTEGER, data TEXT);
 CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
 CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
-""" + _MINUTE_READS + ";\n"
+""" + _MINUTE_READS + ";\n" + _PAGES + ";\n"
 
 
 

@@ -12,12 +12,15 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from minutes_rag import ids
 from minutes_rag.errors import ParseError, UnsupportedFormat
-from minutes_rag.model import Minute, ParsedDocument
+from minutes_rag.model import Minute, PageSpan, ParsedDocument
 from minutes_rag.parse.metadata import date_from_file_name, extract_metadata
+from minutes_rag.parse.ocr.pages import IMAGE_EXTENSIONS
+from minutes_rag.parse.ocr.run import OcrOptions
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
@@ -31,11 +34,11 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", *IMAGE_EXTENSIONS)
 _MB = 1024 * 1024
 
 
-def _reader(ext: str) -> Callable[[bytes, str], ParsedDocument]:
+def _reader(ext: str, ocr: OcrOptions | None = None) -> Callable[[bytes, str], ParsedDocument]:
     # Readers are imported on demand so that importing the package stays cheap.
     if ext == ".txt":
         from minutes_rag.parse.text import read_text
@@ -52,7 +55,11 @@ def _reader(ext: str) -> Callable[[bytes, str], ParsedDocument]:
     if ext == ".pdf":
         from minutes_rag.parse.pdf import read_pdf
 
-        return read_pdf
+        return partial(read_pdf, ocr=ocr)
+    if ext in IMAGE_EXTENSIONS:
+        from minutes_rag.parse.image import read_image
+
+        return partial(read_image, ocr=ocr)
     if ext in (".html", ".htm"):
         from minutes_rag.parse.html import read_html
 
@@ -118,29 +125,37 @@ def _read_checked(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def parse_document(path: Path, data: bytes) -> ParsedDocument:
-    """Run the format reader for ``path``'s extension over ``data`` (no normalisation)."""
+def parse_document(path: Path, data: bytes, *, ocr: OcrOptions | None = None) -> ParsedDocument:
+    """Run the format reader for ``path``'s extension over ``data`` (no normalisation).
+    ``ocr``: how to read scanned pages and page images (None: OCR off)."""
     try:
-        reader = _reader(path.suffix.lower())
+        reader = _reader(path.suffix.lower(), ocr)
     except KeyError:
         raise _unsupported(path) from None
     return reader(data, str(path))
 
 
-def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
-    """Read one minute file into a ``Minute``: normalised text plus metadata.
+def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOptions | None = None) -> Minute:
+    """Read one minute file into a ``Minute``: normalised text plus metadata, and the page
+    map of a paged document. ``ocr``: how scans are read (None: OCR off).
 
     Raises ``ParseError`` (``UnsupportedFormat`` for an extension we do not read) with a
     human problem: missing, unreadable, empty, too large, binary, undecodable, no text.
     """
-    from minutes_rag.parse.normalize import normalize_text
+    from minutes_rag.parse.normalize import normalize_pages
 
     path = Path(path)
     data = _read_checked(path, max_bytes)
-    doc = parse_document(path, data)
+    doc = parse_document(path, data, ocr=ocr)
     if not doc.text.strip():
         raise ParseError(str(path), "document has no text")
-    text = normalize_text(doc.text)
+    norm = normalize_pages(doc.pages or [doc.text])
+    text = norm.text
+    pages = (
+        tuple(PageSpan(n + 1, start, printed) for n, (start, printed) in enumerate(zip(norm.starts, norm.printed)))
+        if doc.pages
+        else ()
+    )
     if not text.strip():
         raise ParseError(str(path), "document has no text")
     meta = extract_metadata(text)
@@ -156,6 +171,8 @@ def load_minute(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Minute:
         content_hash=ids.bytes_hash(data),
         text=text,
         meta=meta,
+        pages=pages,
+        warnings=doc.warnings,
     )
 
 

@@ -50,10 +50,52 @@ def read_docx(data: bytes, path: str) -> ParsedDocument:
     except Exception as exc:  # python-docx/lxml raise many kinds on corrupt packages
         raise ParseError(path, f"cannot read .docx file: {exc}") from exc
 
-    paragraphs = [p for p in _body_paragraphs(document) if p.strip()]
+    pieces = _body_paragraphs(document)
+    paragraphs = [p for p in pieces if p is not PAGE_BREAK and p.strip()]
     # One paragraph a line, a blank line between: the same layout as the .txt minutes, so
     # the splitter and the page-break repair see one shape whatever the source format.
-    return ParsedDocument(path=path, text="\n\n".join(paragraphs), encoding="")
+    text = "\n\n".join(paragraphs)
+    if PAGE_BREAK not in pieces:
+        return ParsedDocument(path=path, text=text, encoding="")
+    # explicit page breaks (a page-break character, a paragraph set to start a page): the
+    # page map follows them. Pages Word makes by flowing text are not in the file.
+    pages: list[list[str]] = [[]]
+    for p in pieces:
+        if p is PAGE_BREAK:
+            pages.append([])
+        elif p.strip():
+            pages[-1].append(p)
+    return ParsedDocument(path=path, text=text, encoding="", pages=tuple("\n\n".join(pg) for pg in pages))
+
+
+# a marker between paragraphs where the document breaks the page
+PAGE_BREAK = "\f"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _breaks_before(p) -> bool:
+    flag = p.find(f"{_W}pPr/{_W}pageBreakBefore")
+    return flag is not None and flag.get(f"{_W}val", "true") not in ("0", "false", "off")
+
+
+def _split_at_page_breaks(p) -> list[str]:
+    """A paragraph holding page-break characters: its text before and after each, with
+    ``PAGE_BREAK`` between (w:t text, tabs, other breaks as a line break)."""
+    out: list[str] = []
+    cur: list[str] = []
+    for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            cur.append(node.text or "")
+        elif tag == "tab":
+            cur.append("\t")
+        elif tag == "br" and node.get(f"{_W}type") == "page":
+            out += ["\n".join(line.rstrip() for line in "".join(cur).split("\n")), PAGE_BREAK]
+            cur = []
+        else:
+            cur.append("\n")
+    out.append("\n".join(line.rstrip() for line in "".join(cur).split("\n")))
+    return out
 
 
 def _body_paragraphs(document) -> list[str]:
@@ -66,7 +108,12 @@ def _body_paragraphs(document) -> list[str]:
         for child in element.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                out.append(_paragraph_text(Paragraph(child, parent)))
+                if _breaks_before(child):
+                    out.append(PAGE_BREAK)
+                if child.find(f".//{_W}br[@{_W}type='page']") is not None:
+                    out.extend(_split_at_page_breaks(child))
+                else:
+                    out.append(_paragraph_text(Paragraph(child, parent)))
             elif tag == "tbl":
                 table = Table(child, parent)
                 for row in table.rows:

@@ -32,12 +32,14 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from minutes_rag.text.lang import HAN, is_cjk
 from minutes_rag.text.patterns import BLOCK_MARKER, DOC_NUMBER_CORE, EN_MONTH, LABEL
 from minutes_rag.text.words import EN_FUNCTION_WORDS
 
-__all__ = ["normalize_text"]
+__all__ = ["NormalizedPages", "normalize_pages", "normalize_text"]
 
 _DROP = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u180e\ufffe"), None)
 _SPACES = {ord(c): " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008"}
@@ -79,23 +81,39 @@ def _marker_ok(m: re.Match[str], totals: set[str]) -> bool:
     return bool(m.group("date") or m.group("page") or m.group("m") in totals)
 
 
+# the page number inside a page marker: after Page/第, between dashes, or before "of"
+_MARKER_NUMBER = re.compile(r"(?:Page|PAGE|Pg\.?|第|^[-－—–~～])\s*(\d{1,4})|^(\d{1,4})\s+(?:of|OF)")
+
+
+def _marker_number(line: str) -> str:
+    m = _MARKER_NUMBER.search(line)
+    return (m.group(1) or m.group(2)) if m else ""
+
+
+def _strip_page_marker(line: str, totals: set[str]) -> tuple[str, str]:
+    """The line without a running page marker ("" when it was nothing else), and the page
+    number the marker printed ("" when there was none)."""
+    if any(rx.match(line) for rx in _PAGE_LINE_RES):
+        return "", _marker_number(line)  # the whole line was only a page marker
+    number = ""
+    m = _HEAD_RE.match(line)
+    if m and _marker_ok(m, totals):
+        number = m.group("n")
+        line = line[m.end():].strip()
+    m = _TAIL_RE.search(line) if line else None
+    if m and _marker_ok(m, totals):
+        number = number or m.group("n")
+        line = line[: m.start()].rstrip()
+    return line, number
+
+
 def _remove_page_markers(lines: list[str]) -> list[str]:
     totals = _recurring_totals(lines)
     out: list[str] = []
     for line in lines:
-        if any(rx.match(line) for rx in _PAGE_LINE_RES):
-            continue  # drop the whole line: it was only a page marker
-        m = _HEAD_RE.match(line)
-        if m and _marker_ok(m, totals):
-            line = line[m.end():].strip()
-            if not line:
-                continue
-        m = _TAIL_RE.search(line)
-        if m and _marker_ok(m, totals):
-            line = line[: m.start()].rstrip()
-            if not line:
-                continue
-        out.append(line)
+        kept, _ = _strip_page_marker(line, totals)
+        if kept or not line:
+            out.append(kept)
     return out
 
 
@@ -210,22 +228,29 @@ def _joiner(a: str, b: str) -> str:
     return " "
 
 
-def _repair_page_breaks(text: str) -> str:
-    blocks = [b for b in text.split("\n\n") if b]
+def _repair_blocks(blocks: list[str]) -> list[tuple[str, list[int]]]:
+    """The blocks after the page-break repair: each output block with the offset in it where
+    each input block it took in begins."""
     width = _typical_width(blocks)
-    out: list[str] = []
+    out: list[tuple[str, list[int]]] = []
     i = 0
     while i < len(blocks):
-        cur = blocks[i]
+        cur, starts = blocks[i], [0]
         i += 1
         while i < len(blocks):
             after = blocks[i + 1] if i + 1 < len(blocks) else None
             if not _should_join(cur, blocks[i], after, width):
                 break
-            cur = cur + _joiner(cur, blocks[i]) + blocks[i]
+            cur = cur + _joiner(cur, blocks[i])
+            starts.append(len(cur))
+            cur += blocks[i]
             i += 1
-        out.append(cur)
-    return "\n\n".join(out)
+        out.append((cur, starts))
+    return out
+
+
+def _repair_page_breaks(text: str) -> str:
+    return "\n\n".join(b for b, _ in _repair_blocks([b for b in text.split("\n\n") if b]))
 
 
 def normalize_text(text: str) -> str:
@@ -234,11 +259,70 @@ def normalize_text(text: str) -> str:
 
     The result ends with one newline (or is empty); paragraphs are separated by exactly
     one blank line."""
+    return normalize_pages([text]).text
+
+
+@dataclass(frozen=True)
+class NormalizedPages:
+    """``normalize_pages``' result: the text, the offset in it where each page's text starts
+    (a page without text starts where the next one does) and the number each page prints
+    ("" where it shows none)."""
+
+    text: str
+    starts: tuple[int, ...]
+    printed: tuple[str, ...]
+
+
+def _clean_lines(text: str) -> list[str]:
     text = text.translate(_DROP).translate(_SPACES)
     text = re.sub(r"\r\n?|[\u2028\u2029\x85\v]", "\n", text).replace("\f", "\n\n")
-    lines = [line.strip() for line in text.split("\n")]
-    lines = _remove_page_markers(lines)
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    if not text:
-        return ""
-    return _repair_page_breaks(text) + "\n"
+    return [line.strip() for line in text.split("\n")]
+
+
+def normalize_pages(pages: Sequence[str]) -> NormalizedPages:
+    """``normalize_text`` over the pages of a document, keeping where each page begins.
+
+    The pages are read as one text with a blank line between pages (so a sentence a page
+    break cut is joined by the same repair), each line remembering its page; the page
+    markers the header/footer removal drops give the printed page numbers."""
+    lines: list[str] = []
+    tags: list[int] = []
+    for p, page in enumerate(pages):
+        if p:
+            lines.append("")
+            tags.append(p)
+        page_lines = _clean_lines(page)
+        lines += page_lines
+        tags += [p] * len(page_lines)
+    totals = _recurring_totals(lines)
+    printed = [""] * len(pages)
+    # blocks of non-blank lines (a blank line, or several, separates blocks)
+    blocks: list[list[tuple[str, int]]] = [[]]
+    for line, p in zip(lines, tags):
+        kept, number = _strip_page_marker(line, totals) if line else ("", "")
+        if number and not printed[p]:
+            printed[p] = number
+        if kept:
+            blocks[-1].append((kept, p))
+        elif not line and blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    repaired = _repair_blocks(["\n".join(line for line, _ in b) for b in blocks])
+    first: dict[int, int] = {}  # page -> offset of its first line in the output
+    offset, bi = 0, 0
+    for text, starts in repaired:
+        for start in starts:
+            pos = offset + start
+            for line, p in blocks[bi]:
+                first.setdefault(p, pos)
+                pos += len(line) + 1
+            bi += 1
+        offset += len(text) + 2
+    out = "\n\n".join(t for t, _ in repaired)
+    out = out + "\n" if out else ""
+    page_starts: list[int] = [0] * len(pages)
+    nxt = len(out)
+    for p in range(len(pages) - 1, -1, -1):
+        nxt = first.get(p, nxt)
+        page_starts[p] = nxt
+    return NormalizedPages(out, tuple(page_starts), tuple(printed))

@@ -42,6 +42,7 @@ class AssistantAPI(Protocol):
     def ingest(
         self, paths: Sequence[str | Path], *, prune: bool = ...,
         progress: Callable[[int, int, str], None] | None = ...,
+        ocr_progress: Callable[[int, int, str, float], None] | None = ...,
     ) -> IngestReport: ...
 
     def not_found_text(self, lang: str) -> str: ...

@@ -28,7 +28,7 @@ from minutes_rag.validation import parse_date
 log = logging.getLogger(__name__)
 
 # the formats the parsers read; kept here too so the upload check does not import them
-UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+UPLOAD_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 STREAM_EVERY_S = 0.05  # at most ~20 repaints a second while an answer streams
 WARM_WAIT_S = 600.0  # a question asked during warm-up waits at most this long for it
 
@@ -234,6 +234,8 @@ class Handlers:
         heading = ""
         if cite is not None:
             heading = f"[{cite['n']}] {cite.get('label') or ''} {cite.get('title') or ''}".strip()
+            page = render.page_label(cite, lang)
+            heading = f"{heading} · {page}" if page else heading
         return render.minute_html(
             meta, minute.text, lang, quote=quote, section=section, heading=heading, nonce=next(self._opened)
         )
@@ -286,9 +288,15 @@ class Handlers:
             if progress is not None:
                 progress(done / max(total, 1), Path(path).name)
 
+        def on_ocr(done: int, total: int, path: str, rate: float) -> None:
+            # a scan takes seconds a page: the bar follows its pages
+            if progress is not None:
+                progress(done / max(total, 1), t("ocr_progress", lang, name=Path(path).name, done=done, total=total,
+                                                 rate=rate))
+
         try:
             with self.lock:
-                report = self.assistant.ingest(accepted, progress=on_progress)
+                report = self.assistant.ingest(accepted, progress=on_progress, ocr_progress=on_ocr)
         except MinutesRagError as exc:  # another process is ingesting, a read-only index, ...
             log.warning("upload not ingested: %s", exc)
             return render.ingest_html(t("error", lang, msg=str(exc)), errors, lang)

@@ -84,7 +84,20 @@ def citation_head(c: dict[str, Any], lang: str) -> list[str]:
         parts.append(t("meeting_n", lang, n=c["meeting_number"]))
     if c.get("date"):
         parts.append(str(c["date"]))
+    page = page_label(c, lang)
+    if page:
+        parts.append(page)
     return parts
+
+
+def page_label(c: dict[str, Any], lang: str) -> str:
+    """第2页 / p. 2 for a citation of a paged minute (with the printed number when it
+    differs from the physical page); "" without a page."""
+    if not c.get("page"):
+        return ""
+    if c.get("printed_page"):
+        return t("page_printed", lang, n=c["page"], printed=c["printed_page"])
+    return t("page_n", lang, n=c["page"])
 
 
 def card_html(c: dict[str, Any], turn: int, lang: str) -> str:
