@@ -43,6 +43,7 @@ from minutes_rag.wiring import (
 
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
+    from minutes_rag.followup.board import FollowupBoard
     from minutes_rag.ingestion import Ingestor
     from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
     from minutes_rag.query import Query
@@ -390,7 +391,15 @@ class Assistant:
         their stored sections, in memory: readers never write (the next ingest or
         ``doctor --repair`` stores them)."""
         self._refresh()
-        return self._ledger.actions(self.index, flt)
+        # people's entries and corrections (followup/), over the extracted ledger
+        return self.followup.apply_people(self._ledger.actions(self.index, flt), flt)
+
+    @property
+    def followup(self) -> FollowupBoard:
+        """The follow-up layer (status, notes, people's entries and corrections)."""
+        from minutes_rag.followup.board import FollowupBoard
+
+        return FollowupBoard(self.index)
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
         minute_id = self.resolve_minute(ref)

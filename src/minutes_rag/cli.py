@@ -262,6 +262,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
               f"{check.collection} ({check.expected} expected), database {check.database}")
         for p in problems:
             print(f"problem: {p}")
+        for o in check.orphaned_followups:
+            print(f"note: the follow-up {o['what']} of {o['minute_id']} ({o['status'] or 'no status'}) quotes text no "
+                  f"entry holds any more; it is kept: {o['quote'][:60]}")
         if args.repair:
             print(f"repaired: {check.rebuilt} vectors rebuilt from the cache, {check.embedded} embedded again, "
                   f"{check.removed} strays removed" + (f"; unreadable store moved to {check.reset_store}"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from minutes_rag.errors import StoreError
 from minutes_rag.index.connection import Connections
+from minutes_rag.index.followup import FOLLOWUP_SCHEMA, migrate_add_followup
 from minutes_rag.lexical import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
@@ -16,9 +17,9 @@ log = logging.getLogger(__name__)
 # The layout of state.sqlite. Opening a database of another version migrates it with the
 # steps below (each takes version n to n + 1 inside one transaction) or, where no step
 # exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_add_followup}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     date INTEGER, start INTEGER, data TEXT);
 CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
 CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
-"""
+""" + FOLLOWUP_SCHEMA
 
 
 
