@@ -134,7 +134,16 @@ class Assistant:
             section_max_chars=self.settings.section_max_chars,
             lock=self.writer_lock(wait=wait, on_wait=on_wait),
             follow_symlinks=self.settings.follow_symlinks,
+            after=self._after_ingest,
         )
+
+    def _after_ingest(self, index: StateIndex, report: IngestReport) -> None:
+        """The follow-up after the minutes are in: trails of the new minutes (followup/)."""
+        from minutes_rag.followup.board import FollowupBoard
+        from minutes_rag.followup.trail import link_trails
+
+        board = FollowupBoard(index)
+        link_trails(index, board.apply_people(index.ledger_entries()))
 
     def _writer_elsewhere(self) -> bool:
         """True while another process holds the writer lock (our own ingest does not count)."""

@@ -90,8 +90,12 @@ class Ingestor:
         section_max_chars: int,
         lock: WriterLock | None = None,
         follow_symlinks: bool = False,
+        after: Callable[[StateIndex, IngestReport], None] | None = None,
     ) -> None:
         self.index = index
+        # what the composition root runs after the files, still under the writer lock (the
+        # follow-up's trails and alerts): its failure is a warning, never a failed ingest
+        self.after = after
         self.store = store
         self.embedder = embedder
         self.max_file_bytes = max_file_bytes
@@ -250,6 +254,12 @@ class Ingestor:
                 progress(n + 1, len(files), str(path))
         if prune:
             self._prune(roots, files, report)
+        if self.after is not None:
+            try:
+                self.after(self.index, report)
+            except Exception as exc:  # noqa: BLE001 - the minutes are in; what follows them must not undo that
+                log.warning("after ingest: %s: %s", type(exc).__name__, exc)
+                report.warnings.append(f"the follow-up step after ingest failed ({type(exc).__name__}: {exc})")
         report.seconds = time.perf_counter() - started
         return report
 

@@ -12,7 +12,9 @@ from minutes_rag.ledger.model import LedgerEntry
 STATUSES = ("open", "in_progress", "done", "blocked")
 DEFAULT_STATUS = "open"
 ORIGINS = ("rules", "llm", "person")
-CORRECTABLE = ("lead", "deadline", "kind")  # what a person may correct on an extracted entry
+CORRECTABLE = ("lead", "deadline", "kind")
+# the keys ``actions --json`` entries gain, after the ledger's (README, the contract)
+FOLLOWUP_FIELDS = ("status", "overdue", "deadline_date", "origin", "notes", "trail", "suggestion")  # what a person may correct on an extracted entry
 
 
 @dataclass(frozen=True)

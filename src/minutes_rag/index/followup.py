@@ -100,10 +100,11 @@ class FollowupMixin(Connections):
         return {(r[0], r[1]): (json.loads(r[2]), r[3]) for r in self._q("SELECT minute_id, quote, trail, suggestion FROM entry_trail")}
 
     def trail_pending(self, version: str) -> list[str]:
-        """Minutes whose later links were not yet looked for (by this version of the linker)."""
+        """Minutes whose links were not yet looked for (new or changed since, or linked by
+        another version of the linker)."""
         rows = self._q(
             "SELECT m.minute_id FROM minutes m LEFT JOIN trail_done t ON t.minute_id = m.minute_id"
-            " WHERE t.version IS NULL OR t.version != ? ORDER BY m.minute_id",
+            " WHERE t.version IS NULL OR t.version != (? || ':' || m.content_hash) ORDER BY m.minute_id",
             (version,),
         )
         return [r[0] for r in rows]
@@ -173,4 +174,7 @@ class FollowupMixin(Connections):
                 "INSERT OR REPLACE INTO entry_trail VALUES (?,?,?,?)",
                 [(m, q, json.dumps(t, ensure_ascii=False), s) for (m, q), (t, s) in links.items()],
             )
-            db.executemany("INSERT OR REPLACE INTO trail_done VALUES (?,?)", [(m, version) for m in done])
+            db.executemany(
+                "INSERT OR REPLACE INTO trail_done SELECT minute_id, ? || ':' || content_hash FROM minutes WHERE minute_id=?",
+                [(version, m) for m in done],
+            )
