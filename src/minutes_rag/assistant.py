@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._answerers: dict[str, Answerer] = {}
         self._checked = False
+        self._ingest_started = time.time()
         self._generation: int | None = None
         self._lock: WriterLock | None = None
         self._open_lock = threading.Lock()
@@ -139,11 +141,20 @@ class Assistant:
 
     def _after_ingest(self, index: StateIndex, report: IngestReport) -> None:
         """The follow-up after the minutes are in: trails of the new minutes (followup/)."""
+        from minutes_rag.followup.alerts import Alerts
         from minutes_rag.followup.board import FollowupBoard
         from minutes_rag.followup.trail import link_trails
 
         board = FollowupBoard(index)
-        link_trails(index, board.apply_people(index.ledger_entries()))
+        entries = board.apply_people(index.ledger_entries())
+        link_trails(index, entries)
+        alerts = Alerts(index)
+        alerts.scan_minutes(index.minutes_written_since(self._ingest_started), entries)
+        alerts.reminders(board.view(entries), date.today())
+        sent, failed = alerts.deliver()
+        if failed:
+            report.warnings.append(f"{failed} webhook deliveries failed; they are tried again at the next ingest "
+                                   "or `minutes-rag alerts run` (see `minutes-rag alerts`)")
 
     def _writer_elsewhere(self) -> bool:
         """True while another process holds the writer lock (our own ingest does not count)."""
@@ -238,6 +249,7 @@ class Assistant:
         """Ingest under the data dir's writer lock; ``wait`` seconds for another writer to
         finish (0: ``IndexBusy`` at once), ``on_wait`` gets a progress line meanwhile."""
         wait = wait or self.settings.lock_wait
+        self._ingest_started = time.time()  # the minutes written from now on are new to the alerts
         report = self._ingestor(wait=wait, on_wait=on_wait).run([Path(p) for p in paths], prune=prune, progress=progress)
         self._checked = True
         self.notes = []

@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     from minutes_rag.followup.cli import add_followup_parser
 
     add_followup_parser(sub, _common)
+    from minutes_rag.followup.alerts_cli import add_alerts_parser
+
+    add_alerts_parser(sub, _common)
 
     p = sub.add_parser("config", help="show the settings")
     p.add_argument("--markdown", action="store_true", help="print the README's configuration table")
@@ -379,6 +382,12 @@ def cmd_followup(args: argparse.Namespace) -> int:
     return run_followup(args, _settings(args))
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from minutes_rag.followup.alerts_cli import run_alerts
+
+    return run_alerts(args, _settings(args))
+
+
 def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from minutes_rag.config import markdown_table
 
@@ -396,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models,
         "doctor": cmd_doctor, "timeline": cmd_timeline, "actions": cmd_actions,
-        "followup": cmd_followup,
+        "followup": cmd_followup, "alerts": cmd_alerts,
     }
     try:
         if args.command in handlers:

@@ -13,12 +13,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from minutes_rag.errors import InvalidRequest, NotFound
 from minutes_rag.followup.deadlines import deadline_date
-from minutes_rag.followup.model import CORRECTABLE, DEFAULT_STATUS, STATUSES, FollowedEntry, Note, TrailLink
+from minutes_rag.followup.model import (
+    CORRECTABLE,
+    DEFAULT_STATUS,
+    STATUSES,
+    FollowedEntry,
+    Note,
+    TrailLink,
+    now_iso,
+)
 from minutes_rag.ledger.model import KINDS, LedgerEntry, LedgerFilter
 
 if TYPE_CHECKING:
@@ -27,10 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PERSON_ITEM = "p"  # a person's entry's id: <minute id>-p<start>[-n]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _key(e: LedgerEntry) -> tuple[str, str]:
@@ -121,10 +125,13 @@ class FollowupBoard:
         if note is not None and not note.strip():
             raise InvalidRequest("note", "the note is empty")
         self._user(user)
+        at = self.clock()
         self.index.update_followup(
-            e.minute_id, e.quote, user=user, at=self.clock(), default_status=DEFAULT_STATUS,
+            e.minute_id, e.quote, user=user, at=at, default_status=DEFAULT_STATUS,
             status=status, note=note.strip() if note else None, owner_contact=owner_contact,
         )
+        change = {k: v for k, v in (("status", status), ("note", note), ("owner_contact", owner_contact)) if v}
+        self._changed(e, "state", change, user, at)
 
     def correct(
         self, e: LedgerEntry, *, user: str, lead: Sequence[str] | None = None, deadline: str | None = None,
@@ -144,10 +151,12 @@ class FollowupBoard:
         if not correction:
             raise InvalidRequest("correction", "nothing to correct: give --lead, --deadline or --kind")
         self._user(user)
+        at = self.clock()
         self.index.update_followup(
-            e.minute_id, e.quote, user=user, at=self.clock(), default_status=DEFAULT_STATUS,
+            e.minute_id, e.quote, user=user, at=at, default_status=DEFAULT_STATUS,
             correction=correction, note=note.strip() if note and note.strip() else None,
         )
+        self._changed(e, "correct", correction, user, at)
 
     def add(
         self, minute_ref: str, start: int, end: int, kind: str, *, user: str, lead: Sequence[str] = (),
@@ -184,6 +193,13 @@ class FollowupBoard:
         )
         self.index.add_person_entry(entry.to_json(), user=user, at=self.clock(), default_status=DEFAULT_STATUS)
         return entry
+
+    def _changed(self, e: LedgerEntry, action: str, detail: dict[str, Any], user: str, at: str) -> None:
+        """Events for whoever follows the entry (``followup/alerts.py``); delivered by the
+        next ``Alerts.deliver``."""
+        from minutes_rag.followup.alerts import Alerts
+
+        Alerts(self.index, self.clock).on_change(e, action, detail, user, at)
 
     @staticmethod
     def _user(user: str) -> None:

@@ -118,6 +118,9 @@ def run_followup(args: argparse.Namespace, settings: Any) -> int:
             for ch in [] if args.json else changes:
                 sys.stdout.write(f"{ch['at']}  {ch['user']}  {ch['action']}  {json.dumps(ch['detail'], ensure_ascii=False)}\n")
             return 0
+        from minutes_rag.followup.alerts import Alerts
+
+        Alerts(assistant.index).deliver()  # whoever follows the entry hears of it now (or at the next run)
         fresh = board.find(args.item_id, assistant.actions(LedgerFilter(minute=entry.minute_id)))
         sys.stdout.write(json.dumps(board.view([fresh])[0].to_json(), ensure_ascii=False) + "\n")
         return 0

@@ -5,6 +5,7 @@ keys, then status, overdue, deadline_date, origin, notes, trail, suggestion (REA
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from minutes_rag.ledger.model import LedgerEntry
@@ -15,6 +16,11 @@ ORIGINS = ("rules", "llm", "person")
 CORRECTABLE = ("lead", "deadline", "kind")
 # the keys ``actions --json`` entries gain, after the ledger's (README, the contract)
 FOLLOWUP_FIELDS = ("status", "overdue", "deadline_date", "origin", "notes", "trail", "suggestion")  # what a person may correct on an extracted entry
+
+
+def now_iso() -> str:
+    """The time a change is logged with: ISO 8601, UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

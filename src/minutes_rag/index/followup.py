@@ -36,8 +36,8 @@ CREATE TABLE IF NOT EXISTS trail_done (minute_id TEXT PRIMARY KEY, version TEXT)
 
 
 def migrate_add_followup(db: sqlite3.Connection) -> None:
-    """Schema 1 -> 2: the follow-up tables (nothing existing changes). Statement by statement:
-    the migration runs inside a transaction, which ``executescript`` would commit."""
+    """The follow-up tables (part of schema 1 -> 2). Statement by statement: the migration
+    runs inside a transaction, which ``executescript`` would commit."""
     for statement in FOLLOWUP_SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 
 from minutes_rag.errors import StoreError
+from minutes_rag.index.alerts import ALERTS_SCHEMA, migrate_add_alerts
 from minutes_rag.index.connection import Connections
 from minutes_rag.index.followup import FOLLOWUP_SCHEMA, migrate_add_followup
 from minutes_rag.lexical import TOKENIZER_VERSION, tokenize
@@ -19,7 +20,14 @@ log = logging.getLogger(__name__)
 # exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
 SCHEMA_VERSION = 2
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_add_followup}
+
+def _to_2(db: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: the follow-up and alert tables (nothing existing changes)."""
+    migrate_add_followup(db)
+    migrate_add_alerts(db)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_2}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -47,7 +55,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     date INTEGER, start INTEGER, data TEXT);
 CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
 CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
-""" + FOLLOWUP_SCHEMA
+""" + FOLLOWUP_SCHEMA + ALERTS_SCHEMA
 
 
 

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from minutes_rag.errors import StoreError
+from minutes_rag.index.alerts import AlertsMixin
 from minutes_rag.index.connection import _open_readonly, _writable, check_data_dir
 from minutes_rag.index.embeddings import EmbeddingsMixin
 from minutes_rag.index.followup import FollowupMixin
@@ -16,7 +17,7 @@ from minutes_rag.index.minutes import MinutesMixin
 from minutes_rag.index.schema import _SCHEMA, SchemaMixin
 
 
-class StateIndex(MinutesMixin, LedgerMixin, FollowupMixin, LexicalMixin, EmbeddingsMixin, SchemaMixin):
+class StateIndex(MinutesMixin, LedgerMixin, FollowupMixin, AlertsMixin, LexicalMixin, EmbeddingsMixin, SchemaMixin):
     """The state database. ``readonly`` opens it for reading only (a read-only data dir, a
     reader that must not create anything); a missing writable dir is created."""
 

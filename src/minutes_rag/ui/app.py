@@ -314,10 +314,13 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
     handlers = getattr(app, "minutes_handlers", None)
     if handlers is not None:
         rest.install(app.server_app, handlers, int(settings.ui_concurrency))
+        from minutes_rag.ui import feeds
+
+        feeds.install(app.server_app, lambda: handlers.assistant.index)
     if auth is not None:
         from minutes_rag.ui import gate
 
-        gate.install(app.server_app)
+        gate.install(app.server_app, basic=auth)
     if not prevent_thread_lock:
         app.block_thread()
     return out
