@@ -74,7 +74,8 @@ def _call_basic(gate: AuthGate, path: str, user: str, password: str) -> int:
 
 
 def test_feed_readers_may_use_basic_auth_on_feeds_only() -> None:
-    gate = AuthGate(_inner, SimpleNamespace(tokens={}, cookie_id="abc"), basic=("clerk", "s3cret"))
+    gate = AuthGate(_inner, SimpleNamespace(tokens={}, cookie_id="abc"), basic=[("clerk", "s3cret"), ("reader", "r3ad")])
+    assert _call_basic(gate, "/feeds/a1.atom", "reader", "r3ad") == 200  # a viewer reads feeds too
     assert _call_basic(gate, "/feeds/a1.atom", "clerk", "s3cret") == 200
     assert _call_basic(gate, "/feeds/a1.atom", "clerk", "wrong") == 401
     assert _call_basic(gate, "/gradio_api/info", "clerk", "s3cret") == 401  # the rest needs a session

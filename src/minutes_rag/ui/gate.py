@@ -48,7 +48,7 @@ _BASIC_PREFIXES = ("/feeds/",)
 
 
 class AuthGate:
-    def __init__(self, inner: ASGIApp, gradio_app: Any, basic: tuple[str, str] | None = None) -> None:
+    def __init__(self, inner: ASGIApp, gradio_app: Any, basic: list[tuple[str, str]] | None = None) -> None:
         self.inner = inner
         self.gradio_app = gradio_app  # gradio.routes.App: its tokens and cookie id
         self.basic = basic
@@ -67,11 +67,12 @@ class AuthGate:
             user, _, password = base64.b64decode(token.strip(), validate=True).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
-        want_user, want_password = self.basic
-        ok = hmac.compare_digest(user.encode(), want_user.encode()) & hmac.compare_digest(
-            password.encode(), want_password.encode()
-        )
-        return user if ok else None
+        for want_user, want_password in self.basic:
+            if hmac.compare_digest(user.encode(), want_user.encode()) & hmac.compare_digest(
+                password.encode(), want_password.encode()
+            ):
+                return user
+        return None
 
     def _user(self, scope: Scope) -> str | None:
         raw = b"; ".join(v for k, v in scope.get("headers") or [] if k == b"cookie").decode("latin-1")
@@ -143,7 +144,7 @@ async def _deny(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def install(gradio_app: Any, basic: tuple[str, str] | None = None) -> None:
+def install(gradio_app: Any, basic: list[tuple[str, str]] | None = None) -> None:
     """Put the gate in front of a running (or about to run) Gradio app. Starlette builds its
     middleware stack on the first request; the gate wraps whatever stack there is."""
     if getattr(gradio_app, "_minutes_gate", None) is not None:
