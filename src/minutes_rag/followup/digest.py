@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from minutes_rag.followup.model import FollowedEntry
-from minutes_rag.ledger.exports import ExportError, data_lang
+from minutes_rag.ledger.exports import ExportError, data_lang, printable
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +150,7 @@ def write_digest_xlsx(items: Sequence[FollowedEntry], path: str | Path, today: d
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for c, (_, _, width) in enumerate(DIGEST_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.oddHeader.center.text = f"{'督办事项清单' if zh else 'Open tasks'} {today.isoformat()}"
+    printable(ws, f"{'督办事项清单' if zh else 'Open tasks'} {today.isoformat()}")
     path = Path(path)
     try:
         wb.save(path)
