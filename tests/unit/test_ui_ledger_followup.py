@@ -62,6 +62,13 @@ def test_status_is_saved_with_a_note_and_shown_with_overdue(tmp_path: Path) -> N
     _, _, still_open, _, _ = lh.search("", "", "", "", "", True, "zh", "open")
     assert ["市应急局"] not in [d["lead"] for d in still_open] and still_open
 
+    decision = next(i for i, d in enumerate(still_open) if d["kind"] == "decision")
+    assert lh.save_state(still_open, decision, "", "", "boss", "zh", lead="市城市管理局、市财政局") == (True, "已保存。")
+    _, _, after, _, _ = lh.search("", "decision", "", "", "", True, "zh")
+    assert after[0]["lead"] == ["市城市管理局", "市财政局"] and after[0]["origin"] == "person"
+    assert after[0]["status"] == "open"  # a correction alone sets no status
+    assert lh.save_state(after, 0, "", "  ", "boss", "zh")[0] is False  # nothing to save
+
 
 def test_without_auth_anyone_edits_and_a_row_must_be_picked(tmp_path: Path) -> None:
     lh = _tab(tmp_path)

@@ -108,6 +108,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ledger_set_status": {"zh": "设为", "en": "Set to"},
     "ledger_note": {"zh": "进展说明", "en": "Progress note"},
     "ledger_save": {"zh": "保存", "en": "Save"},
+    "ledger_nothing": {"zh": "请选择状态、填写进展或更正责任单位。", "en": "Choose a status, write a note or correct the lead."},
+    "ledger_lead": {"zh": "更正责任单位", "en": "Correct the lead unit"},
     "ledger_saved": {"zh": "已保存。", "en": "Saved."},
     "ledger_pick_row": {"zh": "请先在表中选一行。", "en": "Pick a row in the table first."},
     "ledger_read_only": {"zh": "只读账号不能修改。", "en": "A read-only account cannot change anything."},

@@ -79,7 +79,7 @@ class LedgerUI:
         c = self.components
         return [c[k] for k in ("tab_ledger", "tab_timeline", "unit", "kind", "from", "to", "keyword", "named", "search",
                                "xlsx", "csv", "table", "topic", "t_from", "t_to", "by", "show", "chart")] + [c["_outputs"][3]] + [
-            c[k] for k in ("status", "set_status", "note", "save")]
+            c[k] for k in ("status", "set_status", "note", "lead", "save")]
 
 
 def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> LedgerUI:
@@ -116,6 +116,7 @@ def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> Ledge
                                                   label=t("ledger_set_status", lang0), elem_id="ledger-set-status",
                                                   scale=1)
                     c["note"] = gr.Textbox(label=t("ledger_note", lang0), max_lines=3, elem_id="ledger-note", scale=3)
+                    c["lead"] = gr.Textbox(label=t("ledger_lead", lang0), max_lines=1, elem_id="ledger-lead", scale=2)
                     c["save"] = gr.Button(t("ledger_save", lang0), elem_id="ledger-save", scale=1)
                 saved = gr.Markdown("", elem_id="ledger-save-msg")
                 selected = gr.State(None)
@@ -182,20 +183,22 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
     c["table"].select(open_row, [rows_state, lang_radio], [viewer, selected, detail, saved], api_visibility="private",
                       show_progress="hidden")
 
-    def save(entries, row, status, note, lg, unit, kind, d1, d2, kw, named, flt_status, request: gr.Request):
+    def save(entries, row, status, note, lead, lg, unit, kind, d1, d2, kw, named, flt_status, request: gr.Request):
         user = getattr(request, "username", None) if request is not None else None
-        ok, message = lh.save_state(entries, row, status, note, user, lg)
+        ok, message = lh.save_state(entries, row, status, note, user, lg, lead=lead or "")
         if not ok:
-            return (gr.update(), gr.update(), entries, gr.update(), gr.update(), message, gr.update(), gr.update())
+            return (gr.update(), gr.update(), entries, gr.update(), gr.update(), message, gr.update(), gr.update(),
+                    gr.update())
         table, text, fresh, xlsx, csv = search(unit, kind, d1, d2, kw, named, lg, flt_status)
         # the same entry in the refreshed list (by its id), for its detail
         item = entries[int(row)]["item_id"]
         at = next((i for i, d in enumerate(fresh) if d["item_id"] == item), None)
         info = lh.row_detail(fresh, at, lg) if at is not None else ""
-        return table, text, fresh, xlsx, csv, message, info, ""
+        return table, text, fresh, xlsx, csv, message, info, "", ""
 
-    c["save"].click(save, [rows_state, selected, c["set_status"], c["note"], lang_radio, *inputs[:6], c["status"]],
-                    [c["table"], count, rows_state, c["xlsx"], c["csv"], saved, detail, c["note"]],
+    c["save"].click(save, [rows_state, selected, c["set_status"], c["note"], c["lead"], lang_radio, *inputs[:6],
+                           c["status"]],
+                    [c["table"], count, rows_state, c["xlsx"], c["csv"], saved, detail, c["note"], c["lead"]],
                     api_visibility="private")
 
     def show(topic, d1, d2, by, lg):
@@ -238,6 +241,7 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
             gr.update(label=t("ledger_status", lg), choices=status_choices(lg)),
             gr.update(label=t("ledger_set_status", lg), choices=status_choices(lg, with_all=False)),
             gr.update(label=t("ledger_note", lg)),
+            gr.update(label=t("ledger_lead", lg)),
             gr.update(value=t("ledger_save", lg)),
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from minutes_rag.ui.i18n import t
 
 log = logging.getLogger(__name__)
 
+_UNIT_SEP = re.compile(r"[、，,;；\s]+")
 MAX_ROWS = 2000  # shown in the table; the downloads hold every entry that passed the filter
 
 
@@ -159,10 +161,11 @@ class LedgerHandlers:
         return "\n".join(lines)
 
     def save_state(
-        self, entries: list[dict[str, Any]], row: int | None, status: str, note: str, user: str | None, lang: str
+        self, entries: list[dict[str, Any]], row: int | None, status: str, note: str, user: str | None, lang: str,
+        lead: str = "",
     ) -> tuple[bool, str]:
-        """Set the selected entry's status and/or add a note as ``user``; (changed, message).
-        With auth on, a viewer changes nothing."""
+        """Set the selected entry's status, add a note and/or correct its lead (units separated
+        by 、 , ; or spaces) as ``user``; (changed, message). With auth on, a viewer changes nothing."""
         if not self.may_edit(user):
             return False, t("ledger_read_only", lang)
         try:
@@ -175,9 +178,16 @@ class LedgerHandlers:
         if board is None:
             return False, t("ledger_read_only", lang)
         e = LedgerEntry.from_json(d)
+        status_v = status if status in STATUSES else None
+        note_v = (note or "").strip() or None
+        units = [u for u in _UNIT_SEP.split(lead or "") if u]
+        if status_v is None and note_v is None and not units:
+            return False, t("ledger_nothing", lang)
         try:
-            board.set_state(e, user=user or "local", status=status if status in STATUSES else None,
-                            note=(note or "").strip() or None)
+            if units and tuple(units) != e.lead:
+                board.correct(e, user=user or "local", lead=units)
+            if status_v is not None or note_v is not None:
+                board.set_state(e, user=user or "local", status=status_v, note=note_v)
         except InvalidRequest as exc:
             return False, str(exc)
         except MinutesRagError as exc:
