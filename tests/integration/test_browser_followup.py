@@ -58,6 +58,14 @@ def _save(pg, status: str, note: str) -> str:
     return pg.locator("#ledger-save-msg").inner_text().strip()
 
 
+def _correct_lead(pg, lead: str) -> str:
+    pg.locator(ROWS).nth(0).locator("[role=gridcell]").nth(4).click()
+    pg.locator("#ledger-lead input, #ledger-lead textarea").first.fill(lead)
+    pg.locator("#ledger-save").click()
+    pg.wait_for_function("() => /。$/.test(document.querySelector('#ledger-save-msg').innerText.trim())", timeout=30_000)
+    return pg.locator("#ledger-save-msg").inner_text().strip()
+
+
 def test_an_editor_sets_a_status_that_survives_reextraction_and_a_viewer_cannot(
     tmp_path_factory, suzhou_path, monkeypatch
 ) -> None:
@@ -78,6 +86,9 @@ def test_an_editor_sets_a_status_that_survives_reextraction_and_a_viewer_cannot(
         pg.wait_for_function(f"() => document.querySelector('{ROWS} [role=gridcell]:last-child')"
                              ".innerText.includes('在办')", timeout=30_000)
         assert "boss: 已召开专题推进会" in pg.locator("#ledger-detail").inner_text()
+        assert _correct_lead(pg, "市住建局、市财政局") == "已保存。"
+        pg.wait_for_function(f"() => document.querySelector('{ROWS} [role=gridcell]:nth-child(6)')"
+                             ".innerText.includes('市财政局')", timeout=30_000)
 
         # an upgrade's re-extraction: the stored ledger marked as another extractor's, then ingest
         with sqlite3.connect(data / "state.sqlite") as db:
@@ -94,6 +105,7 @@ def test_an_editor_sets_a_status_that_survives_reextraction_and_a_viewer_cannot(
         rows = json.loads(done.stdout)
         kept = [r for r in rows if r["status"] == "in_progress"]
         assert len(kept) == 1 and [n["text"] for n in kept[0]["notes"]] == ["已召开专题推进会"]
+        assert kept[0]["lead"] == ["市住建局", "市财政局"] and kept[0]["origin"] == "person"
 
         viewer = _login(browser, url, "reader", "viewer-pw")
         _list(viewer)
