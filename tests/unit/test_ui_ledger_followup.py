@@ -76,3 +76,16 @@ def test_without_auth_anyone_edits_and_a_row_must_be_picked(tmp_path: Path) -> N
     assert lh.save_state(entries, None, "done", "", None, "en") == (False, "Pick a row in the table first.")
     assert lh.save_state(entries, 0, "done", "", None, "en") == (True, "Saved.")
     assert lh.assistant.index.followup_history()[0]["user"] == "local"
+
+
+def test_follow_saves_an_alert_and_shows_its_feed(tmp_path: Path) -> None:
+    lh = _tab(tmp_path)
+    _, _, entries, _, _ = lh.search("", "", "", "", "", True, "zh")
+    assert lh.follow("", "", entries, None, "zh") == "请先选一行，或填写单位或关键词。"
+    said = lh.follow("市应急局", "", entries, None, "zh")
+    saved = lh.assistant.index.alerts()
+    assert [(a["kind"], a["value"]) for a in saved] == [("unit", "市应急局")]
+    assert f"/feeds/{saved[0]['id']}.atom" in said
+    lh.follow("", "", entries, 0, "zh")
+    [item] = [a for a in lh.assistant.index.alerts() if a["kind"] == "item"]
+    assert item["target"]["quote"] == entries[0]["quote"]

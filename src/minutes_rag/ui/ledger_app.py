@@ -79,7 +79,7 @@ class LedgerUI:
         c = self.components
         return [c[k] for k in ("tab_ledger", "tab_timeline", "unit", "kind", "from", "to", "keyword", "named", "search",
                                "xlsx", "csv", "table", "topic", "t_from", "t_to", "by", "show", "chart")] + [c["_outputs"][3]] + [
-            c[k] for k in ("status", "set_status", "note", "lead", "save")]
+            c[k] for k in ("status", "set_status", "note", "lead", "save", "follow")]
 
 
 def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> LedgerUI:
@@ -104,6 +104,8 @@ def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> Ledge
             c["search"] = gr.Button(t("ledger_search", lang0), variant="primary", elem_id="ledger-search", scale=1)
             c["xlsx"] = gr.DownloadButton(t("ledger_xlsx", lang0), value=None, elem_id="ledger-xlsx", scale=1)
             c["csv"] = gr.DownloadButton(t("ledger_csv", lang0), value=None, elem_id="ledger-csv", scale=1)
+            c["follow"] = gr.Button(t("follow", lang0), elem_id="ledger-follow", scale=1)
+        followed = gr.Markdown("", elem_id="ledger-follow-msg")
         count = gr.Markdown("", elem_id="ledger-count")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
@@ -149,7 +151,7 @@ def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> Ledge
                 tl_viewer = gr.HTML(ledger_render.placeholder(t("timeline_viewer_empty", lang0)), js_on_load=viewer_js,
                                     elem_id="timeline-viewer")
     c["_states"] = (rows_state, tl_state)
-    c["_follow"] = (detail, saved, selected)
+    c["_follow"] = (detail, saved, selected, followed)
     c["_outputs"] = (count, viewer, summary, tl_list, tl_viewer)
     return LedgerUI(c)
 
@@ -160,7 +162,7 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
     rows_state, tl_state = c["_states"]
     count, viewer, summary, tl_list, tl_viewer = c["_outputs"]
 
-    detail, saved, selected = c["_follow"]
+    detail, saved, selected, followed = c["_follow"]
 
     def search(unit, kind, d1, d2, kw, named, lg, status):
         rows, text, entries, xlsx, csv = lh.search(unit, kind, d1, d2, kw, named, lg, status or "")
@@ -195,6 +197,9 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
         at = next((i for i, d in enumerate(fresh) if d["item_id"] == item), None)
         info = lh.row_detail(fresh, at, lg) if at is not None else ""
         return table, text, fresh, xlsx, csv, message, info, "", ""
+
+    c["follow"].click(lambda unit, kw, entries, row, lg: lh.follow(unit, kw, entries, row, lg),
+                      [c["unit"], c["keyword"], rows_state, selected, lang_radio], [followed], api_visibility="private")
 
     c["save"].click(save, [rows_state, selected, c["set_status"], c["note"], c["lead"], lang_radio, *inputs[:6],
                            c["status"]],
@@ -243,6 +248,7 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
             gr.update(label=t("ledger_note", lg)),
             gr.update(label=t("ledger_lead", lg)),
             gr.update(value=t("ledger_save", lg)),
+            gr.update(value=t("follow", lg)),
         )
 
     lang_radio.change(relabel, [lang_radio, rows_state, tl_state], ui.outputs(), api_visibility="private")

@@ -194,6 +194,27 @@ class LedgerHandlers:
             return False, t("error", lang, msg=str(exc))
         return True, t("ledger_saved", lang)
 
+    def follow(self, unit: str, keyword: str, entries: list[dict[str, Any]], row: int | None, lang: str) -> str:
+        """Save an alert and say its feed: the selected entry when a row is picked, else the
+        unit filter, else the keyword as a saved search. Anyone who may read may follow."""
+        from minutes_rag.followup.alerts import Alerts
+
+        try:
+            if row is not None and 0 <= int(row) < len(entries):
+                d = entries[int(row)]
+                kind, value = "item", str(d["item_id"])
+                known = [LedgerEntry.from_json(d)]
+            elif (unit or "").strip():
+                kind, value, known = "unit", unit.strip(), []
+            elif (keyword or "").strip():
+                kind, value, known = "search", keyword.strip(), []
+            else:
+                return t("follow_what", lang)
+            saved = Alerts(self.assistant.index).add(kind, value, entries=known)  # type: ignore[attr-defined]
+        except MinutesRagError as exc:
+            return t("error", lang, msg=str(exc))
+        return t("follow_saved", lang, what=value, feed=saved["feed"])
+
     # -- the timeline --------------------------------------------------------------------
     def timeline(
         self, topic: str, date_from: str, date_to: str, by: str, lang: str
