@@ -6,10 +6,13 @@ The real Suzhou minute, ingested by the real bundled model."""
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -113,4 +116,17 @@ def test_an_editor_sets_a_status_that_survives_reextraction_and_a_viewer_cannot(
         assert _save(viewer, "办结", "想改") == "只读账号不能修改。"
         with sqlite3.connect(data / "state.sqlite") as db:
             assert [u for (u,) in db.execute("SELECT DISTINCT user FROM entry_history")] == ["boss"]
+
+        # a viewer may follow (the row it picked: an item alert): the feed URL is shown, and the
+        # feed answers the viewer's credentials
+        viewer.locator("#ledger-follow").click()
+        viewer.locator("#ledger-follow-msg").filter(has_text="/feeds/").wait_for(timeout=30_000)
+        feed_path = re.search(r"/feeds/\w+\.atom", viewer.locator("#ledger-follow-msg").inner_text()).group(0)
+        token = base64.b64encode(b"reader:viewer-pw").decode()
+        req = urllib.request.Request(url.rstrip("/") + feed_path, headers={"Authorization": f"Basic {token}"})
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            import feedparser
+
+            feed = feedparser.parse(resp.read())
+        assert not feed.bozo and feed.version == "atom10" and feed.feed.title.startswith("minutes-rag: item ")
         browser.close()
