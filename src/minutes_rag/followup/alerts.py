@@ -123,6 +123,15 @@ class Alerts:
                         events.append((a["id"], f"trail:{link['minute_id']}:{link['start']}", at, {"type": "trail", **link}))
         return self.index.record_events(events)
 
+    def on_added(self, e: LedgerEntry) -> int:
+        """Events for an entry a person added: the followed units it names."""
+        at = self.clock()
+        return self.index.record_events([
+            (a["id"], f"entry:{e.minute_id}:{e.start}:{_h(e.quote)}", at, _entry_data("entry", e))
+            for a in self.index.alerts()
+            if a["kind"] == "unit" and any(a["value"].lower() in u.lower() for u in e.units())
+        ])
+
     def on_change(self, e: LedgerEntry, action: str, detail: Any, user: str, at: str) -> int:
         """Events for a change a person made to a followed entry."""
         events = [

@@ -192,6 +192,9 @@ class FollowupBoard:
             task=quote if kind == "assignment" else "",
         )
         self.index.add_person_entry(entry.to_json(), user=user, at=self.clock(), default_status=DEFAULT_STATUS)
+        from minutes_rag.followup.alerts import Alerts
+
+        Alerts(self.index, self.clock).on_added(entry)
         return entry
 
     def _changed(self, e: LedgerEntry, action: str, detail: dict[str, Any], user: str, at: str) -> None:

@@ -150,3 +150,15 @@ def test_a_followed_entry_fires_on_change_and_on_its_deadline(tmp_path: Path) ->
     assert sorted(k for k in kinds if k) == ["due", "eve"]
     feed = feedparser.parse(atom_feed(a.index.alert(saved["id"]), a.index.alert_events(saved["id"])))
     assert not feed.bozo and len(feed.entries) == 3
+
+
+def test_an_entry_a_person_adds_fires_for_its_followed_unit(tmp_path: Path) -> None:
+    a, _ = _assistant(tmp_path)
+    saved = Alerts(a.index).add("unit", "市消防救援支队")
+    task = next(e for e in a.actions(LedgerFilter()) if e.kind == "assignment")
+    text = a.index.minute(task.minute_id).text
+    s = text.index("会议听取了市消防救援支队的汇报")
+    a.followup.add(task.minute_id, s, s + len("会议听取了市消防救援支队的汇报"), "report", lead=["市消防救援支队"],
+                   user="li")
+    [event] = a.index.alert_events(saved["id"])
+    assert event["data"]["type"] == "entry" and event["data"]["lead"] == ["市消防救援支队"]
