@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,21 +139,10 @@ class Assistant:
         )
 
     def _after_ingest(self, index: StateIndex, report: IngestReport) -> None:
-        """The follow-up after the minutes are in: trails of the new minutes (followup/)."""
-        from minutes_rag.followup.alerts import Alerts
-        from minutes_rag.followup.board import FollowupBoard
-        from minutes_rag.followup.trail import link_trails
+        """The follow-up after the minutes are in (trails, alerts, reminders: followup/)."""
+        from minutes_rag.followup.after_ingest import follow_up
 
-        board = FollowupBoard(index)
-        entries = board.apply_people(index.ledger_entries())
-        link_trails(index, entries)
-        alerts = Alerts(index)
-        alerts.scan_minutes(index.minutes_written_since(self._ingest_started), entries)
-        alerts.reminders(board.view(entries), date.today())
-        sent, failed = alerts.deliver()
-        if failed:
-            report.warnings.append(f"{failed} webhook deliveries failed; they are tried again at the next ingest "
-                                   "or `minutes-rag alerts run` (see `minutes-rag alerts`)")
+        follow_up(index, report, since=self._ingest_started)
 
     def _writer_elsewhere(self) -> bool:
         """True while another process holds the writer lock (our own ingest does not count)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from minutes_rag.followup.model import FollowedEntry
-from minutes_rag.ledger.exports import ExportError, data_lang, printable
+from minutes_rag.ledger.exports import data_lang, printable, save_workbook
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +151,6 @@ def write_digest_xlsx(items: Sequence[FollowedEntry], path: str | Path, today: d
     for c, (_, _, width) in enumerate(DIGEST_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     printable(ws, f"{'督办事项清单' if zh else 'Open tasks'} {today.isoformat()}")
-    path = Path(path)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    path = save_workbook(wb, path)
     log.info("digest: %d tasks written to %s", len(items), path)
     return path

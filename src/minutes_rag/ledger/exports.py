@@ -114,6 +114,16 @@ def printable(ws: Any, header: str) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
+def save_workbook(wb: Any, path: str | Path) -> Path:
+    """Save an openpyxl workbook; a path that cannot be written is an ``ExportError``."""
+    path = Path(path)
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
+
+
 def write_xlsx(entries: Sequence[LedgerEntry], path: str | Path, *, lang: str = "", title: str = "") -> Path:
     """A printable workbook: bold frozen header row repeated on every page, wrapped text,
     column widths, landscape A4 fitted to the page width, an autofilter."""
@@ -142,10 +152,6 @@ def write_xlsx(entries: Sequence[LedgerEntry], path: str | Path, *, lang: str = 
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(table))}"
     printable(ws, title or ("督办台账" if lang == "zh" else "Decisions and assignments"))
-    path = Path(path)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    path = save_workbook(wb, path)
     log.info("ledger: %d entries written to %s", len(entries), path)
     return path
