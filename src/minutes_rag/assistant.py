@@ -45,6 +45,7 @@ from minutes_rag.wiring import (
 
 if TYPE_CHECKING:
     from minutes_rag.answer.base import Answerer
+    from minutes_rag.followup.board import FollowupBoard
     from minutes_rag.ingestion import Ingestor
     from minutes_rag.ledger.model import LedgerEntry, LedgerFilter
     from minutes_rag.parse.ocr.run import OcrOptions, OcrProgress
@@ -82,6 +83,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._answerers: dict[str, Answerer] = {}
         self._checked = False
+        self._ingest_started = time.time()
         self._generation: int | None = None
         self._lock: WriterLock | None = None
         self._open_lock = threading.Lock()
@@ -136,6 +138,7 @@ class Assistant:
             ledger_model=self._ledger_model() if self.settings.ledger_llm else None,
 
             ocr=self._ocr_options(ocr_progress),
+            after=self._after_ingest,
         )
 
     def _ocr_options(self, progress: OcrProgress | None) -> OcrOptions | None:
@@ -159,6 +162,12 @@ class Assistant:
         if not self.settings.llm_configured:
             raise ConfigError("ledger_llm is on but no LLM is configured (set llm_base_url and llm_model, or gguf_path)")
         return chat_model_from_settings(self.settings)
+
+    def _after_ingest(self, index: StateIndex, report: IngestReport) -> None:
+        """The follow-up after the minutes are in (trails, alerts, reminders: followup/)."""
+        from minutes_rag.followup.after_ingest import follow_up
+
+        follow_up(index, report, since=self._ingest_started)
 
     def _writer_elsewhere(self) -> bool:
         """True while another process holds the writer lock (our own ingest does not count)."""
@@ -263,6 +272,7 @@ class Assistant:
         finish (0: ``IndexBusy`` at once), ``on_wait`` gets a progress line meanwhile;
         ``ocr_progress`` gets (pages done, pages, file, pages/s) while a scan is read."""
         wait = wait or self.settings.lock_wait
+        self._ingest_started = time.time()  # the minutes written from now on are new to the alerts
         ingestor = self._ingestor(wait=wait, on_wait=on_wait, ocr_progress=ocr_progress)
         report = ingestor.run([Path(p) for p in paths], prune=prune, progress=progress)
         self._checked = True
@@ -463,7 +473,15 @@ class Assistant:
         their stored sections, in memory: readers never write (the next ingest or
         ``doctor --repair`` stores them)."""
         self._refresh()
-        return self._ledger.actions(self.index, flt)
+        # people's entries and corrections (followup/), over the extracted ledger
+        return self.followup.apply_people(self._ledger.actions(self.index, flt), flt)
+
+    @property
+    def followup(self) -> FollowupBoard:
+        """The follow-up layer (status, notes, people's entries and corrections)."""
+        from minutes_rag.followup.board import FollowupBoard
+
+        return FollowupBoard(self.index)
 
     def get_minute(self, ref: str) -> tuple[Minute, list[Section]]:
         minute_id = self.resolve_minute(ref)

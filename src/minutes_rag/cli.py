@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     from minutes_rag.ledger.cli import add_actions_parser
 
     add_actions_parser(sub, _date, _common)
+    from minutes_rag.followup.cli import add_followup_parser
+
+    add_followup_parser(sub, _common)
+    from minutes_rag.followup.alerts_cli import add_alerts_parser
+
+    add_alerts_parser(sub, _common)
 
     from minutes_rag.serve.mcp_cli import add_mcp_parser
 
@@ -288,6 +294,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
               f"{check.collection} ({check.expected} expected), database {check.database}")
         for p in problems:
             print(f"problem: {p}")
+        for o in check.orphaned_followups:
+            print(f"note: the follow-up {o['what']} of {o['minute_id']} ({o['status'] or 'no status'}) quotes text no "
+                  f"entry holds any more; it is kept: {o['quote'][:60]}")
         if args.repair:
             print(f"repaired: {check.rebuilt} vectors rebuilt from the cache, {check.embedded} embedded again, "
                   f"{check.removed} strays removed" + (f"; unreadable store moved to {check.reset_store}"
@@ -399,6 +408,18 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return run_mcp(args, _settings(args))
 
 
+def cmd_followup(args: argparse.Namespace) -> int:
+    from minutes_rag.followup.cli import run_followup
+
+    return run_followup(args, _settings(args))
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from minutes_rag.followup.alerts_cli import run_alerts
+
+    return run_alerts(args, _settings(args))
+
+
 def cmd_config(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from minutes_rag.config import markdown_table
 
@@ -416,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "ingest": cmd_ingest, "ask": cmd_ask, "minutes": cmd_minutes, "serve": cmd_serve, "models": cmd_models,
         "doctor": cmd_doctor, "timeline": cmd_timeline, "actions": cmd_actions, "mcp": cmd_mcp,
+        "followup": cmd_followup, "alerts": cmd_alerts,
     }
     try:
         if args.command in handlers:

@@ -157,6 +157,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Chat UI address")
     port: int = Field(7860, description="Chat UI port")
     auth: str = Field("", description="`user:password` enables basic auth on the UI")
+    viewer_auth: str = Field("", description="Read-only accounts with auth on, `user:password` separated by spaces: "
+        "they read the ledger and the feeds but change nothing (the `auth` user is an editor)")
     ui_lang: str = Field("zh", description="Interface language: `zh` or `en`")
     max_upload_mb: float = Field(20.0, description="Largest file accepted by the UI's upload")
     ui_concurrency: int = Field(16, description="Questions the server answers at once per event (the chat, the /ask API)")

@@ -53,6 +53,9 @@ class CheckReport:
     removed: int = 0
     embedded: int = 0
     reset_store: str = ""  # where a broken embedded store was moved
+    # follow-up states (and people's entries) whose quote no entry holds any more: kept in
+    # the database and reported here, never dropped (a note, not a problem to repair)
+    orphaned_followups: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,7 @@ class CheckReport:
             "uncached": self.uncached,
             "store_error": self.store_error,
             "problems": self.problems(),
+            "orphaned_followups": self.orphaned_followups,
             "repaired": {
                 "rebuilt": self.rebuilt, "removed": self.removed, "embedded": self.embedded,
                 "reset_store": self.reset_store,
@@ -148,6 +152,7 @@ def full_check(index: StateIndex, store: ChromaStore, model: str) -> CheckReport
     report.database = index.integrity()
     report.sections = index.section_count()
     report.lexical_rows = index.fts_count()
+    report.orphaned_followups = index.orphaned_followups()
     expected = index.expected_ids(store.collection_name)
     report.expected = len(expected)
     if report.store_error:

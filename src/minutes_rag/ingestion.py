@@ -103,8 +103,13 @@ class Ingestor:
         ledger_model: Any = None,
 
         ocr: OcrOptions | None = None,
+
+        after: Callable[[StateIndex, IngestReport], None] | None = None,
     ) -> None:
         self.index = index
+        # what the composition root runs after the files, still under the writer lock (the
+        # follow-up's trails and alerts): its failure is a warning, never a failed ingest
+        self.after = after
         self.store = store
         self.embedder = embedder
         self.max_file_bytes = max_file_bytes
@@ -280,6 +285,13 @@ class Ingestor:
         if prune:
             self._prune(roots, files, report)
         self._record_check()
+
+        if self.after is not None:
+            try:
+                self.after(self.index, report)
+            except Exception as exc:  # noqa: BLE001 - the minutes are in; what follows them must not undo that
+                log.warning("after ingest: %s: %s", type(exc).__name__, exc)
+                report.warnings.append(f"the follow-up step after ingest failed ({type(exc).__name__}: {exc})")
         report.seconds = time.perf_counter() - started
         return report
 

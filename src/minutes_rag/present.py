@@ -10,7 +10,6 @@ from typing import Any
 
 from minutes_rag.model import Answer, Minute, Section
 from minutes_rag.notices import codes_of
-
 from minutes_rag.pages import pages_json
 
 

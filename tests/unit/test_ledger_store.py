@@ -195,6 +195,7 @@ def test_filters(tmp_path: Path, archive: Path) -> None:
 
 def test_actions_json_contract_via_cli(tmp_path: Path, archive: Path, capsys, monkeypatch) -> None:
     from minutes_rag.cli import main
+    from minutes_rag.followup.model import FOLLOWUP_FIELDS
     from minutes_rag.ledger.model import JSON_FIELDS
 
     monkeypatch.setenv("MINUTES_RAG_EMBEDDER", "hash-64")
@@ -205,7 +206,9 @@ def test_actions_json_contract_via_cli(tmp_path: Path, archive: Path, capsys, mo
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     rows = json.loads(out)
-    assert len(rows) == 2 and all(list(r) == list(JSON_FIELDS) for r in rows)
+    # the ledger's keys first, then the follow-up's (followup/model.py), compatibly
+    assert len(rows) == 2 and all(list(r)[: len(JSON_FIELDS)] == list(JSON_FIELDS) for r in rows)
+    assert all(list(r)[len(JSON_FIELDS) :][: len(FOLLOWUP_FIELDS)] == list(FOLLOWUP_FIELDS) for r in rows)
     r = rows[0]
     assert r["kind"] == "assignment" and r["lead"] == ["市城管局"] and r["partners"] == [] and r["generic"] is False
     assert isinstance(r["start"], int) and r["quote"].startswith("由市城管局")

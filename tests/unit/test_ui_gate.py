@@ -54,3 +54,31 @@ def test_a_valid_session_passes_and_a_forged_one_does_not() -> None:
     assert b"named_endpoints" in body  # a logged-in user gets the full page
     assert _call(gate, "/gradio_api/info", "access-token-abc=forged")[0] == 401
     assert _call(gate, "/gradio_api/info", "access-token-other=tok")[0] == 401
+
+
+def _call_basic(gate: AuthGate, path: str, user: str, password: str) -> int:
+    import base64
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    headers = [(b"authorization", f"Basic {token}".encode())]
+    asyncio.run(gate({"type": "http", "path": path, "headers": headers, "method": "GET"}, receive, send))
+    return int(sent[0]["status"])
+
+
+def test_feed_readers_may_use_basic_auth_on_feeds_only() -> None:
+    gate = AuthGate(_inner, SimpleNamespace(tokens={}, cookie_id="abc"), basic=[("clerk", "s3cret"), ("reader", "r3ad")])
+    assert _call_basic(gate, "/feeds/a1.atom", "reader", "r3ad") == 200  # a viewer reads feeds too
+    assert _call_basic(gate, "/feeds/a1.atom", "clerk", "s3cret") == 200
+    assert _call_basic(gate, "/feeds/a1.atom", "clerk", "wrong") == 401
+    assert _call_basic(gate, "/gradio_api/info", "clerk", "s3cret") == 401  # the rest needs a session
+    assert _call(gate, "/feeds/a1.atom")[0] == 401
+    no_basic = AuthGate(_inner, SimpleNamespace(tokens={}, cookie_id="abc"))
+    assert _call_basic(no_basic, "/feeds/a1.atom", "clerk", "s3cret") == 401

@@ -8,7 +8,9 @@ import sqlite3
 from collections.abc import Callable
 
 from minutes_rag.errors import StoreError
+from minutes_rag.index.alerts import ALERTS_SCHEMA, migrate_add_alerts
 from minutes_rag.index.connection import Connections
+from minutes_rag.index.followup import FOLLOWUP_SCHEMA, migrate_add_followup
 from minutes_rag.lexical import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
@@ -16,7 +18,7 @@ log = logging.getLogger(__name__)
 # The layout of state.sqlite. Opening a database of another version migrates it with the
 # steps below (each takes version n to n + 1 inside one transaction) or, where no step
 # exists, refuses with what to do: nothing is guessed over data that may not be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MINUTE_READS = """
 CREATE TABLE IF NOT EXISTS minute_reads (
@@ -42,7 +44,13 @@ def _add_pages(db: sqlite3.Connection) -> None:
     db.execute(_PAGES)
 
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_minute_reads, 2: _add_pages}
+def _to_4(db: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: the follow-up and alert tables (nothing existing changes)."""
+    migrate_add_followup(db)
+    migrate_add_alerts(db)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_minute_reads, 2: _add_pages, 3: _to_4}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -70,7 +78,7 @@ CREATE TABLE IF NOT EXISTS ledger (
     date INTEGER, start INTEGER, data TEXT);
 CREATE INDEX IF NOT EXISTS ledger_minute ON ledger(minute_id);
 CREATE TABLE IF NOT EXISTS ledger_state (minute_id TEXT PRIMARY KEY, version TEXT);
-""" + _MINUTE_READS + ";\n" + _PAGES + ";\n"
+""" + _MINUTE_READS + ";\n" + _PAGES + ";\n" + FOLLOWUP_SCHEMA + ALERTS_SCHEMA
 
 
 

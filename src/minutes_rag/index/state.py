@@ -7,15 +7,17 @@ import threading
 from pathlib import Path
 
 from minutes_rag.errors import StoreError
+from minutes_rag.index.alerts import AlertsMixin
 from minutes_rag.index.connection import _open_readonly, _writable, check_data_dir
 from minutes_rag.index.embeddings import EmbeddingsMixin
+from minutes_rag.index.followup import FollowupMixin
 from minutes_rag.index.ledger import LedgerMixin
 from minutes_rag.index.lexical_query import LexicalMixin
 from minutes_rag.index.minutes import MinutesMixin
 from minutes_rag.index.schema import _SCHEMA, SchemaMixin
 
 
-class StateIndex(MinutesMixin, LedgerMixin, LexicalMixin, EmbeddingsMixin, SchemaMixin):
+class StateIndex(MinutesMixin, LedgerMixin, FollowupMixin, AlertsMixin, LexicalMixin, EmbeddingsMixin, SchemaMixin):
     """The state database. ``readonly`` opens it for reading only (a read-only data dir, a
     reader that must not create anything); a missing writable dir is created."""
 

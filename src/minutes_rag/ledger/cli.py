@@ -46,7 +46,10 @@ def run_actions(args: argparse.Namespace, settings: Any) -> int:
     )
     entries = assistant.actions(flt)
     if args.json:
-        sys.stdout.write(json.dumps([e.to_json() for e in entries], ensure_ascii=False) + "\n")
+        # each entry with its follow-up state (status, overdue, deadline_date, origin, notes,
+        # trail, suggestion: followup/model.py)
+        followed = assistant.followup.view(entries)
+        sys.stdout.write(json.dumps([f.to_json() for f in followed], ensure_ascii=False) + "\n")
         return 0
     if args.csv or args.xlsx:
         from minutes_rag.ledger.exports import write_csv, write_xlsx

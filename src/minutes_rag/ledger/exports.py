@@ -12,6 +12,7 @@ import csv
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from minutes_rag.errors import MinutesRagError
 from minutes_rag.ledger.model import LedgerEntry
@@ -98,6 +99,31 @@ def write_csv(entries: Sequence[LedgerEntry], path: str | Path, *, lang: str = "
     return path
 
 
+def printable(ws: Any, header: str) -> None:
+    """A sheet people print: header row frozen and repeated on every page, landscape A4 fitted
+    to the page width, ``header`` at the top of each page, page numbers at the foot."""
+    ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = False
+    ws.oddHeader.center.text = header
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def save_workbook(wb: Any, path: str | Path) -> Path:
+    """Save an openpyxl workbook; a path that cannot be written is an ``ExportError``."""
+    path = Path(path)
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return path
+
+
 def write_xlsx(entries: Sequence[LedgerEntry], path: str | Path, *, lang: str = "", title: str = "") -> Path:
     """A printable workbook: bold frozen header row repeated on every page, wrapped text,
     column widths, landscape A4 fitted to the page width, an autofilter."""
@@ -124,21 +150,8 @@ def write_xlsx(entries: Sequence[LedgerEntry], path: str | Path, *, lang: str = 
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for c, (_, _, width) in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(table))}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = False
-    ws.oddHeader.center.text = title or ("督办台账" if lang == "zh" else "Decisions and assignments")
-    ws.oddFooter.center.text = "&P / &N"
-    path = Path(path)
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    printable(ws, title or ("督办台账" if lang == "zh" else "Decisions and assignments"))
+    path = save_workbook(wb, path)
     log.info("ledger: %d entries written to %s", len(entries), path)
     return path

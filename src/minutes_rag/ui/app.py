@@ -294,10 +294,18 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
+def parse_users(settings: Settings) -> list[tuple[str, str]] | None:
+    """Every account with auth on: the editor (``auth``), then the viewers (``viewer_auth``)."""
+    editor = parse_auth(settings.auth)
+    if editor is None:
+        return None
+    return [editor, *(a for a in (parse_auth(v) for v in settings.viewer_auth.split()) if a is not None)]
+
+
 def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
     """Serves a built page with the settings' host, port, auth and upload limit. With auth,
     the gate (``ui.gate``) answers nothing but the login page without a session."""
-    auth = parse_auth(settings.auth)
+    auth = parse_users(settings)
     # questions run in parallel up to this many per event (the chat, the /ask API): a slow
     # LLM answer holds one slot, not the server
     out = app.queue(default_concurrency_limit=int(settings.ui_concurrency)).launch(
@@ -318,10 +326,13 @@ def launch_app(app: Any, settings: Settings, *, prevent_thread_lock: bool = Fals
     pool = mount.make_pool(settings)  # one answer pool for /api/ask, /v1 and /mcp
     if handlers is not None:
         rest.install(app.server_app, handlers, pool)
+        from minutes_rag.ui import feeds
+
+        feeds.install(app.server_app, lambda: handlers.assistant.index)
     if auth is not None:
         from minutes_rag.ui import gate
 
-        gate.install(app.server_app)
+        gate.install(app.server_app, basic=auth)
     if handlers is not None:
         # the OpenAI-compatible chat and MCP, behind the API keys (in front of the gate)
         mount.install(app.server_app, handlers, settings, pool)
@@ -339,7 +350,7 @@ def launch(settings: Settings) -> None:
         os.environ.setdefault(key, value)
     from minutes_rag.assistant import build_assistant
 
-    parse_auth(settings.auth)  # a malformed value fails before anything loads
+    parse_users(settings)  # a malformed value fails before anything loads
     assistant = build_assistant(settings)
     app = build_app(assistant, lang=settings.ui_lang, max_upload_mb=settings.max_upload_mb)
     app.minutes_handlers.start_warm_up()

@@ -42,10 +42,37 @@ def is_public(path: str) -> bool:
     return path in _PUBLIC_EXACT or path.startswith(_PUBLIC_PREFIXES)
 
 
+# paths a client without a session may open with HTTP Basic auth (a feed reader cannot log
+# in to a page); the same user and password as the login form
+_BASIC_PREFIXES = ("/feeds/",)
+
+
 class AuthGate:
-    def __init__(self, inner: ASGIApp, gradio_app: Any) -> None:
+    def __init__(self, inner: ASGIApp, gradio_app: Any, basic: list[tuple[str, str]] | None = None) -> None:
         self.inner = inner
         self.gradio_app = gradio_app  # gradio.routes.App: its tokens and cookie id
+        self.basic = basic
+
+    def _basic_user(self, scope: Scope, path: str) -> str | None:
+        if self.basic is None or not path.startswith(_BASIC_PREFIXES):
+            return None
+        import base64
+        import hmac
+
+        raw = next((v for k, v in scope.get("headers") or [] if k == b"authorization"), b"")
+        scheme, _, token = raw.decode("latin-1").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, _, password = base64.b64decode(token.strip(), validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        for want_user, want_password in self.basic:
+            if hmac.compare_digest(user.encode(), want_user.encode()) & hmac.compare_digest(
+                password.encode(), want_password.encode()
+            ):
+                return user
+        return None
 
     def _user(self, scope: Scope) -> str | None:
         raw = b"; ".join(v for k, v in scope.get("headers") or [] if k == b"cookie").decode("latin-1")
@@ -75,6 +102,9 @@ class AuthGate:
             path = path[len(root):] or "/"
         if kind == "websocket":
             await send({"type": "websocket.close", "code": 1008})
+            return
+        if self._basic_user(scope, path) is not None:
+            await self.inner(scope, receive, send)
             return
         if not is_public(path):
             await _deny(send)
@@ -114,14 +144,14 @@ async def _deny(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def install(gradio_app: Any) -> None:
+def install(gradio_app: Any, basic: list[tuple[str, str]] | None = None) -> None:
     """Put the gate in front of a running (or about to run) Gradio app. Starlette builds its
     middleware stack on the first request; the gate wraps whatever stack there is."""
     if getattr(gradio_app, "_minutes_gate", None) is not None:
         return
     if gradio_app.middleware_stack is None:
         gradio_app.middleware_stack = gradio_app.build_middleware_stack()
-    gate = AuthGate(gradio_app.middleware_stack, gradio_app)
+    gate = AuthGate(gradio_app.middleware_stack, gradio_app, basic)
     gradio_app.middleware_stack = gate
     gradio_app._minutes_gate = gate
     log.info("auth gate installed: without a session only the login page and its files answer")

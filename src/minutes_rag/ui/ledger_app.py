@@ -15,6 +15,7 @@ from minutes_rag.ui.ledger_handlers import (
     kind_choices,
     ledger_headers,
     ledger_rows,
+    status_choices,
 )
 
 # A click on a timeline card sends its "tl:i" key to the server as a select event (as the
@@ -48,8 +49,8 @@ CSS = """
 """
 
 
-# date, document / meeting, item, kind, matter, lead, partners, deadline: the matter gets the room
-COLUMN_WIDTHS = ["11%", "15%", "7%", "6%", "31%", "11%", "11%", "8%"]
+# date, document / meeting, item, kind, matter, lead, partners, deadline, status: the matter gets the room
+COLUMN_WIDTHS = ["10%", "13%", "6%", "6%", "28%", "10%", "10%", "8%", "9%"]
 
 
 def chart_frame(counts: list[tuple[str, int]], lang: str) -> Any:
@@ -77,7 +78,8 @@ class LedgerUI:
     def outputs(self) -> list[Any]:
         c = self.components
         return [c[k] for k in ("tab_ledger", "tab_timeline", "unit", "kind", "from", "to", "keyword", "named", "search",
-                               "xlsx", "csv", "table", "topic", "t_from", "t_to", "by", "show", "chart")] + [c["_outputs"][3]]
+                               "xlsx", "csv", "table", "topic", "t_from", "t_to", "by", "show", "chart")] + [c["_outputs"][3]] + [
+            c[k] for k in ("status", "set_status", "note", "lead", "save", "follow")]
 
 
 def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> LedgerUI:
@@ -96,15 +98,30 @@ def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> Ledge
                                  elem_id="ledger-to", scale=1)
             c["keyword"] = gr.Textbox(label=t("ledger_keyword", lang0), max_lines=1, elem_id="ledger-keyword", scale=2)
             c["named"] = gr.Checkbox(value=True, label=t("ledger_named", lang0), elem_id="ledger-named", scale=1)
+            c["status"] = gr.Dropdown(status_choices(lang0), value="", label=t("ledger_status", lang0),
+                                      elem_id="ledger-status-filter", scale=1)
         with gr.Row():
             c["search"] = gr.Button(t("ledger_search", lang0), variant="primary", elem_id="ledger-search", scale=1)
             c["xlsx"] = gr.DownloadButton(t("ledger_xlsx", lang0), value=None, elem_id="ledger-xlsx", scale=1)
             c["csv"] = gr.DownloadButton(t("ledger_csv", lang0), value=None, elem_id="ledger-csv", scale=1)
+            c["follow"] = gr.Button(t("follow", lang0), elem_id="ledger-follow", scale=1)
+        followed = gr.Markdown("", elem_id="ledger-follow-msg")
         count = gr.Markdown("", elem_id="ledger-count")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 c["table"] = gr.Dataframe(value=[], headers=ledger_headers(lang0), interactive=False, wrap=True,
                                           column_widths=COLUMN_WIDTHS, max_height=620, elem_id="ledger-table")
+                # the follow-up of the selected row: its state, notes, trail; a status and a note to save
+                detail = gr.Markdown("", elem_id="ledger-detail")
+                with gr.Row(equal_height=True):
+                    c["set_status"] = gr.Dropdown(status_choices(lang0, with_all=False), value=None,
+                                                  label=t("ledger_set_status", lang0), elem_id="ledger-set-status",
+                                                  scale=1)
+                    c["note"] = gr.Textbox(label=t("ledger_note", lang0), max_lines=3, elem_id="ledger-note", scale=3)
+                    c["lead"] = gr.Textbox(label=t("ledger_lead", lang0), max_lines=1, elem_id="ledger-lead", scale=2)
+                    c["save"] = gr.Button(t("ledger_save", lang0), elem_id="ledger-save", scale=1)
+                saved = gr.Markdown("", elem_id="ledger-save-msg")
+                selected = gr.State(None)
             with gr.Column(scale=2, min_width=320):
                 viewer = gr.HTML(ledger_render.placeholder(t("ledger_viewer_empty", lang0)), js_on_load=viewer_js,
                                  elem_id="ledger-viewer")
@@ -134,6 +151,7 @@ def build_tabs(gr: Any, lh: LedgerHandlers, lang0: str, viewer_js: str) -> Ledge
                 tl_viewer = gr.HTML(ledger_render.placeholder(t("timeline_viewer_empty", lang0)), js_on_load=viewer_js,
                                     elem_id="timeline-viewer")
     c["_states"] = (rows_state, tl_state)
+    c["_follow"] = (detail, saved, selected, followed)
     c["_outputs"] = (count, viewer, summary, tl_list, tl_viewer)
     return LedgerUI(c)
 
@@ -144,12 +162,14 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
     rows_state, tl_state = c["_states"]
     count, viewer, summary, tl_list, tl_viewer = c["_outputs"]
 
-    def search(unit, kind, d1, d2, kw, named, lg):
-        rows, text, entries, xlsx, csv = lh.search(unit, kind, d1, d2, kw, named, lg)
+    detail, saved, selected, followed = c["_follow"]
+
+    def search(unit, kind, d1, d2, kw, named, lg, status):
+        rows, text, entries, xlsx, csv = lh.search(unit, kind, d1, d2, kw, named, lg, status or "")
         return (gr.update(value=rows, headers=ledger_headers(lg)), text, entries,
                 gr.update(value=xlsx, interactive=xlsx is not None), gr.update(value=csv, interactive=csv is not None))
 
-    inputs = [c["unit"], c["kind"], c["from"], c["to"], c["keyword"], c["named"], lang_radio]
+    inputs = [c["unit"], c["kind"], c["from"], c["to"], c["keyword"], c["named"], lang_radio, c["status"]]
     outs = [c["table"], count, rows_state, c["xlsx"], c["csv"]]
     for trigger in (c["search"].click, c["unit"].submit, c["keyword"].submit):
         trigger(search, inputs, outs, api_visibility="private")
@@ -160,9 +180,31 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
         # a sorted table reports the row as shown: find it by its values
         if evt.row_value is not None and 0 <= int(row) < len(shown) and shown[int(row)] != list(evt.row_value):
             row = next((i for i, r in enumerate(shown) if r == list(evt.row_value)), row)
-        return lh.open_row(entries, int(row), lg)
+        return lh.open_row(entries, int(row), lg), int(row), lh.row_detail(entries, int(row), lg), ""
 
-    c["table"].select(open_row, [rows_state, lang_radio], [viewer], api_visibility="private", show_progress="hidden")
+    c["table"].select(open_row, [rows_state, lang_radio], [viewer, selected, detail, saved], api_visibility="private",
+                      show_progress="hidden")
+
+    def save(entries, row, status, note, lead, lg, unit, kind, d1, d2, kw, named, flt_status, request: gr.Request):
+        user = getattr(request, "username", None) if request is not None else None
+        ok, message = lh.save_state(entries, row, status, note, user, lg, lead=lead or "")
+        if not ok:
+            return (gr.update(), gr.update(), entries, gr.update(), gr.update(), message, gr.update(), gr.update(),
+                    gr.update())
+        table, text, fresh, xlsx, csv = search(unit, kind, d1, d2, kw, named, lg, flt_status)
+        # the same entry in the refreshed list (by its id), for its detail
+        item = entries[int(row)]["item_id"]
+        at = next((i for i, d in enumerate(fresh) if d["item_id"] == item), None)
+        info = lh.row_detail(fresh, at, lg) if at is not None else ""
+        return table, text, fresh, xlsx, csv, message, info, "", ""
+
+    c["follow"].click(lambda unit, kw, entries, row, lg: lh.follow(unit, kw, entries, row, lg),
+                      [c["unit"], c["keyword"], rows_state, selected, lang_radio], [followed], api_visibility="private")
+
+    c["save"].click(save, [rows_state, selected, c["set_status"], c["note"], c["lead"], lang_radio, *inputs[:6],
+                           c["status"]],
+                    [c["table"], count, rows_state, c["xlsx"], c["csv"], saved, detail, c["note"], c["lead"]],
+                    api_visibility="private")
 
     def show(topic, d1, d2, by, lg):
         html, entries, counts, text = lh.timeline(topic, d1, d2, by, lg)
@@ -201,6 +243,12 @@ def wire(gr: Any, ui: LedgerUI, lh: LedgerHandlers, lang_radio: Any) -> None:
             gr.update(value=t("timeline_show", lg)),
             gr.update(title=t("timeline_chart", lg), x_title=t("timeline_period", lg), y_title=t("timeline_meetings", lg)),
             ledger_render.timeline_html(tl_entries, lg),
+            gr.update(label=t("ledger_status", lg), choices=status_choices(lg)),
+            gr.update(label=t("ledger_set_status", lg), choices=status_choices(lg, with_all=False)),
+            gr.update(label=t("ledger_note", lg)),
+            gr.update(label=t("ledger_lead", lg)),
+            gr.update(value=t("ledger_save", lg)),
+            gr.update(value=t("follow", lg)),
         )
 
     lang_radio.change(relabel, [lang_radio, rows_state, tl_state], ui.outputs(), api_visibility="private")
