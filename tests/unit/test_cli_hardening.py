@@ -123,5 +123,7 @@ def test_ask_json_names_each_warning_by_code(indexed: Path, capsys) -> None:
     assert cli.main(["ask", "垃圾分类实施方案由哪个部门修改完善？", "--data-dir", str(indexed), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     codes = dict(zip(out["warnings"], out["warning_codes"], strict=True))
-    assert set(codes.values()) == {"keyword_only", "index_check"}  # the dense search, the reader's self-check
+    # the dense search's note; the reader's self-check reads what the writer recorded (issue 21),
+    # so a store deleted behind its back shows as the failed dense search, or also as index_check
+    assert "keyword_only" in codes.values() and set(codes.values()) <= {"keyword_only", "index_check"}
     assert all(c == "keyword_only" for w, c in codes.items() if "keyword index only" in w)

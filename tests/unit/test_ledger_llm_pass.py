@@ -16,7 +16,7 @@ from minutes_rag.ledger.llm_pass import llm_entries
 from minutes_rag.model import Minute, MinuteMeta, Section
 
 ITEM = ("3. Harbor lights\nThe board talked over the harbor lights for a while. "
-        "Ms. Park will ask the Port Office for a quote on new lamps. The matter was left open.")
+        "Ms. Park offered to get the Port Office's quote on new lamps. The matter was left open.")
 
 
 def _model(*replies: object) -> GenericFakeChatModel:
@@ -34,8 +34,8 @@ def _minute() -> tuple[Minute, list[Section]]:
 def test_verbatim_proposals_are_kept_with_offsets_from_the_text_others_dropped():
     minute, sections = _minute()
     model = _model([
-        {"kind": "assignment", "quote": "Ms. Park will ask the Port Office for a quote on new lamps.",
-         "lead": "Ms. Park", "task": "ask the Port Office for a quote on new lamps", "start": 0, "end": 3},
+        {"kind": "assignment", "quote": "Ms. Park offered to get the Port Office's quote on new lamps.",
+         "lead": "Ms. Park", "task": "get the Port Office's quote on new lamps", "start": 0, "end": 3},
         {"kind": "decision", "quote": "The board approved new lamps.", "outcome": "approved"},  # not in the item
         {"kind": "assignment", "quote": "The matter was left open.", "lead": "Port Office"},  # lead not in the quote
         {"kind": "verdict", "quote": "The matter was left open."},  # no such kind
@@ -43,7 +43,7 @@ def test_verbatim_proposals_are_kept_with_offsets_from_the_text_others_dropped()
     (entry,) = llm_entries(minute, sections, [], model)
     assert entry.origin == "llm" and entry.kind == "assignment" and entry.lead == ("Ms. Park",)
     assert minute.text[entry.start:entry.end] == entry.quote  # offsets from the text, not the model's 0..3
-    assert entry.task == "ask the Port Office for a quote on new lamps" and entry.label == "3"
+    assert entry.task == "get the Port Office's quote on new lamps" and entry.label == "3"
     assert entry.to_json()["origin"] == "llm"
 
 
@@ -73,7 +73,7 @@ def test_ingest_with_the_ledger_llm_setting_stores_the_validated_entries(tmp_pat
     archive.mkdir()
     (archive / "harbor.txt").write_text("Harbor Board minutes\nMay 2, 2024\n\n" + ITEM + "\n", encoding="utf-8")
     settings = Settings.load(env={}, data_dir=str(tmp_path / "d"), ledger_llm=True)
-    reply = [{"kind": "assignment", "quote": "Ms. Park will ask the Port Office for a quote on new lamps.", "lead": "Ms. Park"}]
+    reply = [{"kind": "assignment", "quote": "Ms. Park offered to get the Port Office's quote on new lamps.", "lead": "Ms. Park"}]
     a = Assistant(settings, embedder=HashEmbedder(64), chat_model=_model(*([reply] * 10)))
     report = a.ingest([archive])
     assert report.failed == 0, report.errors

@@ -14,6 +14,7 @@ from parse_builders import write_pdf  # noqa: E402
 from test_ingest_pipeline import make_assistant  # noqa: E402
 
 from minutes_rag.index import StateIndex  # noqa: E402
+from minutes_rag.index.schema import SCHEMA_VERSION
 from minutes_rag.ui import render  # noqa: E402
 
 PAGE_1 = [
@@ -64,7 +65,7 @@ def test_a_schema_1_index_gains_the_pages_table(tmp_path: Path) -> None:
         db.execute("UPDATE info SET value='1' WHERE key='schema'")
     StateIndex(tmp_path).close()
     with sqlite3.connect(tmp_path / "state.sqlite") as db:
-        assert db.execute("SELECT value FROM info WHERE key='schema'").fetchone()[0] == "2"
+        assert db.execute("SELECT value FROM info WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
         assert db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == 0
 
 

@@ -135,7 +135,7 @@ def test_the_chat_the_api_and_the_json_route_share_one_pool_of_slots(tmp_path):
     fake.warmed = True
     h = Handlers(fake)
     app = Starlette()
-    rest.install(app, h)
+    rest.install(app, h, 2)
     client = TestClient(app)
     jobs = [lambda: h.api_ask("问题"), lambda: list(h.chat("问题", ChatState(), "", "", "", "", "zh")),
             lambda: client.post(rest.ROUTE, json={"question": "问题"})] * 2

@@ -15,7 +15,7 @@ DEFAULT_STATUS = "open"
 ORIGINS = ("rules", "llm", "person")
 CORRECTABLE = ("lead", "deadline", "kind")
 # the keys ``actions --json`` entries gain, after the ledger's (README, the contract)
-FOLLOWUP_FIELDS = ("status", "overdue", "deadline_date", "origin", "notes", "trail", "suggestion")  # what a person may correct on an extracted entry
+FOLLOWUP_FIELDS = ("status", "overdue", "deadline_date", "notes", "trail", "suggestion")  # after the ledger's keys (origin is one of those)
 
 
 def now_iso() -> str:

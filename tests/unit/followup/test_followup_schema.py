@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from minutes_rag.index import StateIndex
+from minutes_rag.index.schema import SCHEMA_VERSION
 
 _NEW = ("entry_state", "entry_history", "person_entries", "entry_trail", "trail_done", "alerts", "alert_events")
 
@@ -22,7 +23,7 @@ def test_schema_1_gains_the_followup_tables_and_keeps_its_rows(tmp_path: Path) -
     assert index.followup_states()[("m1", "由市住建局负责。")]["status"] == "done"
     index.close()
     with sqlite3.connect(tmp_path / "state.sqlite") as db:
-        assert db.execute("SELECT value FROM info WHERE key='schema'").fetchone()[0] == "2"
+        assert db.execute("SELECT value FROM info WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
         names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert set(_NEW) <= names
         assert db.execute("SELECT * FROM ledger_state").fetchall() == [("m1", "rules-1")]
