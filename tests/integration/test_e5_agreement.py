@@ -33,7 +33,7 @@ def corpus_texts(corpus: Path) -> tuple[list[str], list[str]]:
     text file of the corpus, chosen by position only."""
     passages: list[str] = []
     queries: list[str] = []
-    for path in sorted(corpus.rglob("*.txt")):
+    for path in sorted([*(corpus / "zh").rglob("*.txt"), *(corpus / "en").rglob("*.txt")]):
         if path.name.lower().startswith("readme"):
             continue
         text = path.read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_token_counts_match_the_engine(model_dir: Path, engine, texts, corpus: P
 
     tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     passages, queries = texts
-    lines = [ln for p in sorted(corpus.rglob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines = [ln for p in sorted([*(corpus / "zh").rglob("*.txt"), *(corpus / "en").rglob("*.txt")]) for ln in p.read_text(encoding="utf-8").splitlines()]
     checked = 0
     mismatches = []
     for text in passages + queries + lines:

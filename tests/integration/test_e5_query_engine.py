@@ -47,7 +47,7 @@ def test_engine_questions_agree_with_the_converted_model(model_dir: Path, corpus
     assert fast._model is None  # questions never loaded sentence-transformers
 
     passages = []  # 300-character windows of every minute at hand, chosen by position only
-    for path in sorted([*corpus.rglob("*.txt"), *(REPO / "ingest" / "sample").rglob("*.txt")]):
+    for path in sorted([*(corpus / "zh").rglob("*.txt"), *(corpus / "en").rglob("*.txt"), *(REPO / "ingest" / "sample").rglob("*.txt")]):
         if not path.name.lower().startswith("readme"):
             flat = " ".join(load_minute(path).text.split())
             passages += [flat[i : i + 300] for i in range(0, len(flat), 300)]
