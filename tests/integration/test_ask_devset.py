@@ -168,7 +168,10 @@ def test_ask_json_contract(dev_assistant: Assistant, capsys, monkeypatch) -> Non
     scores = [r["score"] for r in out["retrieved"]]
     assert scores == sorted(scores, reverse=True)
     c = out["citations"][0]
-    assert set(c) == {"n", "minute_id", "doc_number", "meeting_number", "date", "label", "title", "quote", "start", "end"}
+    # "page" and "printed_page" are compatible additions (README: scans and PDFs); a text minute has none
+    assert set(c) == {"n", "minute_id", "doc_number", "meeting_number", "date", "label", "title", "quote", "start", "end",
+                      "page", "printed_page"}
+    assert c["page"] is None and c["printed_page"] is None
     assert (c["doc_number"], c["meeting_number"], c["date"]) == ("〔2020〕21号", 102, "2020-06-30")
     assert c["label"] == "四（一）" and "市住建局" in out["answer"]
 

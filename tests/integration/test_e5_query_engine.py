@@ -51,6 +51,9 @@ def test_engine_questions_agree_with_the_converted_model(model_dir: Path, corpus
         if not path.name.lower().startswith("readme"):
             flat = " ".join(load_minute(path).text.split())
             passages += [flat[i : i + 300] for i in range(0, len(flat), 300)]
+    # the sample archive carries a copy of a shared minute: identical windows tie exactly, and which of two
+    # equal vectors ranks first is float noise, not disagreement
+    passages = list(dict.fromkeys(passages))
     assert len(passages) >= 100
     passages = passages[:: max(1, len(passages) // 150)]  # ~150, spread over every minute
     docs = st.embed_documents(passages)
