@@ -19,15 +19,21 @@ REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 KEY = "mcp-key-7c21"
-TOOLS = {"ask", "search", "get_minute", "ledger", "timeline"}
+TOOLS = {"ask", "search", "get_minute", "ledger", "timeline", "followup", "alerts"}
 QUESTION = "姑苏领军人才计划第一批拟立项情况由哪个部门汇报？"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, suzhou_path, bundled_embedder):
     data = tmp_path_factory.mktemp("serve-mcp")
-    with serving(data, suzhou_path, bundled_embedder, api_keys=KEY) as (base, _):
-        yield base, data
+    with serving(data, suzhou_path, bundled_embedder, api_keys=KEY) as (base, settings):
+        from minutes_rag.followup.alerts import Alerts
+        from minutes_rag.index import StateIndex
+
+        index = StateIndex(settings.data_path)  # a second process's view: the CLI's `alerts add`
+        alert = Alerts(index).add("unit", "市住建局", user="clerk")
+        index.close()
+        yield base, data, alert
 
 
 def _http_client(url: str, key: str):
@@ -50,11 +56,14 @@ async def _session_checks(client) -> dict:
     timeline = await client.call_tool("timeline", {"topic": "政策性租赁住房"})
     bad = await client.call_tool("ledger", {"date_from": "2020-02-31"})
     resource = await client.read_resource(f"minutes://{minute_id}")
+    followup = await client.call_tool("followup", {"unit": "住建"})
+    alerts = await client.call_tool("alerts", {})
     return {"tools": by_name, "ask": ask, "search": search, "get": got, "ledger": ledger, "timeline": timeline,
-            "bad": bad, "resource": resource, "minute_id": minute_id}
+            "followup": followup, "alerts": alerts, "bad": bad, "resource": resource, "minute_id": minute_id}
 
 
-def _check(r: dict) -> None:
+def _check(r: dict, alert: dict) -> None:
+    r = {**r, "alert": alert}
     assert set(r["tools"]) == TOOLS
     for t in r["tools"].values():
         assert t.input_schema["type"] == "object" and t.output_schema is not None
@@ -79,23 +88,31 @@ def _check(r: dict) -> None:
     assert r["bad"].is_error and "not a date" in r["bad"].content[0].text
     body = r["resource"].contents[0].text
     assert "〔2020〕21号" in body and text in body
+    # the digest: the Suzhou minute's tasks for 市住建局, open (nobody set a state), each its verbatim quote
+    units = r["followup"].structured_content["units"]
+    assert units and all("住建" in u["unit"] for u in units)
+    tasks = [e for u in units for e in u["entries"]]
+    assert tasks and all(e["kind"] == "assignment" and e["status"] == "open" and text[e["start"]:e["end"]] == e["quote"]
+                         for e in tasks)
+    saved = r["alerts"].structured_content["alerts"]
+    assert [(a["kind"], a["value"], a["feed"]) for a in saved] == [("unit", "市住建局", r["alert"]["feed"])]
 
 
 def test_streamable_http_with_the_key(server) -> None:
-    base, _ = server
+    base, _, alert = server
 
     async def run() -> dict:
         client, http = _http_client(f"{base}/mcp", KEY)
         async with http, client:
             return await _session_checks(client)
 
-    _check(asyncio.run(run()))
+    _check(asyncio.run(run()), alert)
 
 
 def test_streamable_http_without_a_valid_key_is_refused(server) -> None:
     import httpx2
 
-    base, _ = server
+    base, _, _ = server
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         r = httpx2.post(f"{base}/mcp", headers={**headers, "Accept": "application/json, text/event-stream"},
                         json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
@@ -114,7 +131,7 @@ def test_stdio_server(server) -> None:
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
-    _, data = server
+    _, data, alert = server
     env = {k: v for k, v in os.environ.items() if k.startswith(("MINUTES_RAG_", "HF_", "PYTHON"))}
     env["PYTHONPATH"] = str(REPO / "src")
     params = StdioServerParameters(command=sys.executable, args=["-m", "minutes_rag.cli", "mcp", "--data-dir",
@@ -124,4 +141,4 @@ def test_stdio_server(server) -> None:
         async with Client(params, read_timeout_seconds=300) as client:
             return await _session_checks(client)
 
-    _check(asyncio.run(run()))
+    _check(asyncio.run(run()), alert)

@@ -72,3 +72,94 @@ def test_a_new_tool_is_one_decorated_function(monkeypatch) -> None:
     assert asyncio.run(run()).structured_content == {"query": "hi", "hits": [], "warnings": []}
     with pytest.raises(ValueError, match="two tools"):
         tools.tool("again")(echo)
+
+
+class FollowAssistant:
+    """Two assignments of one unit (one overdue and blocked, one due later) and a decision, with
+    the board's view and the alert tables the follow-up tools read."""
+
+    def __init__(self) -> None:
+        from minutes_rag.followup.model import FollowedEntry, TrailLink
+        from minutes_rag.ledger.model import LedgerEntry
+
+        def entry(i: int, kind: str, lead: tuple[str, ...], deadline: str) -> LedgerEntry:
+            return LedgerEntry(item_id=f"m1:{i}", minute_id="m1", doc_number="〔2021〕3号", meeting_number=7,
+                               date="2021-03-01", label=f"{i}", section_id=f"m1#{i}", kind=kind, lead=lead,
+                               deadline=deadline, quote=f"quote {i}", start=10 * i, end=10 * i + 7)
+
+        self._entries = [entry(1, "assignment", ("市住建局",), "6月30日前"), entry(2, "decision", (), ""),
+                         entry(3, "assignment", ("市住建局",), "2099年底前")]
+        trail = (TrailLink("m2", "2021-09-01", "二", "report", "later quote", 5, 16, 0.8, "〔2021〕9号"),)
+        self.view_calls = 0
+        self._view = {
+            "m1:1": FollowedEntry(self._entries[0], status="blocked", overdue=True, deadline_date="2021-06-30",
+                                  trail=trail, suggestion="possibly done, see 〔2021〕9号 二"),
+            "m1:2": FollowedEntry(self._entries[1]),
+            "m1:3": FollowedEntry(self._entries[2], deadline_date="2099-12-31"),
+        }
+        outer = self
+
+        class Board:
+            def view(self, entries, today=None):
+                outer.view_calls += 1
+                return [outer._view[e.item_id] for e in entries]
+
+        class Index:
+            def alerts(self):
+                return [{"id": "a1", "kind": "unit", "value": "市住建局", "webhook": "", "target": {},
+                         "created_at": "2026-01-02T03:04:05+00:00", "created_by": "li"}]
+
+            def alert_events(self, alert_id=None, limit=200):
+                assert limit == 50
+                return [{"alert_id": "a1", "at": "2026-01-03T00:00:00+00:00", "data": {"kind": "reminder"}}]
+
+        self.followup = Board()
+        self.index = Index()
+
+    def actions(self, flt):
+        return list(self._entries)
+
+
+def _call(assistant, name: str, arguments: dict):
+    from mcp import Client
+
+    async def run():
+        async with Client(build_server(ReadyArchive(assistant), AnswerPool(2, 2))) as client:
+            listed = {t.name: t for t in (await client.list_tools()).tools}
+            return listed, await client.call_tool(name, arguments)
+
+    return asyncio.run(run())
+
+
+def test_followup_digest_tool_lists_open_tasks_per_unit_with_state_and_trail() -> None:
+    listed, got = _call(FollowAssistant(), "followup", {})
+    assert listed["followup"].annotations.read_only_hint is True and listed["followup"].output_schema
+    out = got.structured_content
+    assert [u["unit"] for u in out["units"]] == ["市住建局"]  # the decision is no task
+    unit = out["units"][0]
+    assert (unit["open"], unit["overdue"]) == (2, 1)
+    first, second = unit["entries"]
+    assert first["item_id"] == "m1:1" and first["status"] == "blocked" and first["overdue"] is True  # overdue first
+    assert first["trail"][0]["minute_id"] == "m2" and first["suggestion"].startswith("possibly done")
+    assert second["item_id"] == "m1:3" and second["deadline_date"] == "2099-12-31"
+
+
+def test_followup_digest_tool_filters_overdue_and_refuses_a_negative_window() -> None:
+    _, got = _call(FollowAssistant(), "followup", {"overdue": True})
+    assert [e["item_id"] for u in got.structured_content["units"] for e in u["entries"]] == ["m1:1"]
+    _, bad = _call(FollowAssistant(), "followup", {"due_within_days": -1})
+    assert bad.is_error
+
+
+def test_alerts_tool_gives_each_saved_alert_its_feed() -> None:
+    listed, got = _call(FollowAssistant(), "alerts", {})
+    assert listed["alerts"].annotations.read_only_hint is True
+    out = got.structured_content
+    assert out["alerts"] == [{"id": "a1", "kind": "unit", "value": "市住建局", "feed": "/feeds/a1.atom",
+                              "created_at": "2026-01-02T03:04:05+00:00"}]
+    assert out["events"][0]["alert_id"] == "a1"
+
+
+def test_followup_tool_on_an_archive_without_follow_up_state_says_so() -> None:
+    _, got = _call(FakeAssistant(), "followup", {})
+    assert got.is_error and "no follow-up state" in got.content[0].text

@@ -27,7 +27,8 @@ NAME = "minutes-rag"
 INSTRUCTIONS = (
     "An archive of government meeting minutes. `ask` answers with citations (document number 文号, meeting, "
     "date, agenda item 议题, verbatim quote); `search` ranks sections; `get_minute` reads one minute; `ledger` "
-    "lists decisions and assignments (督办台账); `timeline` follows a topic across meetings. Cite what the "
+    "lists decisions and assignments (督办台账); `timeline` follows a topic across meetings; `followup` gives the "
+    "open and overdue tasks per unit with their trails (督办); `alerts` lists saved alerts and their feeds. Cite what the "
     "tools return; the minutes are also resources minutes://{minute_id}."
 )
 

@@ -4,6 +4,8 @@ tool's output JSON schema. Field names are the CLI's JSON contracts' (``ask --js
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -133,3 +135,57 @@ class TimelineResult(BaseModel):
     topic: str
     entries: list[TimelineEntryOut] = Field(description="one per meeting, in date order")
     warnings: list[str] = []
+
+
+class TrailLinkOut(BaseModel):
+    minute_id: str
+    date: str
+    label: str
+    kind: str
+    quote: str
+    start: int
+    end: int
+    score: float = Field(description="how closely the later entry matches the matter, 0..1")
+
+
+class NoteOut(BaseModel):
+    text: str
+    user: str
+    at: str
+
+
+class FollowedEntryOut(LedgerEntryOut):
+    """A ledger entry with its follow-up state: the ``actions --json`` entry."""
+
+    status: str = Field(description="open | in_progress | done | blocked")
+    overdue: bool = Field(description="past its deadline and not done, as of today")
+    deadline_date: str = Field(description="the deadline as YYYY-MM-DD, or empty")
+    origin: str = Field("rules", description="rules | llm | person")
+    notes: list[NoteOut] = []
+    trail: list[TrailLinkOut] = Field([], description="later minutes on the same matter, in date order")
+    suggestion: str = Field("", description="why it may be done (never a status change), or empty")
+
+
+class FollowupUnitOut(BaseModel):
+    unit: str
+    open: int = Field(description="tasks of this unit not done")
+    overdue: int
+    entries: list[FollowedEntryOut]
+
+
+class FollowupResult(BaseModel):
+    as_of: str = Field(description="the date overdue is judged on, YYYY-MM-DD")
+    units: list[FollowupUnitOut]
+
+
+class AlertOut(BaseModel):
+    id: str
+    kind: str = Field(description="search | unit | topic | item")
+    value: str
+    feed: str = Field(description="the Atom feed's path on the server")
+    created_at: str = ""
+
+
+class AlertsResult(BaseModel):
+    alerts: list[AlertOut]
+    events: list[dict[str, Any]] = Field(description="what fired lately, newest first")

@@ -40,7 +40,7 @@ RESOURCE_PREFIX = "minutes://"
 LEDGER_LIMIT = 100  # entries a ledger call returns by default: a page a model can read; `limit` asks for more
 LEDGER_MAX = 1000
 # modules with more @tool functions (imported by ``registry()``); a new feature's tools go in its own module
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("minutes_rag.serve.followup_tools",)
 
 
 @dataclass(frozen=True)
