@@ -161,7 +161,7 @@ class Settings(BaseSettings):
         "they read the ledger and the feeds but change nothing (the `auth` user is an editor)")
     ui_lang: str = Field("zh", description="Interface language: `zh` or `en`")
     max_upload_mb: float = Field(20.0, description="Largest file accepted by the UI's upload")
-    ui_concurrency: int = Field(16, description="Questions the server answers at once per event (the chat, the /ask API)")
+    ui_concurrency: int = Field(16, description="Questions the server answers at once per event (one pool for the chat, the /ask API, POST /api/ask, /v1 and MCP)")
     answer_cache: int = Field(
         256, description="Answers kept for questions asked again with the same words, filters and mode (not follow-ups); "
         "any ingest empties it; 0: off",
