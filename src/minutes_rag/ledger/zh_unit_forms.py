@@ -1,6 +1,8 @@
 """Units written without their suffix, the way minutes name them in a hurry:
 
   发改、农业农村、住建等部门要…        a list of department stems closed by 等部门/等单位
+  发改和农业农村等部门 / 公安、交通部门要…  joined by 和/及/与 too; or closed by 部门 alone
+                                     (then a role or modal must follow: 由财政部门负责…)
   住建、城东街道、城西镇等单位要…      bodies and townships listed before 等单位
   由市财政安排… / 市发改负责…         a level and a stem (市财政, 市发改) before a role word
 
@@ -14,27 +16,41 @@ from __future__ import annotations
 import re
 
 from minutes_rag.ledger.found import Unit
+from minutes_rag.text import ledger_vocab as V
 
 # one name in a list: Han characters, no function words or punctuation
 _NAME = r"[^\W\d_的和与及在是对把将为等要了着过、，。；：“”《》（）()]{2,10}"
+_SEP = re.compile(r"以及|、|和|及|与")
 STEM_LIST = re.compile(
-    rf"(?P<list>{_NAME}(?:、{_NAME})*)(?P<etc>等(?:有关|相关)?(?:部门|单位|镇街|乡镇|街道|县区|区县|方面))"
+    rf"(?P<list>{_NAME}(?:(?:以及|、|和|及|与){_NAME})*)"
+    r"(?P<etc>等(?:有关|相关)?(?:部门|单位|镇街|乡镇|街道|县区|区县|方面)|部门(?=[^门]))"
 )
 # a level and a stem before a role word: 市财政安排, 区住建负责, 县发改牵头
 ABBREVIATION = re.compile(r"(?P<name>[市区县省][^\W\d_的和与及在是对把将为等要了、，。；：]{2,4}?)(?=负责|牵头|安排|配合|会同|协助|统筹)")
-_NOT_NAMES = ("会议", "要求", "同时", "其中", "以及", "进一步", "各级", "有关", "相关")
+_NOT_NAMES = ("会议", "要求", "同时", "其中", "以及", "进一步", "各", "有关", "相关", "其他", "其它", "所有", *V.ZH_ROLE_BODIES)
+# what may follow "A、B部门" written without 等: a role or a modal (加快推进部门协作 is no unit)
+_AFTER_BARE = (*V.ZH_ROLE_LEAD, *V.ZH_ROLE_PARTNER_BEFORE, *V.ZH_ROLE_PARTNER_AFTER, *V.ZH_MODAL, "按", "根据", "按照", "于", "在")
 
 
 def stem_list(text: str, i: int) -> tuple[list[Unit], int] | None:
-    """The units of "A、B、C等部门" starting at ``i`` and the offset after 等部门, or None."""
+    """The units of "A、B和C等部门" (or "A、B部门") starting at ``i`` and the offset after
+    等部门, or None. One stem before a bare 部门 is the unit 财政部门 as printed."""
     m = STEM_LIST.match(text, i)
     if not m or m.group("list").startswith(_NOT_NAMES):
         return None
-    units = []
-    pos = i
-    for name in m.group("list").split("、"):
-        units.append(Unit(name, pos, pos + len(name), False))
-        pos += len(name) + 1
+    names = _SEP.split(m.group("list"))
+    if any(n.startswith(_NOT_NAMES) for n in names):
+        return None
+    if not m.group("etc").startswith("等"):
+        if not text.startswith(_AFTER_BARE, m.end()):
+            return None
+        if len(names) == 1:  # 由财政部门负责
+            return [Unit(m.group(), i, m.end(), False)], m.end()
+    units: list[Unit] = []
+    for sep in (None, *_SEP.finditer(m.group("list"))):
+        start = i if sep is None else i + sep.end()
+        name = names[len(units)]
+        units.append(Unit(name, start, start + len(name), False))
     return units, m.end()
 
 
