@@ -128,3 +128,26 @@ def test_party_members_are_not_a_unit_named_by_their_last_character() -> None:
 
 def test_all_of_them_must_is_a_modal() -> None:
     assert _entries("各部门都要增强大局意识。") == [("assignment", ["各部门"], True)]
+
+
+@pytest.mark.parametrize("text, lead", [
+    # bodies of a people's congress named without a level: 关于 closes the name
+    ("会议听取了代表工委关于代表履职情况的汇报。", ["代表工委"]),
+    ("会议听取了财经委关于预算审查情况的说明。", ["财经委"]),
+    ("会议听取了法制委、常委会法工委关于条例草案修改情况的汇报。", ["法制委", "常委会法工委"]),
+])
+def test_a_short_body_before_guanyu_is_the_reporting_unit(text: str, lead: list[str]) -> None:
+    assert _entries(text) == [("report", lead, False)]
+
+
+@pytest.mark.parametrize("text", [
+    "会议听取了张三同志关于调研情况的汇报。",  # a person
+    "会议听取了关于召开全会的方案的汇报。",
+])
+def test_no_unit_before_guanyu_leaves_the_report_unnamed(text: str) -> None:
+    assert _entries(text) == [("report", [], True)]
+
+
+def test_a_place_as_a_whole_or_a_verb_is_not_a_reporting_unit() -> None:
+    for text in ("会议听取了全市关于防汛工作情况的汇报。", "会议听取审议市政府关于预算执行情况的报告。"):
+        assert all(lead not in (["全市"], ["审议市政府"]) for _k, lead, _g in _entries(text))

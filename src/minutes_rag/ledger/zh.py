@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from minutes_rag.ledger.found import Found, Unit
 from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, marked_before, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
-from minutes_rag.ledger.zh_unit_forms import abbreviation, stem_list
+from minutes_rag.ledger.zh_unit_forms import abbreviation, bodies_before_about, stem_list
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
@@ -191,7 +191,7 @@ def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
         if PLANNED.search(text, a, pos):
             continue
         # 听取了A关于…的汇报和B关于…的汇报: one report per unit that reported
-        while (heard := parse_units(text, pos, lexicon))[0]:
+        while (heard := parse_units(text, pos, lexicon))[0] or (heard := bodies_before_about(text, pos) or ([], pos))[0]:
             units, end = heard
             r = _REPORT_OF.match(text, end, b)
             if not r:

@@ -54,6 +54,27 @@ def stem_list(text: str, i: int) -> tuple[list[Unit], int] | None:
     return units, m.end()
 
 
+# a body named before 关于 in a heard report, however short (代表工委, 财经委, 市高院): 听取了X关于…
+# anchors it; the name must still end like a unit (张三同志关于… is a person, not read)
+_BODY = rf"[^\W\d_的了和与及在是对把将为等、，。；：“”《》（）()]{{1,11}}[{''.join(sorted({x[-1] for x in V.ZH_UNIT_SUFFIXES}))}]"
+# not a body: a place as a whole, or the verb of 听取审议X关于… (an agenda line)
+_PLACES_AS_A_WHOLE = ("全市", "全省", "全区", "全县", "全国", "我市", "本市", "我省", "本省", "我区", "我县", "审议", "讨论", "研究")
+BODIES_BEFORE_ABOUT = re.compile(rf"(?P<list>{_BODY}(?:(?:、|和|及|与){_BODY})*)(?=关于)")
+
+
+def bodies_before_about(text: str, i: int) -> tuple[list[Unit], int] | None:
+    """The bodies of "听取了代表工委、法制委关于…" starting at ``i`` (before 关于), or None."""
+    m = BODIES_BEFORE_ABOUT.match(text, i)
+    if not m or m.group("list").startswith((*_NOT_NAMES, *_PLACES_AS_A_WHOLE)):
+        return None
+    units: list[Unit] = []
+    pos = i
+    for name in _SEP.split(m.group("list")):
+        units.append(Unit(name, pos, pos + len(name), False))
+        pos += len(name) + 1
+    return units, m.end()
+
+
 def abbreviation(text: str, i: int) -> Unit | None:
     """市财政 in 由市财政安排…: a level and a stem, directly before a role word."""
     m = ABBREVIATION.match(text, i)
