@@ -151,3 +151,16 @@ def test_no_unit_before_guanyu_leaves_the_report_unnamed(text: str) -> None:
 def test_a_place_as_a_whole_or_a_verb_is_not_a_reporting_unit() -> None:
     for text in ("会议听取了全市关于防汛工作情况的汇报。", "会议听取审议市政府关于预算执行情况的报告。"):
         assert all(lead not in (["全市"], ["审议市政府"]) for _k, lead, _g in _entries(text))
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("所需资金由江北区财政安排。", ["江北区财政"]),
+    ("会议议定：1.成立项目建设指挥部。2.项目资金由市财政统筹安排。", ["市财政"]),
+])
+def test_funding_by_a_place_and_a_stem(text: str, lead: list[str]) -> None:
+    assert [lead_ for k, lead_, _g in _entries(text) if k == "assignment"] == [lead]
+
+
+def test_a_city_quarter_before_a_role_word_is_not_an_abbreviated_unit() -> None:
+    assert _entries("城市管理负责人员要加强巡查。") == []
+    assert _entries("小区物业负责日常维护。") == []

@@ -26,7 +26,12 @@ STEM_LIST = re.compile(
     r"(?P<etc>等(?:有关|相关)?(?:部门|单位|镇街|乡镇|街道|县区|区县|方面)|部门(?=[^门]))"
 )
 # a level and a stem before a role word: 市财政安排, 区住建负责, 县发改牵头
-ABBREVIATION = re.compile(r"(?P<name>[市区县省][^\W\d_的和与及在是对把将为等要了、，。；：]{2,4}?)(?=负责|牵头|安排|配合|会同|协助|统筹)")
+# (or a place and its level first: 江北区财政安排)
+ABBREVIATION = re.compile(
+    r"(?P<name>(?:[^\W\d_的和与及在是对把将为等要了由请、，。；：]{1,4}?)?[市区县省][^\W\d_的和与及在是对把将为等要了、，。；：]{2,4}?)"
+    r"(?=负责|牵头|安排|配合|会同|协助|统筹)"
+)
+_NOT_PLACES = ("城市", "全市", "本市", "我市", "全区", "全县", "全省", "市区", "城区", "社区", "小区", "园区", "景区", "地区")
 _NOT_NAMES = ("会议", "要求", "同时", "其中", "以及", "进一步", "各", "有关", "相关", "其他", "其它", "所有", *V.ZH_ROLE_BODIES)
 # what may follow "A、B部门" written without 等: a role or a modal (加快推进部门协作 is no unit)
 _AFTER_BARE = (*V.ZH_ROLE_LEAD, *V.ZH_ROLE_PARTNER_BEFORE, *V.ZH_ROLE_PARTNER_AFTER, *V.ZH_MODAL, "按", "根据", "按照", "于", "在")
@@ -78,6 +83,6 @@ def bodies_before_about(text: str, i: int) -> tuple[list[Unit], int] | None:
 def abbreviation(text: str, i: int) -> Unit | None:
     """市财政 in 由市财政安排…: a level and a stem, directly before a role word."""
     m = ABBREVIATION.match(text, i)
-    if not m:
+    if not m or any(p in m.group("name")[:-2] for p in _NOT_PLACES):
         return None
     return Unit(m.group("name"), i, m.end(), False)
