@@ -164,3 +164,7 @@ def test_funding_by_a_place_and_a_stem(text: str, lead: list[str]) -> None:
 def test_a_city_quarter_before_a_role_word_is_not_an_abbreviated_unit() -> None:
     assert _entries("城市管理负责人员要加强巡查。") == []
     assert _entries("小区物业负责日常维护。") == []
+
+
+def test_following_a_superiors_arrangement_is_no_unit() -> None:
+    assert _entries("会议指出，按照省委工作安排，确定了重点工作任务。") == []

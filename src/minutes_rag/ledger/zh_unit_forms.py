@@ -83,6 +83,8 @@ def bodies_before_about(text: str, i: int) -> tuple[list[Unit], int] | None:
 def abbreviation(text: str, i: int) -> Unit | None:
     """市财政 in 由市财政安排…: a level and a stem, directly before a role word."""
     m = ABBREVIATION.match(text, i)
-    if not m or any(p in m.group("name")[:-2] for p in _NOT_PLACES):
+    if not m or any(p in m.group("name")[:-2] for p in _NOT_PLACES) or m.group("name").endswith("工作"):
         return None
+    if m.group("name")[0] not in "市区县省" and not V.ZH_UNIT_START.match(m.group("name")):
+        return None  # 按照省委工作安排: a place must open it
     return Unit(m.group("name"), i, m.end(), False)
