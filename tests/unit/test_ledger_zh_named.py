@@ -168,3 +168,26 @@ def test_a_city_quarter_before_a_role_word_is_not_an_abbreviated_unit() -> None:
 
 def test_following_a_superiors_arrangement_is_no_unit() -> None:
     assert _entries("会议指出，按照省委工作安排，确定了重点工作任务。") == []
+
+
+@pytest.mark.parametrize("text, lead, partners", [
+    # county and district minutes drop the level
+    ("发改委要抓紧完善项目库。", ["发改委"], []),
+    ("由住建局牵头，财政局、自然资源局配合，年底前完成改造。", ["住建局"], ["财政局", "自然资源局"]),
+    ("请交通运输局按会议讨论意见作进一步修改完善。", ["交通运输局"], []),
+    ("城投公司要加快融资进度。", ["城投公司"], []),
+])
+def test_units_without_their_level(text: str, lead: list[str], partners: list[str]) -> None:
+    found = extract_zh(text, 0, len(text))
+    assert [(f.kind, f.lead, f.partners) for f in found] == [("assignment", lead, partners)]
+
+
+@pytest.mark.parametrize("text", [
+    "构建新发展格局要坚持稳中求进。",
+    "对重点问题实行挂牌督办要一抓到底。",
+    "党委要履行主体责任。",
+    "会同市自然资源局抓紧制定清单。",
+])
+def test_words_that_end_like_a_unit_are_not_one(text: str) -> None:
+    assert all(lead not in (["新发展格局"], ["挂牌督办"], ["党委"], ["会同市自然资源局"])
+               for _k, lead, _g in _entries(text))

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from minutes_rag.ledger.found import Found, Unit
 from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, marked_before, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
-from minutes_rag.ledger.zh_unit_forms import abbreviation, bodies_before_about, stem_list
+from minutes_rag.ledger.zh_unit_forms import abbreviation, bare_unit, bodies_before_about, stem_list
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
@@ -94,7 +94,7 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
     if len(window) < 2 or not (
         V.ZH_UNIT_START.match(window) or V.ZH_TEAM_START.match(window) or V.ZH_ENTERPRISE_END.search(window[:12])
     ):
-        return None
+        return bare_unit(text, i)  # 住建局牵头: no level, read only before a role
     if window.startswith(_NOT_A_UNIT):
         return None
     held: Unit | None = None  # 县人大常委 before 会…: kept only if no longer name ends later

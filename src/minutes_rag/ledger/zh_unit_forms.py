@@ -80,6 +80,28 @@ def bodies_before_about(text: str, i: int) -> tuple[list[Unit], int] | None:
     return units, m.end()
 
 
+_NOT_IN_A_NAME = re.compile(r"[^\u4e00-\u9fff]|[的和与及在是对把将为等要了着过由请各该本我其这那]")
+_ROLE_WORDS = (*V.ZH_ROLE_LEAD, *V.ZH_ROLE_PARTNER_BEFORE, *V.ZH_ROLE_PARTNER_AFTER)
+_LEVEL = re.compile(r"[市区县省镇乡]")
+# what must follow a bare name: a role, a modal, or the next unit of a list
+_AFTER_BARE_UNIT = (*_AFTER_BARE, "就", "关于", "汇报", "、")
+
+
+def bare_unit(text: str, i: int) -> Unit | None:
+    """住建局 in 由住建局牵头…: a unit named without its level (3 to 8 characters ending like
+    a unit), the shortest such name that a role, a modal or a list separator follows."""
+    for j in range(i + 1, min(len(text), i + 8) + 1):
+        if _NOT_IN_A_NAME.match(text, j - 1):
+            return None
+        name = text[i:j]
+        if name.startswith(_ROLE_WORDS) or _LEVEL.search(name):
+            return None  # 会同市自然资源局: a role, then a unit the level rules read
+        if (len(name) >= 3 and name.endswith(V.ZH_BARE_UNIT_END) and not name.endswith(V.ZH_NOT_BARE_UNIT)
+                and text.startswith(_AFTER_BARE_UNIT, j)):
+            return Unit(name, i, j, False)
+    return None
+
+
 def abbreviation(text: str, i: int) -> Unit | None:
     """市财政 in 由市财政安排…: a level and a stem, directly before a role word."""
     m = ABBREVIATION.match(text, i)

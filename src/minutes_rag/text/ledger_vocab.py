@@ -44,6 +44,14 @@ ZH_UNIT_START = re.compile(
 # 各 before a team of a kind: 各巡回督导组, 各市委巡回指导组 (each team is named by its kind)
 ZH_TEAM_SUFFIXES = ("巡回指导组", "巡回督导组", "指导组", "督导组", "工作组", "检查组", "巡视组", "巡察组", "工作专班", "专班")
 ZH_TEAM_START = re.compile(rf"^各(?=[^\W\d_，。；、]{{0,8}}?(?:{'|'.join(ZH_TEAM_SUFFIXES)}))")
+# A unit named without its level (county and district minutes: 住建局牵头, 发改委要…, 城投公司要…):
+# a short name ending in one of these, read only before a role or a modal (bare_unit in ledger/)
+ZH_BARE_UNIT_END = ("管委会", "办公室", "公司", "集团", "中心", "支队", "大队", "总队", "局", "委", "办", "厅")
+# words that end like a unit and are none: 新发展格局, 挂牌督办, 各委办局
+ZH_NOT_BARE_UNIT = (
+    "格局", "布局", "大局", "全局", "开局", "结局", "当局", "时局", "僵局",  # (not 政局: 财政局)
+    "督办", "承办", "主办", "举办", "协办", "包办", "查办", "交办", "转办", "代办", "领办", "创办", "兴办", "委办局",
+)
 # The people of a unit as the addressee: 省政府党组成员要…, 各级党委（党组）主要负责同志要…;
 # only before a modal (…等单位负责同志参加会议 names who attended, not an addressee)
 ZH_PEOPLE_OF_UNIT = re.compile(
