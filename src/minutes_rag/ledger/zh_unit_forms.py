@@ -80,7 +80,9 @@ def bodies_before_about(text: str, i: int) -> tuple[list[Unit], int] | None:
     return units, m.end()
 
 
-_NOT_IN_A_NAME = re.compile(r"[^\u4e00-\u9fff]|[的和与及在是对把将为等要了着过由请各该本我其这那]")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_NOT_IN_A_NAME = re.compile(r"[的和与及在是对把将为等要了着过由请各该本我其这那]")
+_BARE_END_CHARS = frozenset(x[-1] for x in V.ZH_BARE_UNIT_END)
 _ROLE_WORDS = (*V.ZH_ROLE_LEAD, *V.ZH_ROLE_PARTNER_BEFORE, *V.ZH_ROLE_PARTNER_AFTER)
 _LEVEL = re.compile(r"[市区县省镇乡]")
 # what must follow a bare name: a role, a modal, or the next unit of a list
@@ -90,14 +92,19 @@ _AFTER_BARE_UNIT = (*_AFTER_BARE, "就", "关于", "汇报", "、")
 def bare_unit(text: str, i: int) -> Unit | None:
     """住建局 in 由住建局牵头…: a unit named without its level (3 to 8 characters ending like
     a unit), the shortest such name that a role, a modal or a list separator follows."""
-    for j in range(i + 1, min(len(text), i + 8) + 1):
-        if _NOT_IN_A_NAME.match(text, j - 1):
-            return None
+    run = _NAME_RUN.match(text, i, i + 8)  # (a regex scan: this runs at every clause opening)
+    if run is None:
+        return None
+    cut = _NOT_IN_A_NAME.search(text, i, run.end())
+    end = cut.start() if cut else run.end()
+    for j in range(i + 3, end + 1):
+        if text[j - 1] not in _BARE_END_CHARS:
+            continue
         name = text[i:j]
         if name.startswith(_ROLE_WORDS) or _LEVEL.search(name):
             return None  # 会同市自然资源局: a role, then a unit the level rules read
-        if (len(name) >= 3 and name.endswith(V.ZH_BARE_UNIT_END) and not name.endswith(V.ZH_NOT_BARE_UNIT)
-                and text.startswith(_AFTER_BARE_UNIT, j)):
+        if name.endswith(V.ZH_BARE_UNIT_END) and not name.endswith(V.ZH_NOT_BARE_UNIT) and text.startswith(
+                _AFTER_BARE_UNIT, j):
             return Unit(name, i, j, False)
     return None
 
