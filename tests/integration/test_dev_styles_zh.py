@@ -59,9 +59,10 @@ def test_decisions_reports_and_assignments_of_the_readouts(scores: tuple[dict, d
     d, r, rn, a = (_group(ledger, g) for g in ("decision", "report", "report (named)", "assignment"))
     assert d["recall"] >= 0.9 and d["precision"] >= 0.9
     assert r["recall"] >= 0.7 and r["precision"] >= 0.85
-    assert rn["recall"] >= 0.55 and rn["precision"] >= 0.7
-    assert a["recall"] >= 0.5 and a["precision"] >= 0.9
-    assert _group(ledger, "assignment (named)")["precision"] >= 0.9
+    assert rn["recall"] >= 0.7 and rn["precision"] >= 0.85
+    assert a["recall"] >= 0.55 and a["precision"] >= 0.9
+    an = _group(ledger, "assignment (named)")
+    assert an["recall"] >= 0.7 and an["precision"] >= 0.9
 
 
 @pytest.mark.parametrize("style", ["zh/state_council_readout", "zh/party_people_congress_cppcc_readout"])

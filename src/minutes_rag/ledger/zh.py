@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from minutes_rag.ledger.found import Found, Unit
 from minutes_rag.ledger.zh_decisions import AGREED, PLANNED, decisions, marked_before, unnamed_reports
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts, segments, sentences
-from minutes_rag.ledger.zh_unit_forms import abbreviation, stem_list
+from minutes_rag.ledger.zh_unit_forms import abbreviation, bare_unit, bodies_before_about, stem_list
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.lang import HAN_RE
 
@@ -35,9 +35,11 @@ _GENERIC_UNIT = re.compile(
     r"有关部门和单位|相关部门和单位|有关部门|相关部门|有关单位|相关单位|"
     r"各区（县、市）|各县（市、区）|各市（区）|各区（市）|各市、区|各县（区）|各区县|各县区|"
     r"(?:市|县|区)直(?:各|有关|相关)?(?:部门|单位)|各牵头单位|各级(?:[\u4e00-\u9fff]{0,6}?)(?:机关|党委|党组织|政府|部门|单位|法院|检察院|防办)|"
-    r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块)"
+    r"各地|各部门|各单位|各区|各县|各市|各镇|各街道|各乡镇|各板块|"
+    rf"(?:各|有关|相关)?(?:{'|'.join(V.ZH_ROLE_BODIES)})(?:部门|单位))"
     r"(?:（[^（）]{1,6}）)?(?:人民政府|政府|办事处|党委|管委会)?"
 )
+_ROLE_BODY = re.compile(rf"(?:各|有关|相关)?(?:{'|'.join(V.ZH_ROLE_BODIES)})(?:部门|单位)")
 _BAD_BEFORE_TRIGGER = {"由": "理自缘经因", "请": "申邀提聘报呈敬"}
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|方面)?")
 _EXTEND = re.compile(
@@ -75,6 +77,9 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
     g = _GENERIC_UNIT.match(text, i)
     if g:
         end = g.end()
+        people = V.ZH_PEOPLE_OF_UNIT.match(text, end)
+        if people:  # 各级党委（党组）主要负责同志要…
+            return Unit(text[i : people.end()], i, people.end(), True)
         if _follower_ok(text, end) or text.startswith(("会", "要"), end):
             return Unit(g.group(), i, end, True)
     for name in lexicon:  # longest first
@@ -86,13 +91,21 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
     ):
         window_end += 1
     window = text[i:window_end]
-    if len(window) < 2 or not (V.ZH_UNIT_START.match(window) or V.ZH_ENTERPRISE_END.search(window[:12])):
-        return None
+    if len(window) < 2 or not (
+        V.ZH_UNIT_START.match(window) or V.ZH_TEAM_START.match(window) or V.ZH_ENTERPRISE_END.search(window[:12])
+    ):
+        return bare_unit(text, i)  # 住建局牵头: no level, read only before a role
     if window.startswith(_NOT_A_UNIT):
         return None
+    held: Unit | None = None  # 县人大常委 before 会…: kept only if no longer name ends later
     for j in range(i + 2, window_end + 1):
         name = text[i:j]
-        if not _ends_with_suffix(name) or not _follower_ok(text, j):
+        if not _ends_with_suffix(name) or name.endswith("干部"):  # 党员干部: people, not a 部
+            continue
+        if not _follower_ok(text, j):
+            people = V.ZH_PEOPLE_OF_UNIT.match(text, j)
+            if people:  # 省政府党组成员要…: the people of a unit as the addressee
+                return Unit(text[i : people.end()], i, people.end(), "各级" in name)
             continue
         if name in ("市区", "市县", "城市", "各市"):
             continue
@@ -101,8 +114,14 @@ def parse_unit(text: str, i: int, lexicon: Sequence[str] = (), *, loose: bool = 
         if ext and name.endswith(("委", "政府", "党委")) and _follower_ok(text, ext.end()):
             j = ext.end()
             name = text[i:j]
+        if name.endswith("委") and text.startswith("会", j) and not text.startswith(("会同", "会商"), j) and held is None:
+            # 常委会, 村委会: 会 here ends the name (县人大常委会办公室); 会 alone is also 会同
+            held = Unit(name, i, j, "各级" in name)
+            continue
         # 省政协各级党组织…: every body of a kind at every level is an addressee, not a unit
         return Unit(name, i, j, "各级" in name)
+    if held is not None:
+        return held
     if loose:
         for j in range(i + 3, window_end + 1):
             if text[i:j].endswith(_STRONG_SUFFIX) and not _EXTEND.match(text, j):
@@ -160,31 +179,40 @@ def _clean_task(task: str) -> str:
     return task.rstrip("。；;！？，, ").strip()
 
 
+_REPORT_OF = re.compile(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")")
+_NEXT_HEARD = re.compile(rf"(?:和|及|以及|、|，(?:会议)?(?:还|并)?{V.ZH_HEARD})")
+
+
 def _reports(text: str, a: int, b: int, lexicon: Sequence[str]) -> list[Found]:
     out: list[Found] = []
     sent = text[a:b]
     for m in re.finditer(rf"{V.ZH_HEARD}|原则同意|同意", sent):
         pos = a + m.end()
-        units, end = parse_units(text, pos, lexicon)
-        if not units or PLANNED.search(text, a, pos):
+        if PLANNED.search(text, a, pos):
             continue
-        tail = text[end:b]
-        r = re.match(r"(?:关于|就|对)?(.*?)的?(?:" + "|".join(V.ZH_REPORT_NOUNS) + ")", tail)
-        if not r:
-            continue
-        subject = r.group(1).strip()
-        subject = re.sub(r"^(?:关于|就|对)", "", subject)
-        subject = re.sub(r"的$", "", subject)
-        out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+        # 听取了A关于…的汇报和B关于…的汇报: one report per unit that reported
+        while (heard := parse_units(text, pos, lexicon))[0] or (heard := bodies_before_about(text, pos) or ([], pos))[0]:
+            units, end = heard
+            r = _REPORT_OF.match(text, end, b)
+            if not r:
+                break
+            subject = r.group(1).strip()
+            subject = re.sub(r"^(?:关于|就|对)", "", subject)
+            subject = re.sub(r"的$", "", subject)
+            out.append(_with_units(Found("report", a, b, subject=subject), units, []))
+            more = _NEXT_HEARD.match(text, r.end(), b)
+            if not more:
+                break
+            pos = more.end()
     for p in clause_starts(text, a, b):
         req = text.startswith("请", p)
         units, end = parse_units(text, p + (1 if req else 0), lexicon)
         if not units:
             continue
-        tail = text[end:b]
-        r = re.match(r"(?:汇报|报告|通报|介绍)了(.*)|(?:就|对)?(.{0,60}?)(?:作|做|进行)?(?:专题)?(?:汇报|报告)(?!了)", tail)
-        if r and (req or tail.startswith(("汇报了", "报告了", "通报了", "介绍了"))):
-            subject = (r.group(1) or r.group(2) or "").strip().rstrip("。；;")
+        # 请X汇报… / 请X就…作专题汇报 (asked to report); X就…作了汇报 / X汇报了… (reported)
+        r = (V.ZH_REPORT_REQUEST if req else V.ZH_REPORT_DONE).match(text, end, b)
+        if r:
+            subject = (r.group("subject") or r.group("subject2") or "").strip().rstrip("。；;")
             out.append(_with_units(Found("report", a, b, subject=subject), units, []))
     return out
 
@@ -248,13 +276,15 @@ def _assignment_at(
                 if text.startswith(w, pos):
                     pos += len(w)
                     break
+    if not triggered and all(_ROLE_BODY.fullmatch(u.name) for u in units):
+        return None  # 牵头部门要勇于担当: an exhortation; 请起草部门修改… (triggered) is a task
     if not triggered and not led and not partners and not any(text.startswith(w, pos) for w in V.ZH_MODAL):
         # 由A负责筹措，B给予补助: a named unit opening the next clause with its own verb
         weak = follows and not any(u.generic for u in units) and _CJK.match(text[pos : pos + 1] or "x")
         if not weak or text.startswith(_NOT_A_TASK, pos):
             return None
-    if text.startswith(("汇报", "报告", "关于"), pos) and not led:
-        return None
+    if not led and (text.startswith("关于", pos) or V.ZH_REPORT_REQUEST.match(text, pos) or V.ZH_REPORT_DONE.match(text, pos)):
+        return None  # a report (zh._reports), not a task
     f = _with_units(Found("assignment", p, b), units, partners)
     f.task_start = pos
     return f

@@ -17,6 +17,7 @@ import re
 
 from minutes_rag.ledger.found import Found
 from minutes_rag.ledger.zh_sentences import CLAUSE_SEP, clause_starts
+from minutes_rag.ledger.zh_unit_forms import bodies_before_about
 from minutes_rag.text import ledger_vocab as V
 
 _MORE_TITLES = re.compile(r"\s*(?:和|、|及|以及|与)\s*(《[^》]{2,80}》)")
@@ -124,7 +125,8 @@ def unnamed_reports(text: str, a: int, b: int) -> list[Found]:
         if not m or PLANNED.search(text, a, m.end()):
             continue
         subject = m.group("subject")
-        if subject.startswith(("了", "和")) or V.ZH_UNIT_START.match(subject) and "关于" in subject:
+        if subject.startswith(("了", "和")) or "关于" in subject and (
+                V.ZH_UNIT_START.match(subject) or bodies_before_about(text, m.start("subject"))):
             continue  # 听取了市政府关于…: a named unit, zh._reports reads it
         out.append(Found("report", p, _clause_end(text, m.end(), b), subject=subject.lstrip("关于"), generic=True))
     return out

@@ -41,6 +41,24 @@ ZH_UNIT_START = re.compile(
     r"^(?:市|省|区|县|镇|乡|团市委|国家|中国|中央|人行|武警|"
     r"[^\W\d_了的在是会议听取要请由对就将把为与和及或等这那其该各我们你他她它年月日并从向以按据经已]{1,5}?(?:市|区|县|镇|乡|街道|省|州|盟|旗))"
 )
+# 各 before a team of a kind: 各巡回督导组, 各市委巡回指导组 (each team is named by its kind)
+ZH_TEAM_SUFFIXES = ("巡回指导组", "巡回督导组", "指导组", "督导组", "工作组", "检查组", "巡视组", "巡察组", "工作专班", "专班")
+ZH_TEAM_START = re.compile(rf"^各(?=[^\W\d_，。；、]{{0,8}}?(?:{'|'.join(ZH_TEAM_SUFFIXES)}))")
+# A unit named without its level (county and district minutes: 住建局牵头, 发改委要…, 城投公司要…):
+# a short name ending in one of these, read only before a role or a modal (bare_unit in ledger/)
+ZH_BARE_UNIT_END = ("管委会", "办公室", "公司", "集团", "中心", "支队", "大队", "总队", "局", "委", "办", "厅")
+# words that end like a unit and are none: 新发展格局, 挂牌督办, 各委办局
+ZH_NOT_BARE_UNIT = (
+    "格局", "布局", "大局", "全局", "开局", "结局", "当局", "时局", "僵局",  # (not 政局: 财政局)
+    "督办", "承办", "主办", "举办", "协办", "包办", "查办", "交办", "转办", "代办", "领办", "创办", "兴办", "委办局",
+)
+# The people of a unit as the addressee: 省政府党组成员要…, 各级党委（党组）主要负责同志要…;
+# only before a modal (…等单位负责同志参加会议 names who attended, not an addressee)
+ZH_PEOPLE_OF_UNIT = re.compile(
+    r"(?:党组|党委)?(?:主要负责同志|负责同志|主要负责人|领导班子成员|班子成员|领导班子|成员)(?=要|须|必须|务必|带头|应|均要)"
+)
+# Bodies named by their role in the matter, not by name: 请起草部门…, 承办单位要…
+ZH_ROLE_BODIES = ("行业主管", "业务主管", "起草", "承办", "责任", "牵头", "主管", "职能", "属地", "监管", "执法")
 ZH_ENTERPRISE_END = re.compile(r"(?:集团|公司|银行|分行|支行|海关|中支|供电|电信|移动|联通)$")
 
 # Generic addressees: kept in the ledger, marked generic.
@@ -60,6 +78,7 @@ ZH_ROLE_PARTNER_AFTER = ("配合", "协助", "参与", "协同", "共同")  # A�
 ZH_MODAL = (
     "要", "须", "必须", "需", "需要", "应", "应当", "务必", "抓紧", "尽快", "要抓紧", "要尽快", "切实",
     "认真", "进一步", "继续", "加快", "抓好", "做好", "牵头", "负责", "安排",
+    "都要", "均要", "也要", "还要", "更要",
 )
 ZH_FOLLOWERS = (
     *ZH_ROLE_LEAD, *ZH_ROLE_PARTNER_BEFORE, *ZH_ROLE_PARTNER_AFTER, *ZH_MODAL,
@@ -91,6 +110,17 @@ ZH_HEARD = r"(?:还)?听取(?:和讨论|并审议|和审议|并讨论)?了?"
 # Assignment triggers before the unit list: 由X…, 请X…, 责成X…, 明确由X…
 ZH_ASSIGN_TRIGGERS = ("明确由", "责成", "交由", "委托", "要求", "请", "由")
 
+# After a unit: it is asked to report (请X汇报…, 请X就…作专题汇报, 请X于下次会议汇报), not to
+# act; "请X完善方案，并向市政府报告" is a task with a report back, and reads as an assignment
+ZH_REPORT_REQUEST = re.compile(
+    r"(?:(?:在|于)[^，。；;、向]{1,15}?)?(?:(?:就|对)(?P<subject>[^，。；;向]{1,60}?))?(?:作|做|进行)?(?:专题|书面)?"
+    r"(?:汇报|报告)(?!了)(?P<subject2>[^，。；;]*)"
+)
+# After a unit: what it reported at the meeting (X就…作了汇报, X就…进行了汇报, X汇报了…)
+ZH_REPORT_DONE = re.compile(
+    r"(?:就|对)(?P<subject>[^，。；;]{1,60}?)(?:作|做|进行)了(?:专题|工作|情况)?(?:汇报|报告|说明)"
+    r"|(?:汇报|报告|通报|介绍)了(?P<subject2>[^。；;]*)"
+)
 # Report: 会议听取了X关于…的汇报 / 原则同意X关于…的汇报 / X汇报了… / 请X…汇报
 ZH_REPORT_NOUNS = ("情况汇报", "工作汇报", "汇报", "情况报告", "工作报告", "报告", "情况说明", "说明")
 
