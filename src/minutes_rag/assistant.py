@@ -139,6 +139,7 @@ class Assistant:
 
             ocr=self._ocr_options(ocr_progress),
             after=self._after_ingest,
+            batch_sections=self.settings.ingest_batch_sections,
         )
 
     def _ocr_options(self, progress: OcrProgress | None) -> OcrOptions | None:
