@@ -126,6 +126,7 @@ class Ingestor:
         self.ocr = ocr  # how scans are read; None: OCR off
         self.check: CheckReport | None = None  # the doctor's report of the last run
         self._unrecorded = False  # no counts were recorded before this run (self_check)
+        self._precision_noted = False
 
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
@@ -166,6 +167,23 @@ class Ingestor:
                 note += f" (the unreadable store was moved to {check.reset_store})"
             report.warnings.append(note)
 
+    def note_precision(self, report: IngestReport) -> None:
+        """Record the precision of the vectors being added; warn when it is not the one the
+        archive was embedded in (precision.py). Once per run."""
+        from minutes_rag.precision import current_precision, mismatch
+
+        used = current_precision(self.embedder)
+        if not used or self._precision_noted:
+            return
+        self._precision_noted = True
+        collection = self.store.collection_name
+        recorded = self.index.recorded_precisions(collection)
+        note = mismatch(recorded, used)
+        if note:
+            log.warning("%s", note)
+            report.warnings.append(note)
+        self.index.record_precision(collection, used)
+
     # -- embedding with cache ------------------------------------------------------------
     def embed_sections(self, sections: Sequence[Section], meta: MinuteMeta, report: IngestReport) -> np.ndarray:
         texts = [embedding_text(s, meta) for s in sections]
@@ -175,6 +193,7 @@ class Ingestor:
         if missing:
             fresh = self.embedder.embed_documents([texts[i] for i in missing])
             report.embedded += len(missing)
+            self.note_precision(report)
             new = {hashes[i]: fresh[j] for j, i in enumerate(missing)}
             self.index.cache_vectors(self.embedder.name, new)
             cached.update(new)
@@ -242,6 +261,7 @@ class Ingestor:
 
         started = time.perf_counter()
         report = IngestReport()
+        self._precision_noted = False
         self.store.create = True  # the writer may create the store and its collection
         self.recover()
         refresh_ledger(self.index)

@@ -133,6 +133,7 @@ class WriteBatch:
         if missing:
             fresh = ing.embedder.embed_documents(list(missing.values()))
             report.embedded += len(missing)
+            ing.note_precision(report)
             new = {h: fresh[j] for j, h in enumerate(missing)}
             ing.index.cache_vectors(model, new)
             cached.update(new)
