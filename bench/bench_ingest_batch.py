@@ -133,6 +133,7 @@ def dev_sample(per_lang: int, max_bytes: int = 16_000) -> list[Path]:
 def cmd_real(args: argparse.Namespace) -> None:
     from minutes_rag.config import Settings
     from minutes_rag.embed import embedding_text
+    from minutes_rag.errors import MinutesRagError
     from minutes_rag.parse import load_minute
     from minutes_rag.split import split_minute
     from minutes_rag.wiring import embedder_from_settings
@@ -146,14 +147,19 @@ def cmd_real(args: argparse.Namespace) -> None:
         torch.set_num_threads(args.threads)
     emb = TimedEmbedder(inner)
     per_minute: list[list[str]] = []
-    for p in files:
-        minute = load_minute(p, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+    for p in list(files):
+        try:
+            minute = load_minute(p, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+        except MinutesRagError as exc:  # fomc_2003-04-01.txt holds no text: ingest refuses it too
+            print(f"left out: {exc}")
+            files.remove(p)
+            continue
         per_minute.append([embedding_text(s, minute.meta) for s in split_minute(minute, max_chars=settings.section_max_chars)])
     texts = [t for m in per_minute for t in m]
     inner.embed_documents(texts[:8])  # load and warm the model
     import torch
 
-    print(f"{len(files)} files ({args.per_lang} zh + {args.per_lang} en), {len(texts)} sections; "
+    print(f"{len(files)} files (of {args.per_lang} zh + {args.per_lang} en), {len(texts)} sections; "
           f"precision {getattr(inner, 'precision', '?')}, torch threads {torch.get_num_threads()}", flush=True)
     raw_rows: list[tuple[str, float]] = []
     rows = []
