@@ -97,7 +97,12 @@ class Assistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = embedder_from_settings(self.settings)
+            from minutes_rag.precision import follow_archive
+
+            embedder = embedder_from_settings(self.settings)
+            name = collection_name(self.settings.collection_prefix, embedder.name)
+            follow_archive(embedder, self.index.recorded_precisions(name))
+            self._embedder = embedder
         return self._embedder
 
     @property
@@ -139,6 +144,7 @@ class Assistant:
 
             ocr=self._ocr_options(ocr_progress),
             after=self._after_ingest,
+            batch_sections=self.settings.ingest_batch_sections,
         )
 
     def _ocr_options(self, progress: OcrProgress | None) -> OcrOptions | None:
@@ -215,16 +221,18 @@ class Assistant:
         """The full consistency check (``minutes-rag doctor``); with ``repair``, under the
         writer lock, rebuild missing vectors from the cache and remove strays."""
         from minutes_rag import doctor
+        from minutes_rag.precision import planned_precision
 
+        used = planned_precision(self.embedder)
         if not repair:
-            return doctor.full_check(self.index, self.store, self.embedder.name)
+            return doctor.full_check(self.index, self.store, self.embedder.name, precision=used)
         with self.writer_lock(wait=wait):
             self.store.create = True
             self._ingestor().recover()
             from minutes_rag.ingestion import refresh_ledger
 
             refresh_ledger(self.index)  # a ledger of an older extractor, re-extracted and stored
-            check = doctor.full_check(self.index, self.store, self.embedder.name)
+            check = doctor.full_check(self.index, self.store, self.embedder.name, precision=used)
             if not check.ok:
                 doctor.repair(self.index, self.store, check, self.embedder.name, embedder=self.embedder)
             doctor.record_check(self.index, self.store)

@@ -294,6 +294,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
               f"{check.collection} ({check.expected} expected), database {check.database}")
         for p in problems:
             print(f"problem: {p}")
+        if check.precision_note:
+            print(f"warning: {check.precision_note}")
         for o in check.orphaned_followups:
             print(f"note: the follow-up {o['what']} of {o['minute_id']} ({o['status'] or 'no status'}) quotes text no "
                   f"entry holds any more; it is kept: {o['quote'][:60]}")

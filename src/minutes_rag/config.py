@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         0.0, description="Seconds an ingest waits for another process's ingest into the same data dir to finish "
         "(0: refuse at once, naming that process)",
     )
+    # issue 21, item 3: ingest writes Chroma in batches across minutes (write_batch.py)
+    ingest_batch_sections: int = Field(
+        1000, ge=1, description="Sections ingest collects across minutes before it embeds their new texts in one call "
+        "and writes them to Chroma in one upsert (1: every minute alone); chosen in docs/benchmarks.md (issue 21)",
+    )
     # -- scans (OCR) --
     ocr_engine: str = Field(
         "rapidocr", description="How scanned PDFs and page images (.png .jpg .tif) are read: `rapidocr` (models inside "

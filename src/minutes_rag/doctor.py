@@ -56,6 +56,11 @@ class CheckReport:
     # follow-up states (and people's entries) whose quote no entry holds any more: kept in
     # the database and reported here, never dropped (a note, not a problem to repair)
     orphaned_followups: list[dict[str, str]] = field(default_factory=list)
+    # the precisions the collection's vectors were embedded in, this machine's, and the
+    # warning when they differ (precision.py): a note, not an inconsistency to repair
+    precisions: list[str] = field(default_factory=list)
+    precision: str = ""
+    precision_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -96,6 +101,7 @@ class CheckReport:
             "store_error": self.store_error,
             "problems": self.problems(),
             "orphaned_followups": self.orphaned_followups,
+            "precision": {"recorded": self.precisions, "this_machine": self.precision, "note": self.precision_note},
             "repaired": {
                 "rebuilt": self.rebuilt, "removed": self.removed, "embedded": self.embedded,
                 "reset_store": self.reset_store,
@@ -144,11 +150,17 @@ def record_check(index: StateIndex, store: ChromaStore) -> CheckReport:
     return report
 
 
-def full_check(index: StateIndex, store: ChromaStore, model: str) -> CheckReport:
+def full_check(index: StateIndex, store: ChromaStore, model: str, *, precision: str = "") -> CheckReport:
     """Everything: id sets on both sides, SQLite's own check, the lexical index's rows, and
-    how many missing vectors the cache cannot supply (``model``: the embedder's name)."""
+    how many missing vectors the cache cannot supply (``model``: the embedder's name); with
+    ``precision`` (this machine's), whether the archive was embedded in another."""
+    from minutes_rag.precision import mismatch
+
     report = quick_check(index, store)
     report.full = True
+    report.precisions = index.recorded_precisions(store.collection_name)
+    report.precision = precision
+    report.precision_note = mismatch(report.precisions, precision)
     report.database = index.integrity()
     report.sections = index.section_count()
     report.lexical_rows = index.fts_count()

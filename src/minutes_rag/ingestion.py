@@ -1,6 +1,8 @@
 """Ingest: files -> minutes -> sections -> vectors -> Chroma + the state database.
 
-Per file, nothing is written until the minute is parsed, split and embedded; then:
+Per file, nothing is written until the minute is parsed, split and embedded (minutes are
+embedded and written in batches of ``ingest_batch_sections`` sections: ``write_batch.py``);
+then, for every minute of a batch:
   1. the minute is entered in the journal,
   2. its new section vectors are upserted into Chroma (new ids only add: ids carry the
      text hash, so the old version stays queryable meanwhile),
@@ -42,9 +44,10 @@ from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
-from minutes_rag.reading import MinuteRead, minute_read, read_warnings
+from minutes_rag.reading import minute_read
 from minutes_rag.resplit import resplit_stale
 from minutes_rag.store import ChromaStore
+from minutes_rag.write_batch import PendingMinute, WriteBatch
 
 if TYPE_CHECKING:
     from minutes_rag.doctor import CheckReport
@@ -72,21 +75,21 @@ def refresh_ledger(index: StateIndex) -> int:
     return len(stale)
 
 
-def note_read(report: IngestReport, read: MinuteRead) -> None:
-    """Add how a minute was read, and its warnings (as data and as text), to ``report``."""
-    report.minutes_read.append(read.to_json())
-    for w in read_warnings(read):
-        report.warning_details.append(w.to_json())
-        report.warnings.append(str(w))
-        log.warning("%s", w)
-
-
 def lexicon_words(meta: MinuteMeta) -> list[str]:
     """Departments and bodies from the metadata, for the jieba user dictionary."""
     words = [o.org for o in meta.observers if o.org]
     if meta.body:
         words.append(meta.body)
     return [w for w in words if 2 <= len(w) <= 20]
+
+
+def problem_of(exc: BaseException) -> str:
+    """What a file's failure tells the user (an ingest report's error)."""
+    if isinstance(exc, MinutesRagError):
+        return getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot read file: {exc.strerror or exc}"
+    return f"unexpected error while reading it ({type(exc).__name__}: {exc})"[:500]
 
 
 class Ingestor:
@@ -105,8 +108,10 @@ class Ingestor:
         ocr: OcrOptions | None = None,
 
         after: Callable[[StateIndex, IngestReport], None] | None = None,
+        batch_sections: int = 1,
     ) -> None:
         self.index = index
+        self.batch_sections = batch_sections  # sections written to Chroma in one go (write_batch.py)
         # what the composition root runs after the files, still under the writer lock (the
         # follow-up's trails and alerts): its failure is a warning, never a failed ingest
         self.after = after
@@ -121,6 +126,7 @@ class Ingestor:
         self.ocr = ocr  # how scans are read; None: OCR off
         self.check: CheckReport | None = None  # the doctor's report of the last run
         self._unrecorded = False  # no counts were recorded before this run (self_check)
+        self._precision_noted = False
 
     # -- repair --------------------------------------------------------------------------
     def recover(self) -> int:
@@ -161,6 +167,23 @@ class Ingestor:
                 note += f" (the unreadable store was moved to {check.reset_store})"
             report.warnings.append(note)
 
+    def note_precision(self, report: IngestReport) -> None:
+        """Record the precision of the vectors being added; warn when it is not the one the
+        archive was embedded in (precision.py). Once per run."""
+        from minutes_rag.precision import current_precision, mismatch
+
+        used = current_precision(self.embedder)
+        if not used or self._precision_noted:
+            return
+        self._precision_noted = True
+        collection = self.store.collection_name
+        recorded = self.index.recorded_precisions(collection)
+        note = mismatch(recorded, used)
+        if note:
+            log.warning("%s", note)
+            report.warnings.append(note)
+        self.index.record_precision(collection, used)
+
     # -- embedding with cache ------------------------------------------------------------
     def embed_sections(self, sections: Sequence[Section], meta: MinuteMeta, report: IngestReport) -> np.ndarray:
         texts = [embedding_text(s, meta) for s in sections]
@@ -170,13 +193,21 @@ class Ingestor:
         if missing:
             fresh = self.embedder.embed_documents([texts[i] for i in missing])
             report.embedded += len(missing)
+            self.note_precision(report)
             new = {hashes[i]: fresh[j] for j, i in enumerate(missing)}
             self.index.cache_vectors(self.embedder.name, new)
             cached.update(new)
         return np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, 1), dtype=np.float32)
 
     # -- one file ------------------------------------------------------------------------
-    def ingest_file(self, path: Path, report: IngestReport) -> None:
+    def ingest_file(self, path: Path, report: IngestReport, batch: WriteBatch | None = None) -> None:
+        """Read, split and extract one file; its embedding and writes happen when ``batch``
+        is flushed (without one: before returning)."""
+        if batch is None:
+            batch = WriteBatch(self, 1, self._raise)
+            self.ingest_file(path, report, batch)
+            batch.flush(report)
+            return
         from minutes_rag.parse import load_minute
         from minutes_rag.split import SPLITTER_VERSION, split_minute
 
@@ -212,33 +243,11 @@ class Ingestor:
 
             ledger = sorted([*ledger, *llm_entries(minute, sections, ledger, self.ledger_model)], key=lambda e: e.start)
         read = minute_read(minute, sections, len(ledger), SPLITTER_VERSION)
-        vectors = self.embed_sections(sections, minute.meta, report)
-
-        old_ids = self.index.section_ids(minute.minute_id)
-        new_ids = {s.section_id for s in sections}
-        self.index.journal_begin(minute.minute_id)
-        # vectors of unchanged sections may be missing from this collection (new embedder)
-        present = self.store.existing([s.section_id for s in sections])
-        to_add = [i for i, s in enumerate(sections) if s.section_id not in present]
-        self.store.upsert([sections[i] for i in to_add], [minute.meta] * len(to_add), vectors[to_add])
-        self.index.write_minute(
-            minute, sections, size=st.st_size, mtime_ns=st.st_mtime_ns,
-            collection=self.store.collection_name, lexicon_words=words,
-            ledger=ledger, ledger_version=EXTRACTOR_VERSION, read=read,
-        )
-        self.store.retain_minute(minute.minute_id, new_ids)
-        self.index.journal_end(minute.minute_id)
-        note_read(report, read)
-
-        report.sections_added += len(new_ids - old_ids)
-        report.sections_removed += len(old_ids - new_ids)
-        if old_ids:
-            if old_ids == new_ids and record is not None and record[3] == minute.content_hash:
-                report.unchanged += 1  # re-embedded into a new collection only
-            else:
-                report.updated += 1
-        else:
-            report.added += 1
+        batch.add(PendingMinute(
+            path=path, minute=minute, sections=sections, texts=[embedding_text(s, minute.meta) for s in sections],
+            ledger=ledger, read=read, lexicon_words=words, size=st.st_size, mtime_ns=st.st_mtime_ns,
+            same_content=record is not None and record[3] == minute.content_hash,
+        ), report)
 
     # -- many files ----------------------------------------------------------------------
     def run(self, paths: Sequence[Path], *, prune: bool = False, progress: Progress | None = None) -> IngestReport:
@@ -252,6 +261,7 @@ class Ingestor:
 
         started = time.perf_counter()
         report = IngestReport()
+        self._precision_noted = False
         self.store.create = True  # the writer may create the store and its collection
         self.recover()
         refresh_ledger(self.index)
@@ -271,17 +281,15 @@ class Ingestor:
         for path, problem in refused:
             report.failed += 1
             report.errors.append({"path": str(path), "error": problem})
+        batch = WriteBatch(self, self.batch_sections, lambda p, exc: self._failed(p, problem_of(exc), report))
         for n, path in enumerate(files):
             try:
-                self.ingest_file(path, report)
-            except MinutesRagError as exc:
-                self._failed(path, getattr(exc, "problem", None) or str(exc), report)
-            except OSError as exc:
-                self._failed(path, f"cannot read file: {exc.strerror or exc}", report)
+                self.ingest_file(path, report, batch)
             except Exception as exc:  # noqa: BLE001 - the last resort: one bad file never ends the run
-                self._failed(path, f"unexpected error while reading it ({type(exc).__name__}: {exc})"[:500], report)
+                self._failed(path, problem_of(exc), report)
             if progress is not None:
                 progress(n + 1, len(files), str(path))
+        batch.flush(report)
         if prune:
             self._prune(roots, files, report)
         self._record_check()
@@ -309,6 +317,10 @@ class Ingestor:
             doctor.record_check(self.index, self.store)
         except Exception as exc:  # noqa: BLE001 - the index is written; only the record is missing
             log.warning("could not record the index's counts (%s: %s)", type(exc).__name__, exc)
+
+    @staticmethod
+    def _raise(path: Path, exc: BaseException) -> None:
+        raise exc
 
     def _failed(self, path: Path, problem: str, report: IngestReport) -> None:
         report.failed += 1

@@ -198,12 +198,23 @@ def kill_once(work: Path, scenario: str, ref: Reference, template: Path, rng: ra
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         killed = True
-    mid = snapshot(data)
+    half, diverged = judge(archive, data, prune, ref)
+    return KillResult(scenario, delay, killed, half, diverged)
+
+
+def half_minutes(mid: Snapshot, ref: Reference) -> list[str]:
+    """Minutes whose SQLite sections are neither their old nor their new version."""
     half = []
     for minute_id, ids in mid.sections.items():
         versions = [ref.before.sections.get(minute_id), ref.after.sections.get(minute_id)]
         if ids not in [v for v in versions if v is not None]:
             half.append(minute_id)
+    return half
+
+
+def judge(archive: Path, data: Path, prune: bool, ref: Reference) -> tuple[list[str], str]:
+    """After a kill: (half minutes, what differs from the reference after the next ingest)."""
+    half = half_minutes(snapshot(data), ref)
     run_ingest(archive, data, prune)
     final = snapshot(data)
     problems = []
@@ -215,7 +226,63 @@ def kill_once(work: Path, scenario: str, ref: Reference, template: Path, rng: ra
         problems.append(f"Chroma: {lost} vectors lost, {stray} strays")
     if final.journal:
         problems.append(f"{len(final.journal)} journal entries left")
-    return KillResult(scenario, delay, killed, half, "; ".join(problems))
+    return half, "; ".join(problems)
+
+
+# A writer that kills itself (SIGKILL) at one named moment of the batched write (write_batch.py),
+# on the n-th time it gets there: the moments a random delay rarely hits exactly.
+_KILL_AT = """
+import os, signal, sys
+point, nth = sys.argv[1], int(sys.argv[2])
+seen = [0]
+def hit():
+    seen[0] += 1
+    if seen[0] == nth:
+        os.kill(os.getpid(), signal.SIGKILL)
+from minutes_rag import write_batch
+from minutes_rag.index import StateIndex
+from minutes_rag.store import ChromaStore
+if point == "collected":  # minutes collected, nothing of the batch written yet
+    real_flush = write_batch.WriteBatch.flush
+    def flush(self, report):
+        if self.pending:
+            hit()
+        return real_flush(self, report)
+    write_batch.WriteBatch.flush = flush
+elif point == "upserted":  # the batch's vectors in Chroma, no minute of it committed
+    real_upsert = ChromaStore.upsert
+    def upsert(self, *a, **kw):
+        real_upsert(self, *a, **kw)
+        hit()
+    ChromaStore.upsert = upsert
+elif point == "committing":  # some minutes of the batch committed, the others not yet
+    real_write = StateIndex.write_minute
+    def write_minute(self, *a, **kw):
+        hit()
+        return real_write(self, *a, **kw)
+    StateIndex.write_minute = write_minute
+from minutes_rag.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def kill_at(work: Path, scenario: str, ref: Reference, template: Path, point: str, nth: int,
+            batch_sections: int) -> tuple[Snapshot, list[str], str]:
+    """Run the ingest until it kills itself at ``point`` (the ``nth`` time), then judge it
+    like ``kill_once``. Returns (the index as the kill left it, half minutes, divergence)."""
+    archive = work / "archive"
+    data = work / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(template, data)
+    prune = scenario == "prune"
+    cmd = [sys.executable, "-c", _KILL_AT, point, str(nth), *ingest_cmd(archive, data, prune)[3:]]
+    out = subprocess.run(cmd, env={**env(), "MINUTES_RAG_INGEST_BATCH_SECTIONS": str(batch_sections)},
+                         capture_output=True, text=True, timeout=300)
+    if out.returncode != -signal.SIGKILL:
+        raise RuntimeError(f"the ingest was not killed at {point} ({out.returncode}): {out.stderr[-2000:]}")
+    left = snapshot(data)
+    half, diverged = judge(archive, data, prune, ref)
+    return left, half, diverged
 
 
 @dataclass

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from test_ingest_pipeline import MINUTE_A, MINUTE_B, make_assistant
 
+from minutes_rag.assistant import Assistant
+from minutes_rag.config import Settings
+from minutes_rag.embed import HashEmbedder
 from minutes_rag.errors import ParseError
 from minutes_rag.parse import load_minute, walk_archive
 
@@ -42,12 +45,14 @@ def test_a_parser_raising_an_unexpected_error_fails_that_file_only(tmp_path: Pat
     assert a.ingest([folder]).added == 1
 
 
-def test_a_chroma_failure_half_way_through_a_file_is_rolled_back(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("batch", [1, 1000])
+def test_a_chroma_failure_half_way_through_a_file_is_rolled_back(tmp_path: Path, monkeypatch, batch: int) -> None:
     folder = tmp_path / "archive"
     folder.mkdir()
     (folder / "a.txt").write_text(MINUTE_A, encoding="utf-8")
     (folder / "b.txt").write_text(MINUTE_B, encoding="utf-8")
-    a, _ = make_assistant(tmp_path / "data")
+    a = Assistant(Settings.load(env={}, data_dir=str(tmp_path / "data"), ingest_batch_sections=batch),
+                  embedder=HashEmbedder(64))
     a.store.create = True  # as the writer does: the test reaches into the collection first
     a.store.max_batch = lambda: 2  # type: ignore[method-assign]
     calls = {"n": 0}
@@ -61,8 +66,11 @@ def test_a_chroma_failure_half_way_through_a_file_is_rolled_back(tmp_path: Path,
 
     a.store.col.upsert = flaky  # type: ignore[method-assign]
     report = a.ingest([folder])
-    assert report.failed == 1 and report.added == 1
-    assert "RuntimeError" in report.errors[0]["error"]
+    if batch == 1:  # every minute alone: the first file fails
+        assert report.failed == 1 and report.added == 1
+        assert "RuntimeError" in report.errors[0]["error"]
+    else:  # both minutes in one batch: it is rolled back and written again one minute at a time
+        assert report.failed == 0 and report.added == 2 and calls["n"] > 2
     # the failed file's first batch is not left behind as strays
     assert set(a.store.all_ids()) == a.index.all_section_ids()
     assert a.index.journal_pending() == []

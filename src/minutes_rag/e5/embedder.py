@@ -132,6 +132,7 @@ class E5Embedder:
         self._engine_lock = threading.Lock()  # the C engine is not re-entrant
         self.device = ""
         self.precision = ""
+        self._followed = False  # the precision comes from the archive (follow_precision)
 
     # -- loading ---------------------------------------------------------------------------
     def _get(self):
@@ -159,8 +160,7 @@ class E5Embedder:
             pass
         if self._threads:
             torch.set_num_threads(self._threads)
-        device = resolve_device(self._device_setting)
-        precision = resolve_precision(self._precision_setting, device)
+        device, precision = self._resolved()
         try:
             model = SentenceTransformer(str(self.model_dir), device=device, local_files_only=True)
         except Exception as exc:  # the library raises many kinds (OSError, ValueError, RuntimeError)
@@ -178,6 +178,25 @@ class E5Embedder:
 
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         return model
+
+    def _resolved(self) -> tuple[str, str]:
+        device = resolve_device(self._device_setting)
+        precision = resolve_precision(self._precision_setting, device)
+        if self._followed and precision == "fp16" and not device.startswith("cuda"):
+            # an archive embedded on a GPU, read on a CPU: fp16 is not a CPU format
+            precision = resolve_precision("auto", device)
+        return device, precision
+
+    def planned_precision(self) -> str:
+        """The precision this embedder computes in, without loading the model (precision.py)."""
+        return self.precision or self._resolved()[1]
+
+    def follow_precision(self, precision: str) -> None:
+        """Left on ``auto``, compute in the archive's precision (precision.py): the same
+        vectors on every machine that reads or extends it. An explicit precision stays."""
+        if self._precision_setting == "auto" and self._model is None and precision in PRECISIONS[1:]:
+            self._precision_setting = precision
+            self._followed = True
 
     # -- encoding ----------------------------------------------------------------------------
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:

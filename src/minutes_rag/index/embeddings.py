@@ -86,6 +86,25 @@ class EmbeddingsMixin(Connections):
             return None
         return value if isinstance(value, dict) else None
 
+    # -- the precision of a collection's vectors (precision.py) ------------------------------
+    def recorded_precisions(self, collection: str) -> list[str]:
+        """The precisions vectors were added to ``collection`` in, first first ([] unknown)."""
+        rows = self._q("SELECT value FROM info WHERE key=?", (f"precision:{collection}",))
+        try:
+            value = json.loads(rows[0][0]) if rows else []
+        except (TypeError, ValueError):
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def record_precision(self, collection: str, precision: str) -> None:
+        """Note that vectors computed in ``precision`` were added to ``collection``."""
+        have = self.recorded_precisions(collection)
+        if precision in have:
+            return
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)",
+                       (f"precision:{collection}", json.dumps([*have, precision])))
+
     def all_section_ids(self) -> set[str]:
         return {r[0] for r in self._q("SELECT section_id FROM sections")}
 
