@@ -106,7 +106,7 @@ def routed_answer(
     """The final Answer for a question the ledger answers (tasks of a unit, how a matter was
     decided, a timeline), timed from ``t0``; None when the ledger has nothing for it:
     retrieval answers then."""
-    from minutes_rag.answer.ledger_answer import answer_from_ledger
+    from minutes_rag.ledger_answer import answer_from_ledger
 
     routed = answer_from_ledger(query, filters, actions=actions, timeline=timeline, retrieve=retrieve, index=index)
     if routed is None:
