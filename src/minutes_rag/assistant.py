@@ -481,8 +481,12 @@ class Assistant:
         their stored sections, in memory: readers never write (the next ingest or
         ``doctor --repair`` stores them)."""
         self._refresh()
-        # people's entries and corrections (followup/), over the extracted ledger
-        return self.followup.apply_people(self._ledger.actions(self.index, flt), flt)
+        # people's entries and corrections (followup/), over the extracted ledger; a person may
+        # have corrected the kind or the lead the filter asks for, so those two are applied
+        # after the corrections (``apply_people`` filters by the corrected entry)
+        board = self.followup
+        loose = replace(flt, kind="", dept="") if (flt.kind or flt.dept) and board.has_corrections() else flt
+        return board.apply_people(self._ledger.actions(self.index, loose), flt)
 
     @property
     def followup(self) -> FollowupBoard:

@@ -76,6 +76,11 @@ class FollowupBoard:
         out.sort(key=lambda e: (not e.date, e.date, e.minute_id, e.start, e.kind))
         return out
 
+    def has_corrections(self) -> bool:
+        """Whether a person corrected any entry (a filter by kind or unit must then look at
+        the corrected entries, not the extracted ones)."""
+        return any(s.get("correction") for s in self.index.followup_states().values())
+
     def view(self, entries: Sequence[LedgerEntry], today: date | None = None) -> list[FollowedEntry]:
         """Each entry with its state as of ``today`` (default: the local date)."""
         today = today or date.today()

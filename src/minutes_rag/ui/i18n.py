@@ -164,6 +164,12 @@ _STRINGS: dict[str, dict[str, str]] = {
                        "en": "Enter a topic to list every meeting that discussed it, in date order, with quotes."},
     "mode_ledger": {"zh": "督办台账", "en": "Ledger"},
     "mode_timeline": {"zh": "议题时间线", "en": "Timeline"},
+    # add from passage (ui/passage.py)
+    "passage_selected": {"zh": "选中的原文（第 {start}–{end} 字）：{quote}", "en": "Selected ({start}–{end}): {quote}"},
+    "passage_bad": {"zh": "无法加入：{msg}", "en": "Cannot add it: {msg}"},
+    "passage_pick": {"zh": "请先在原文中选中一段文字。", "en": "Select a passage in the source first."},
+    "passage_kind": {"zh": "请选择类型（决定、任务或汇报）。", "en": "Choose a kind (decision, assignment or report)."},
+    "passage_added": {"zh": "已作为{kind}加入台账（{item}）。", "en": "Added to the ledger as {kind} ({item})."},
 }
 
 

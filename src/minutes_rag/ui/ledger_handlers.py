@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,10 @@ from minutes_rag.ledger.model import KINDS, LedgerEntry, LedgerFilter
 from minutes_rag.ui import ledger_render
 from minutes_rag.ui.handlers import Handlers, check_date
 from minutes_rag.ui.i18n import t
+from minutes_rag.ui.passage import split_units
 
 log = logging.getLogger(__name__)
 
-_UNIT_SEP = re.compile(r"[、，,;；\s]+")
 MAX_ROWS = 2000  # shown in the table; the downloads hold every entry that passed the filter
 
 
@@ -180,7 +179,7 @@ class LedgerHandlers:
         e = LedgerEntry.from_json(d)
         status_v = status if status in STATUSES else None
         note_v = (note or "").strip() or None
-        units = [u for u in _UNIT_SEP.split(lead or "") if u]
+        units = split_units(lead)
         if status_v is None and note_v is None and not units:
             return False, t("ledger_nothing", lang)
         try:

@@ -146,3 +146,16 @@ def test_bad_changes_are_refused(assistant: Assistant) -> None:
     with pytest.raises(NotFound):
         board.find("nope", assistant.actions(LedgerFilter()))
     assert assistant.index.followup_history() == []
+
+
+def test_a_corrected_kind_and_lead_are_what_the_filters_see(assistant: Assistant) -> None:
+    board = _board(assistant, ["2021-03-01T09:00:00+00:00"] * 2)
+    e = _fire(assistant)
+    assert e.kind == "assignment"
+    board.correct(e, kind="report", lead=["市消防救援支队"], user="li")
+    reports = assistant.actions(LedgerFilter(kind="report"))
+    assert e.quote in [x.quote for x in reports]
+    assert e.quote not in [x.quote for x in assistant.actions(LedgerFilter(kind="assignment"))]
+    # the extracted report of the same unit, and the corrected entry
+    assert e.quote in [x.quote for x in assistant.actions(LedgerFilter(dept="市消防救援支队", kind="report"))]
+    assert e.quote not in [x.quote for x in assistant.actions(LedgerFilter(dept="市应急局"))]
