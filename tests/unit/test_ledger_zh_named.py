@@ -63,6 +63,10 @@ def test_a_role_department_is_a_generic_addressee() -> None:
     ("团市委要组织青年志愿者参与社区服务。", ["团市委"]),
     ("各巡回督导组要压实责任，严格把关。", ["各巡回督导组"]),
     ("省政府党组成员要带头推动改革。", ["省政府党组成员"]),
+    # party and collective bodies (party and discipline readouts)
+    ("县政府党组要把巡察整改抓在手上。", ["县政府党组"]),
+    ("县审计机关要聚焦重点领域开展专项审计。", ["县审计机关"]),
+    ("区委党工委要定期研究基层治理工作。", ["区委党工委"]),
 ])
 def test_named_assignments(text: str, leads: list[str]) -> None:
     assert _entries(text) == [("assignment", leads, False)]

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-16zh"  # rules-15 + the named Chinese forms of issue 16 (units as lists, 部门, people of a unit, X就…作了汇报)
+EXTRACTOR_VERSION = "rules-17"  # rules-16zh + party and collective bodies as units (…党组, …党工委, …机关: issue 16, second batch)
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).
