@@ -34,3 +34,13 @@ def test_named_tasks_need_a_person() -> None:
 def test_named_reports() -> None:
     (f,) = _one(named_reports, "Julian gave an overview of header parsing.")
     assert f.lead == ["Julian"]
+
+
+def test_an_office_behind_an_article_is_not_an_assignee() -> None:
+    # directive text names an office, not a person who took on a task
+    for line in ("The Treasurer shall sell the bonds held in the fund.\n",
+                 "Each Member will receive the packet in advance.\n",
+                 "- The Clerk will publish the notice.\n"):
+        assert named_tasks(line, 0, len(line)) == [], line
+    named = "- Dana Ortiz will publish the notice.\n"
+    assert [f.lead for f in named_tasks(named, 0, len(named))] == [["Dana Ortiz"]]

@@ -64,13 +64,14 @@ FORMAL_HINT = re.compile(
 IN_FAVOUR = re.compile(r"\b\d+\s+in\s+favou?r,?\s+(?:\d+|none)\s+(?:not\s+in\s+favou?r|against|opposed)\b", re.IGNORECASE)
 
 # Who: a name of one to three capitalised words, an @handle, or a short lower-case handle as
-# a speaker ("mt:", "ekr:"); words that open sentences without naming anyone are not names.
+# a speaker ("mt:", "ekr:"); words that open sentences without naming anyone are not names, nor
+# is an office behind an article ("The Manager shall ...", "Each Member will ...": directive text).
 _NAME = r"@?[A-Z][\w'.\-]*(?:[ \t]+[A-Z][\w'\-]*){0,2}"
 NOT_A_NAME = re.compile(
     r"^(?:It|This|That|These|Those|There|Here|We|They|He|She|You|I|The|A|An|Some|Nothing|Next|Remember|Reminder|"
     r"Please|Need|Needs|Want|Plan|Plans|Going|Try|Time|Due|Agree|Agreed|Decided|Hoping|Looking|Asking|Proposal|"
     r"Goal|Note|Notes|Moving|Back|Work|Working|Discussion|Question|Questions|Action|Actions|Meeting|Meetings|"
-    r"Everyone\s+\w+|Also|And|But|So|If|When|Then|Now|Today|Tomorrow|Still|Ok|OK|Yes|No|Thanks|Let|Let's|"
+    r"Everyone\s+\w+|(?:The|A|An|Each|Any|Every|This|That|These|Those|Such)\s+.+|Also|And|But|So|If|When|Then|Now|Today|Tomorrow|Still|Ok|OK|Yes|No|Thanks|Let|Let's|"
     r"Who|What|Which|How|Why|Where|Chair|Chairs|Council|Committee|Board|Group|Team|WG|TAG|TSC|"
     r"Motion|Resolution|Ordinance|Item|Report|Contract|Agreement|Application|Request|Petition|Bill|Amendment|"
     r"Failure|Prior|Notice|Date|Location|Manager|Hours|Attorney|Owner|Applicant|Staff|Members?|"
