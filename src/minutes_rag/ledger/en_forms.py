@@ -76,6 +76,14 @@ def _segments(text: str, sa: int, sb: int) -> list[tuple[int, int]]:
     return out
 
 
+def _view_agreed(text: str, la: int, m: re.Match[str]) -> bool:
+    """"participants agreed that ...": people sharing a view, not the body deciding."""
+    if not F.VIEW_AGREED.search(m.group()):
+        return False
+    clause = re.split(r"[,;:.]\s", text[la : m.start()])[-1]
+    return bool(F.PEOPLE_SUBJECT.search(clause))
+
+
 def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
     """Decisions written as a sentence ("By unanimous vote, the Committee ratified ...",
     "We agreed to defer until next week", "Strong hum for adoption", "Hearing no
@@ -85,7 +93,7 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
     for la, lb in _segments(text, sa, sb):
         if not F.FORMAL_HINT.search(text, la, lb):
             continue
-        m = F.FORMAL_DECISION.search(text, la, lb)
+        m = next((m for m in F.FORMAL_DECISION.finditer(text, la, lb) if not _view_agreed(text, la, m)), None)
         if not m:
             continue
         s, e = _clip(text, la, lb, m.start())
@@ -122,6 +130,13 @@ def _known(text: str, who: str) -> bool:
     return False
 
 
+def task_stated(text: str, sa: int, said: str, who: str) -> bool:
+    """Whether "<who> will ..." in the sentence starting at ``sa`` records a task: not a
+    rule's "shall", not under a condition ("If ..., the Committee will ..."), not the
+    meeting's own body stating a policy ("the Committee will respond to ...")."""
+    return not (F.STANDING_VERB.search(said) or F.CONDITIONAL.match(text, sa) or F.OWN_BODY.match(who))
+
+
 def _speaker_task(text: str, la: int, lb: int) -> tuple[str, int] | None:
     """(speaker, where the task starts) for "Tess: I will ping the issue", "Rod: ... Will
     turn that into a PR", "Mnot: to take it to the list"."""
@@ -154,6 +169,8 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
             continue
         who, pos = "", 0
         m = F.NAMED_WILL.search(text, la, lb)
+        if m and _who(m.group("who")) and not task_stated(text, sa, m.group(), _who(m.group("who"))):
+            continue
         if m and _who(m.group("who")):
             who, pos = _who(m.group("who")), m.start("task")
         else:

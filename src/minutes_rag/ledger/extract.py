@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-15"  # rules-14 (Chinese readouts) + rules-13+en16 (English styles)
+EXTRACTOR_VERSION = "rules-16en"  # rules-15 + issue 16 English precision (shared views, standing rules, own-body policy)
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).

@@ -80,7 +80,7 @@ _ACTION_LABEL = r"(?:(?:ACTION|Action(?:\s+items?)?)\s*:\s*)"
 # "Ryan will own ...", "Mara owns the action item", "..., Annabelle will take the rest to the list"
 NAMED_WILL = re.compile(
     rf"(?:^[ \t]*(?:[-*+>][ \t]+)?|(?<=[.;,:\]]\s)){_ACTION_LABEL}?"
-    rf"(?P<who>{_NAME})\s+(?:will|shall|is\s+going\s+to|agreed\s+to|owns)\s+(?!be\b|have\b)(?P<task>[a-z]\w*)",
+    rf"(?P<who>{_NAME})\s+(?:will|is\s+going\s+to|agreed\s+to|owns)\s+(?!be\b|have\b)(?P<task>[a-z]\w*)",
     re.MULTILINE,
 )
 # "Carol to turn these notes ...", "ACTION: Tess to ping ...", "Action item: Herve to start ...":
@@ -106,6 +106,26 @@ ELIDED_TASK = re.compile(r"(?:[Ww]ill|[Gg]oing\s+to)\s+(?!be\b|have\b|need\b|not
 ELIDED_TO = re.compile(r"to\s+(?P<task>[a-z]\w*)")
 # a decision is stated, not asked or made conditional
 NOT_STATED = re.compile(r"^\W*(?:if|when|unless|whether|once)\b|\?\s*\W*$", re.IGNORECASE)
+# "agreed" with people as its subject ("participants agreed that ...", "most members agreed",
+# "they also agreed to ...") records a shared view in a summary of discussion; the body's own
+# decision names the body ("the Committee agreed to ...", "It was agreed", "We agreed to defer").
+# Read on the words of the clause before "agreed" (issue 16: 48 of the 67 wrong FOMC decisions).
+VIEW_AGREED = re.compile(r"\b(?:agreed|concurred)\b", re.IGNORECASE)
+PEOPLE_SUBJECT = re.compile(
+    r"\b(?:participants|members|they|those|attendees|panelists|speakers|commenters|everyone)\b"
+    r"(?:\s+(?:\w+ly|also|again|all|both|who\s[^,]*))*\s*$",
+    re.IGNORECASE,
+)
+# future tense in a rule or directive the meeting adopted or restated ("The Manager shall clear
+# with the Committee ...", "... the Committee will continue to monitor ..."): standing language,
+# not a task someone took on at the meeting
+STANDING_VERB = re.compile(r"\bshall\b", re.IGNORECASE)
+# a task stated under a condition ("If incoming information ..., the Committee will ...")
+CONDITIONAL = re.compile(r"^\W*(?:if|when|unless|whether|once|should)\b", re.IGNORECASE)
+# the meeting's own body, named by its kind alone, speaking of what it will do: a stated
+# policy or intention ("the Committee will respond to changes ..."); a body given a task is
+# named ("the Finance Committee will review ...")
+OWN_BODY = re.compile(r"^(?:the\s+)?(?:Committee|Commission|Board|Council|Group|Working\s+Group|WG)$", re.IGNORECASE)
 # "Yves covered the changes", "Julian gave an overview of", "Mark presented the changes",
 # "Preethi's presentation was received", "Mark discussed the status of"
 NAMED_REPORT = re.compile(
