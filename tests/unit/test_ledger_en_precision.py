@@ -55,3 +55,21 @@ def test_named_task_with_shall_is_a_rule_but_with_will_a_task() -> None:
     task = "- Omar will sign the lease tomorrow.\n"
     assert named_tasks(rule, 0, len(rule)) == []
     assert [f.lead for f in named_tasks(task, 0, len(task))] == [["Omar"]]
+
+
+@pytest.mark.parametrize("line", [
+    "- Priya: I'll walk you through the main points first.\n",
+    "- Priya: Before the vote, I'll mention that the venue changed.\n",
+    "- Priya: Fine by me, I'll check my box today.\n",
+    "- Priya: Maybe in five years I'll have moved on.\n",
+    "- Priya: Will the new codes need a registry?\n",
+    "- Probably will postpone the release until spring.\n",
+])
+def test_speaker_narration_votes_and_questions_are_not_tasks(line: str) -> None:
+    text = "Present: Priya, Omar\n\n" + line
+    assert named_tasks(text, 0, len(text)) == []
+
+
+def test_a_speaker_task_under_a_condition_is_still_a_task() -> None:
+    text = "- Priya: If the group agrees, I'll invite the auditor to the next meeting.\n"
+    assert [f.lead for f in named_tasks(text, 0, len(text))] == [["Priya"]]

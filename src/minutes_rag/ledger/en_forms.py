@@ -106,7 +106,7 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
 
 def _who(raw: str) -> str:
     who = _ws(re.sub(r"\s*\([^)]*\)", "", raw))
-    return "" if F.NOT_A_NAME.match(who) else who
+    return "" if F.NOT_A_NAME.match(who) or F.NOT_A_NAME_ADVERB.match(who) else who
 
 
 _ATTENDANCE = re.compile(r"(?im)^[#*\s]*(?:present|attendance|attendees|participants|members\s+present)\b")
@@ -135,6 +135,16 @@ def task_stated(text: str, sa: int, said: str, who: str) -> bool:
     rule's "shall", not under a condition ("If ..., the Committee will ..."), not the
     meeting's own body stating a policy ("the Committee will respond to ...")."""
     return not (F.STANDING_VERB.search(said) or F.CONDITIONAL.match(text, sa) or F.OWN_BODY.match(who))
+
+
+def _stated_task(text: str, la: int, lb: int, pos: int) -> bool:
+    """The task at ``pos`` is stated: not asked ("Will new codes need ...?"), not the
+    speaker's own turn at the meeting or vote ("I'll walk you through ...", "I'll check my
+    box"). A condition is no test here: "If the council agrees, I'll invite X" is a task."""
+    if F.NOT_A_TASK.match(text, pos, lb):
+        return False
+    end = re.search(r"[.!?](?:\s|$)|$", text[pos:lb])
+    return not (end and end.group().startswith("?"))
 
 
 def _speaker_task(text: str, la: int, lb: int) -> tuple[str, int] | None:
@@ -181,7 +191,7 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
                 st = _speaker_task(text, la, lb)
                 if st:
                     who, pos = st
-        if not who:
+        if not who or not _stated_task(text, la, lb, pos):
             continue
         s, e = _clip(text, la, lb, pos)
         if e <= s:

@@ -134,6 +134,18 @@ NAMED_REPORT = re.compile(
     r"covered\s+the|discussed\s+the\s+status|reported\s+(?:on|that)|provided\s+an?\s+(?:update|overview|report))\b",
     re.MULTILINE,
 )
+# what a speaker says they will do at the meeting itself, or a vote they cast, is not a task
+# ("I'll walk you through the big bullets", "I'll mention that ...", "I'll check my box"),
+# nor is what they will have become ("I'll have retired"); read on the words after "will"
+NOT_A_TASK = re.compile(
+    r"(?:also\s+|just\s+)?(?:have\b|talk\s+through|walk\s+(?:you|us|everyone)\s+through|mention|hand\s+(?:it|this)|"
+    r"check\s+(?:my|the)\s+(?:check)?box|put\s+my\s+(?:check)?box|vote\b|abstain)",
+    re.IGNORECASE,
+)
+# adverbs opening a line of notes are not people ("Probably will delay ...")
+NOT_A_NAME_ADVERB = re.compile(
+    r"^(?:Probably|Possibly|Perhaps|Maybe|Hopefully|Likely|Definitely|Certainly|Conservatively|Tentatively)$"
+)
 # a line can state a task only with one of these
 TASK_HINT = re.compile(r"\bwill\b|\bto\s|\bowns\b|'ll\b|’ll\b|\bshall\b|\bgoing\b", re.IGNORECASE)
 REPORT_HINT = re.compile(r"present|gave|covered|discussed|reported|provided", re.IGNORECASE)
