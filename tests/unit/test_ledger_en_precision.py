@@ -73,3 +73,23 @@ def test_speaker_narration_votes_and_questions_are_not_tasks(line: str) -> None:
 def test_a_speaker_task_under_a_condition_is_still_a_task() -> None:
     text = "- Priya: If the group agrees, I'll invite the auditor to the next meeting.\n"
     assert [f.lead for f in named_tasks(text, 0, len(text))] == [["Priya"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Participants asked the staff for more analysis and agreed that the matter deserved study.",
+    "Meeting participants briefly discussed next steps and agreed to consider them later.",
+    "It was agreed that the next meeting of the Board would be held on Monday, May 4.",
+])
+def test_second_verb_views_and_the_next_meeting_date_are_not_decisions(text: str) -> None:
+    assert not formal_decisions(text, 0, len(text))
+
+
+def test_a_vote_before_a_next_meeting_notice_is_still_a_decision() -> None:
+    text = ("The Board voted unanimously to raise the fee to 3 percent. "
+            "It was agreed that the next meeting would be held on May 4.")
+    assert formal_decisions(text, 0, len(text))
+
+
+def test_participants_agreeing_to_watch_is_not_a_named_task() -> None:
+    text = "Participants agreed to continue to monitor the markets.\n"
+    assert named_tasks(text, 0, len(text)) == []

@@ -80,8 +80,11 @@ def _view_agreed(text: str, la: int, m: re.Match[str]) -> bool:
     """"participants agreed that ...": people sharing a view, not the body deciding."""
     if not F.VIEW_AGREED.search(m.group()):
         return False
-    clause = re.split(r"[,;:.]\s", text[la : m.start()])[-1]
-    return bool(F.PEOPLE_SUBJECT.search(clause))
+    before = text[la : m.start()]
+    if F.PEOPLE_SUBJECT.search(re.split(r"[,;:.]\s", before)[-1]):
+        return True
+    sentence = re.split(r"[.;:]\s", before)[-1]
+    return bool(F.SECOND_VERB.search(before) and F.PEOPLE_SENTENCE.match(sentence))
 
 
 def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
@@ -97,7 +100,7 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
         if not m:
             continue
         s, e = _clip(text, la, lb, m.start())
-        if e <= s or F.NOT_STATED.search(text[s:e]):
+        if e <= s or F.NOT_STATED.search(text[s:e]) or F.NEXT_MEETING.match(text, m.end(), e):
             continue
         vote = F.IN_FAVOUR.search(text, s, e)
         out.append(Found("decision", s, e, outcome=_ws(m.group()), vote=_ws(vote.group()) if vote else ""))

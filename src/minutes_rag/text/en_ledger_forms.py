@@ -73,7 +73,7 @@ NOT_A_NAME = re.compile(
     r"Everyone\s+\w+|Also|And|But|So|If|When|Then|Now|Today|Tomorrow|Still|Ok|OK|Yes|No|Thanks|Let|Let's|"
     r"Who|What|Which|How|Why|Where|Chair|Chairs|Council|Committee|Board|Group|Team|WG|TAG|TSC|"
     r"Motion|Resolution|Ordinance|Item|Report|Contract|Agreement|Application|Request|Petition|Bill|Amendment|"
-    r"Failure|Prior|Notice|Date|Location|Manager|Hours|Attorney|Owner|Applicant|Staff|Members?|"
+    r"Failure|Prior|Notice|Date|Location|Manager|Hours|Attorney|Owner|Applicant|Staff|Members?|Participants|Attendees|"
     rf"Inc|Co|Corp|Ltd|LLC|LLP|Jr|Sr|St|No|Dr|Mr|Mrs|Ms|{_DISPOSITION_WORDS})\.?$"
 )
 _ACTION_LABEL = r"(?:(?:ACTION|Action(?:\s+items?)?)\s*:\s*)"
@@ -116,6 +116,16 @@ PEOPLE_SUBJECT = re.compile(
     r"(?:\s+(?:\w+ly|also|again|all|both|who\s[^,]*))*\s*$",
     re.IGNORECASE,
 )
+# ... also when the people are the subject of the whole sentence and "agreed" its second verb
+# ("Participants requested more analysis and agreed that ...")
+PEOPLE_SENTENCE = re.compile(
+    r"^\W*(?:(?:however|meeting|most|many|some|all|several|the|these)\s+)*(?:participants|members|they)\b",
+    re.IGNORECASE,
+)
+SECOND_VERB = re.compile(r"\band\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# the date of the next regular meeting is a calendar notice, not a decision ("It was agreed
+# that the next meeting of the Committee would be held on Tuesday, May 2")
+NEXT_MEETING = re.compile(r"[^.;]{0,20}?\bnext\s+(?:regular\s+)?meeting\b[^.;]{0,60}?\b(?:would|will|shall)\s+be\s+held\b", re.IGNORECASE)
 # future tense in a rule or directive the meeting adopted or restated ("The Manager shall clear
 # with the Committee ...", "... the Committee will continue to monitor ..."): standing language,
 # not a task someone took on at the meeting
