@@ -16,7 +16,14 @@ import logging
 import re
 from collections.abc import Sequence
 
-from minutes_rag.ledger.en_forms import formal_decisions, item_dispositions, named_reports, named_tasks, pass_fail
+from minutes_rag.ledger.en_forms import (
+    formal_decisions,
+    item_dispositions,
+    named_reports,
+    named_tasks,
+    pass_fail,
+    task_stated,
+)
 from minutes_rag.ledger.zh import Found
 from minutes_rag.text import ledger_vocab as V
 from minutes_rag.text.sentences import is_abbreviation, spans_between
@@ -158,6 +165,8 @@ def _assignments(text: str, a: int, b: int) -> list[Found]:
         if not m:
             continue
         lead = re.sub(r"^(?:the|The)\s+", "", _ws(m.group(1)))
+        if rx is V.EN_WILL and not task_stated(text, a, m.group(), lead):
+            break
         task = _ws(text[m.end() : b]).rstrip(".;")
         dl = V.EN_DEADLINE.search(text, m.end(), b)
         f = Found("assignment", a, b, lead=[lead], task=task, deadline=_ws(dl.group()) if dl else "")

@@ -76,6 +76,17 @@ def _segments(text: str, sa: int, sb: int) -> list[tuple[int, int]]:
     return out
 
 
+def _view_agreed(text: str, la: int, m: re.Match[str]) -> bool:
+    """"participants agreed that ...": people sharing a view, not the body deciding."""
+    if not F.VIEW_AGREED.search(m.group()):
+        return False
+    before = text[la : m.start()]
+    if F.PEOPLE_SUBJECT.search(re.split(r"[,;:.]\s", before)[-1]):
+        return True
+    sentence = re.split(r"[.;:]\s", before)[-1]
+    return bool(F.SECOND_VERB.search(before) and F.PEOPLE_SENTENCE.match(sentence))
+
+
 def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
     """Decisions written as a sentence ("By unanimous vote, the Committee ratified ...",
     "We agreed to defer until next week", "Strong hum for adoption", "Hearing no
@@ -85,11 +96,11 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
     for la, lb in _segments(text, sa, sb):
         if not F.FORMAL_HINT.search(text, la, lb):
             continue
-        m = F.FORMAL_DECISION.search(text, la, lb)
+        m = next((m for m in F.FORMAL_DECISION.finditer(text, la, lb) if not _view_agreed(text, la, m)), None)
         if not m:
             continue
         s, e = _clip(text, la, lb, m.start())
-        if e <= s or F.NOT_STATED.search(text[s:e]):
+        if e <= s or F.NOT_STATED.search(text[s:e]) or F.NEXT_MEETING.match(text, m.end(), e):
             continue
         vote = F.IN_FAVOUR.search(text, s, e)
         out.append(Found("decision", s, e, outcome=_ws(m.group()), vote=_ws(vote.group()) if vote else ""))
@@ -98,7 +109,7 @@ def formal_decisions(text: str, sa: int, sb: int) -> list[Found]:
 
 def _who(raw: str) -> str:
     who = _ws(re.sub(r"\s*\([^)]*\)", "", raw))
-    return "" if F.NOT_A_NAME.match(who) else who
+    return "" if F.NOT_A_NAME.match(who) or F.NOT_A_NAME_ADVERB.match(who) else who
 
 
 _ATTENDANCE = re.compile(r"(?im)^[#*\s]*(?:present|attendance|attendees|participants|members\s+present)\b")
@@ -120,6 +131,23 @@ def _known(text: str, who: str) -> bool:
         if re.search(rf"\b{first}\b", text[m.start() : body + 1500 if stop < 0 else stop]):
             return True
     return False
+
+
+def task_stated(text: str, sa: int, said: str, who: str) -> bool:
+    """Whether "<who> will ..." in the sentence starting at ``sa`` records a task: not a
+    rule's "shall", not under a condition ("If ..., the Committee will ..."), not the
+    meeting's own body stating a policy ("the Committee will respond to ...")."""
+    return not (F.STANDING_VERB.search(said) or F.CONDITIONAL.match(text, sa) or F.OWN_BODY.match(who))
+
+
+def _stated_task(text: str, la: int, lb: int, pos: int) -> bool:
+    """The task at ``pos`` is stated: not asked ("Will new codes need ...?"), not the
+    speaker's own turn at the meeting or vote ("I'll walk you through ...", "I'll check my
+    box"). A condition is no test here: "If the council agrees, I'll invite X" is a task."""
+    if F.NOT_A_TASK.match(text, pos, lb):
+        return False
+    end = re.search(r"[.!?](?:\s|$)|$", text[pos:lb])
+    return not (end and end.group().startswith("?"))
 
 
 def _speaker_task(text: str, la: int, lb: int) -> tuple[str, int] | None:
@@ -154,6 +182,8 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
             continue
         who, pos = "", 0
         m = F.NAMED_WILL.search(text, la, lb)
+        if m and _who(m.group("who")) and not task_stated(text, sa, m.group(), _who(m.group("who"))):
+            continue
         if m and _who(m.group("who")):
             who, pos = _who(m.group("who")), m.start("task")
         else:
@@ -164,7 +194,7 @@ def named_tasks(text: str, sa: int, sb: int) -> list[Found]:
                 st = _speaker_task(text, la, lb)
                 if st:
                     who, pos = st
-        if not who:
+        if not who or not _stated_task(text, la, lb, pos):
             continue
         s, e = _clip(text, la, lb, pos)
         if e <= s:

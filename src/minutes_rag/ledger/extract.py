@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Bump on every change of the rules or vocabulary: stored ledgers are re-extracted from the
 # stored sections on the next ingest/open (no re-embedding).
-EXTRACTOR_VERSION = "rules-17"  # rules-16zh (named Chinese forms) + party/collective bodies as units + rules-16en (an office behind an article is not a named assignee)
+EXTRACTOR_VERSION = "rules-18"  # rules-16zh (named Chinese forms) + party/collective bodies as units + English precision (offices behind an article, shared views, standing language, a speaker's own turn, the next meeting's date)
 
 # Parts of a minute that hold no decisions: the attendance lists, the distribution block,
 # a verbatim transcript (speech, not the record of what was decided).

@@ -74,14 +74,14 @@ NOT_A_NAME = re.compile(
     r"Everyone\s+\w+|(?:The|A|An|Each|Any|Every|This|That|These|Those|Such)\s+.+|Also|And|But|So|If|When|Then|Now|Today|Tomorrow|Still|Ok|OK|Yes|No|Thanks|Let|Let's|"
     r"Who|What|Which|How|Why|Where|Chair|Chairs|Council|Committee|Board|Group|Team|WG|TAG|TSC|"
     r"Motion|Resolution|Ordinance|Item|Report|Contract|Agreement|Application|Request|Petition|Bill|Amendment|"
-    r"Failure|Prior|Notice|Date|Location|Manager|Hours|Attorney|Owner|Applicant|Staff|Members?|"
+    r"Failure|Prior|Notice|Date|Location|Manager|Hours|Attorney|Owner|Applicant|Staff|Members?|Participants|Attendees|"
     rf"Inc|Co|Corp|Ltd|LLC|LLP|Jr|Sr|St|No|Dr|Mr|Mrs|Ms|{_DISPOSITION_WORDS})\.?$"
 )
 _ACTION_LABEL = r"(?:(?:ACTION|Action(?:\s+items?)?)\s*:\s*)"
 # "Ryan will own ...", "Mara owns the action item", "..., Annabelle will take the rest to the list"
 NAMED_WILL = re.compile(
     rf"(?:^[ \t]*(?:[-*+>][ \t]+)?|(?<=[.;,:\]]\s)){_ACTION_LABEL}?"
-    rf"(?P<who>{_NAME})\s+(?:will|shall|is\s+going\s+to|agreed\s+to|owns)\s+(?!be\b|have\b)(?P<task>[a-z]\w*)",
+    rf"(?P<who>{_NAME})\s+(?:will|is\s+going\s+to|agreed\s+to|owns)\s+(?!be\b|have\b)(?P<task>[a-z]\w*)",
     re.MULTILINE,
 )
 # "Carol to turn these notes ...", "ACTION: Tess to ping ...", "Action item: Herve to start ...":
@@ -107,6 +107,36 @@ ELIDED_TASK = re.compile(r"(?:[Ww]ill|[Gg]oing\s+to)\s+(?!be\b|have\b|need\b|not
 ELIDED_TO = re.compile(r"to\s+(?P<task>[a-z]\w*)")
 # a decision is stated, not asked or made conditional
 NOT_STATED = re.compile(r"^\W*(?:if|when|unless|whether|once)\b|\?\s*\W*$", re.IGNORECASE)
+# "agreed" with people as its subject ("participants agreed that ...", "most members agreed",
+# "they also agreed to ...") records a shared view in a summary of discussion; the body's own
+# decision names the body ("the Committee agreed to ...", "It was agreed", "We agreed to defer").
+# Read on the words of the clause before "agreed" (issue 16: 48 of the 67 wrong FOMC decisions).
+VIEW_AGREED = re.compile(r"\b(?:agreed|concurred)\b", re.IGNORECASE)
+PEOPLE_SUBJECT = re.compile(
+    r"\b(?:participants|members|they|those|attendees|panelists|speakers|commenters|everyone)\b"
+    r"(?:\s+(?:\w+ly|also|again|all|both|who\s[^,]*))*\s*$",
+    re.IGNORECASE,
+)
+# ... also when the people are the subject of the whole sentence and "agreed" its second verb
+# ("Participants requested more analysis and agreed that ...")
+PEOPLE_SENTENCE = re.compile(
+    r"^\W*(?:(?:however|meeting|most|many|some|all|several|the|these)\s+)*(?:participants|members|they)\b",
+    re.IGNORECASE,
+)
+SECOND_VERB = re.compile(r"\band\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# the date of the next regular meeting is a calendar notice, not a decision ("It was agreed
+# that the next meeting of the Committee would be held on Tuesday, May 2")
+NEXT_MEETING = re.compile(r"[^.;]{0,20}?\bnext\s+(?:regular\s+)?meeting\b[^.;]{0,60}?\b(?:would|will|shall)\s+be\s+held\b", re.IGNORECASE)
+# future tense in a rule or directive the meeting adopted or restated ("The Manager shall clear
+# with the Committee ...", "... the Committee will continue to monitor ..."): standing language,
+# not a task someone took on at the meeting
+STANDING_VERB = re.compile(r"\bshall\b", re.IGNORECASE)
+# a task stated under a condition ("If incoming information ..., the Committee will ...")
+CONDITIONAL = re.compile(r"^\W*(?:if|when|unless|whether|once|should)\b", re.IGNORECASE)
+# the meeting's own body, named by its kind alone, speaking of what it will do: a stated
+# policy or intention ("the Committee will respond to changes ..."); a body given a task is
+# named ("the Finance Committee will review ...")
+OWN_BODY = re.compile(r"^(?:the\s+)?(?:Committee|Commission|Board|Council|Group|Working\s+Group|WG)$", re.IGNORECASE)
 # "Yves covered the changes", "Julian gave an overview of", "Mark presented the changes",
 # "Preethi's presentation was received", "Mark discussed the status of"
 NAMED_REPORT = re.compile(
@@ -114,6 +144,18 @@ NAMED_REPORT = re.compile(
     r"(?:presented|presentation\s+(?:was|on|of)|gave\s+(?:an?\s+)?(?:overview|update|report|presentation|summary|briefing)|"
     r"covered\s+the|discussed\s+the\s+status|reported\s+(?:on|that)|provided\s+an?\s+(?:update|overview|report))\b",
     re.MULTILINE,
+)
+# what a speaker says they will do at the meeting itself, or a vote they cast, is not a task
+# ("I'll walk you through the big bullets", "I'll mention that ...", "I'll check my box"),
+# nor is what they will have become ("I'll have retired"); read on the words after "will"
+NOT_A_TASK = re.compile(
+    r"(?:also\s+|just\s+)?(?:have\b|talk\s+through|walk\s+(?:you|us|everyone)\s+through|mention|hand\s+(?:it|this)|"
+    r"check\s+(?:my|the)\s+(?:check)?box|put\s+my\s+(?:check)?box|vote\b|abstain)",
+    re.IGNORECASE,
+)
+# adverbs opening a line of notes are not people ("Probably will delay ...")
+NOT_A_NAME_ADVERB = re.compile(
+    r"^(?:Probably|Possibly|Perhaps|Maybe|Hopefully|Likely|Definitely|Certainly|Conservatively|Tentatively)$"
 )
 # a line can state a task only with one of these
 TASK_HINT = re.compile(r"\bwill\b|\bto\s|\bowns\b|'ll\b|’ll\b|\bshall\b|\bgoing\b", re.IGNORECASE)
