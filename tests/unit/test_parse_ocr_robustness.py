@@ -62,10 +62,10 @@ HANG_GUARD_S = 120  # spawning two workers takes ~2 s here; a hang fails the tes
 def engines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     folder = tmp_path / "engines"
     folder.mkdir()
-    (folder / "w18b_test_engines.py").write_text(textwrap.dedent(ENGINES), encoding="utf-8")
+    (folder / "dying_ocr_engines.py").write_text(textwrap.dedent(ENGINES), encoding="utf-8")
     monkeypatch.syspath_prepend(str(folder))
-    sys.modules.pop("w18b_test_engines", None)
-    return "w18b_test_engines"
+    sys.modules.pop("dying_ocr_engines", None)
+    return "dying_ocr_engines"
 
 
 def pdf_of(path: Path, sizes: list[tuple[int, int]]) -> Path:
