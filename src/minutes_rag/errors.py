@@ -20,6 +20,12 @@ class UnsupportedFormat(ParseError):
     pass
 
 
+class NotMinutes(ParseError):
+    """The file is readable but is not a minute (an image in the archive folder with no or
+    almost no text: a logo, a photo). Ingest reports it as skipped (warning ``not_minutes``),
+    not as a failure."""
+
+
 class EmbedderError(MinutesRagError):
     """The embedding model is missing, cannot load, or failed."""
 

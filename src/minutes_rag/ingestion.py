@@ -37,14 +37,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from minutes_rag.embed import Embedder, embedding_text
-from minutes_rag.errors import MinutesRagError, ParseError
+from minutes_rag.errors import MinutesRagError, NotMinutes, ParseError
 from minutes_rag.ids import text_hash
 from minutes_rag.index import StateIndex
 from minutes_rag.ledger.extract import EXTRACTOR_VERSION, extract_ledger
 from minutes_rag.lexical import add_user_words
 from minutes_rag.lock import WriterLock
 from minutes_rag.model import IngestReport, Minute, MinuteMeta, Section
-from minutes_rag.reading import minute_read
+from minutes_rag.reading import ReadWarning, minute_read
 from minutes_rag.resplit import resplit_stale
 from minutes_rag.store import ChromaStore
 from minutes_rag.write_batch import PendingMinute, WriteBatch
@@ -73,6 +73,15 @@ def refresh_ledger(index: StateIndex) -> int:
     if stale:
         log.info("ledger re-extracted for %d minutes (extractor %s)", len(stale), EXTRACTOR_VERSION)
     return len(stale)
+
+
+def note_skipped(report: IngestReport, exc: NotMinutes) -> None:
+    """A file that is not a minute (an image without text): a warning as data
+    (``not_minutes``), not a failure; nothing of it is indexed."""
+    w = ReadWarning("not_minutes", exc.path, "", exc.problem)
+    report.warning_details.append(w.to_json())
+    report.warnings.append(str(w))
+    log.info("%s", w)
 
 
 def lexicon_words(meta: MinuteMeta) -> list[str]:
@@ -285,6 +294,8 @@ class Ingestor:
         for n, path in enumerate(files):
             try:
                 self.ingest_file(path, report, batch)
+            except NotMinutes as exc:
+                note_skipped(report, exc)
             except Exception as exc:  # noqa: BLE001 - the last resort: one bad file never ends the run
                 self._failed(path, problem_of(exc), report)
             if progress is not None:

@@ -53,7 +53,7 @@ class MinuteRead:
 class ReadWarning:
     """A warning as data: ``code`` for programs, ``message`` for people."""
 
-    code: str  # "no_agenda_items" | "no_ledger_entries"
+    code: str  # "no_agenda_items" | "no_ledger_entries" | "not_minutes" (ingestion.note_skipped)
     path: str
     minute_id: str
     message: str

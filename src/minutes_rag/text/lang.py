@@ -26,6 +26,7 @@ CJK_TEXT = CJK + "\u3000-\u303f\uff00-\uffef"
 HAN_RE = re.compile(f"[{HAN}]")
 CJK_RE = re.compile(f"[{CJK}]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_DIGIT = re.compile(r"[A-Za-z0-9]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Chinese quoted inside a question in another language: a title, a document number, a
 # name glossed in brackets ("Yunjiang (云江市)").
@@ -41,6 +42,13 @@ def is_cjk(char: str) -> bool:
 
 def is_han(char: str) -> bool:
     return bool(char) and HAN_RE.match(char) is not None
+
+
+def text_weight(text: str) -> float:
+    """How much text ``text`` holds, in Han characters: each Han character counts 1, each
+    Latin letter or digit ``1 / HAN_WEIGHT`` (punctuation and spaces nothing), so Chinese
+    and English texts of the same content weigh about the same."""
+    return len(HAN_RE.findall(text or "")) + len(_LATIN_DIGIT.findall(text or "")) / HAN_WEIGHT
 
 
 def has_cjk(text: str) -> bool:

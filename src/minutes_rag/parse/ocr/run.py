@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minutes_rag.errors import MinutesRagError
+from minutes_rag.errors import MinutesRagError, ParseError
 from minutes_rag.parse.ocr import OcrEngine, OcrLine, OcrPage
 from minutes_rag.parse.ocr.layout import page_text
 from minutes_rag.parse.ocr.pages import PageSource
@@ -152,12 +152,15 @@ def ocr_pages(source: PageSource, page_numbers: Sequence[int], options: OcrOptio
     if todo:
         started = time.perf_counter()
         total = len(page_numbers)
-        for i, page in _read_all(source, todo, options, engine):
-            done[i] = page
-            if options.progress is not None:
-                rate = (len(done) - (total - len(todo))) / max(time.perf_counter() - started, 1e-9)
-                options.progress(len(done), total, source.path, rate)
-        _save_cache(file, {**cached, **done})
+        try:
+            for i, page in _read_all(source, todo, options, engine):
+                done[i] = page
+                if options.progress is not None:
+                    rate = (len(done) - (total - len(todo))) / max(time.perf_counter() - started, 1e-9)
+                    options.progress(len(done), total, source.path, rate)
+        finally:
+            # pages read before a failure are kept: the next try reads only the rest
+            _save_cache(file, {**cached, **done})
     return {i: _with_text(done[i]) for i in page_numbers}
 
 
@@ -181,14 +184,16 @@ def _read_all(
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn, not fork: the parent may hold threads (onnxruntime, Chroma) a fork would copy mid-state
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, len(todo)), mp_context=ctx, initializer=_init_worker,
         initargs=(str(options.engine), source.kind, source.data, source.path),
-    ) as pool:
-        pending: list[tuple[int, Future[OcrPage]]] = []
+    )
+    pending: list[tuple[int, Future[OcrPage]]] = []
+    try:
         queue = iter(todo)
         for i in queue:
             pending.append((i, pool.submit(_work, i)))
@@ -196,10 +201,29 @@ def _read_all(
                 break
         while pending:
             i, fut = pending.pop(0)
-            yield i, fut.result()
+            try:
+                page = fut.result()
+            except BrokenProcessPool as exc:
+                raise _worker_died(source.path, i, str(options.engine)) from exc
+            yield i, page
             nxt = next(queue, None)
             if nxt is not None:
                 pending.append((nxt, pool.submit(_work, nxt)))
+    finally:
+        # a broken pool or an error (the engine's, the caller's) must not wait on the pages
+        # still queued: cancel them; the executor itself ends workers of a broken pool
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+def _worker_died(path: str, index: int, engine: str) -> ParseError:
+    """A worker process ended without an answer (killed for memory, a crash in the engine's
+    native code, an engine that cannot load in a fresh process): the error names the file."""
+    return ParseError(
+        path,
+        f"the OCR worker process ended abruptly while reading page {index + 1} (engine {engine!r}: "
+        "out of memory, a crash in the engine, or an engine that cannot load); pages read so far "
+        "are cached; try again, or with MINUTES_RAG_OCR_WORKERS=1 to read it in this process",
+    )
 
 
 def _with_text(page: OcrPage) -> OcrPage:
